@@ -1,0 +1,14 @@
+//! stet: a deduplicating article archiver.
+//!
+//! The library holds everything but the command line: [`extract`] turns input bytes into an
+//! article, [`text`] normalises and segments it, [`detect`] finds related archived articles,
+//! [`align`] aligns sentences (for detection and diffs), [`lineage`] walks relations, and
+//! [`archive`] ties them to the content-addressed store (`stet-store`).
+//!
+//! The library never prints, never reads the environment and never exits.
+
+pub mod align;
+pub mod detect;
+pub mod extract;
+pub mod model;
+pub mod text;

@@ -1,0 +1,123 @@
+//! The archive's data model: article ids, article records, captures and relations.
+//!
+//! Main types: [`ArticleId`] (blake3 of the normalised text, hex, prefix lookup),
+//! [`ArticleRecord`], [`Capture`], [`Relation`] and [`RelationKind`].
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The id of an article: the blake3 hash of its normalised text.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ArticleId(pub [u8; 32]);
+
+impl ArticleId {
+    /// The id of a normalised text.
+    pub fn of_text(normalised: &str) -> ArticleId {
+        ArticleId(*blake3::hash(normalised.as_bytes()).as_bytes())
+    }
+
+    /// The 32 raw bytes.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// Builds an id from exactly 32 bytes.
+    pub fn from_slice(bytes: &[u8]) -> Option<ArticleId> {
+        <[u8; 32]>::try_from(bytes).ok().map(ArticleId)
+    }
+
+    /// The full 64-digit lower-case hex form.
+    pub fn hex(&self) -> String {
+        let mut s = String::with_capacity(64);
+        for b in self.0 {
+            s.push_str(&format!("{b:02x}"));
+        }
+        s
+    }
+
+    /// Parses 64 hex digits.
+    pub fn from_hex(s: &str) -> Option<ArticleId> {
+        if s.len() != 64 || !s.is_ascii() {
+            return None;
+        }
+        let mut out = [0u8; 32];
+        for (i, chunk) in s.as_bytes().chunks(2).enumerate() {
+            let hi = (chunk[0] as char).to_digit(16)?;
+            let lo = (chunk[1] as char).to_digit(16)?;
+            out[i] = (hi * 16 + lo) as u8;
+        }
+        Some(ArticleId(out))
+    }
+}
+
+impl fmt::Display for ArticleId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.hex())
+    }
+}
+
+impl fmt::Debug for ArticleId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ArticleId({})", &self.hex()[..12])
+    }
+}
+
+impl Serialize for ArticleId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.hex())
+    }
+}
+
+impl<'de> Deserialize<'de> for ArticleId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        ArticleId::from_hex(&s).ok_or_else(|| serde::de::Error::custom("bad article id"))
+    }
+}
+
+/// How two articles are related (DESIGN, data model).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum RelationKind {
+    /// The same normalised text.
+    Identical,
+    /// Almost all text shared verbatim.
+    NearDuplicate,
+    /// One article's text is mostly contained in the other, which adds much more.
+    Excerpt,
+    /// A large share of sentences reappear paraphrased or reordered.
+    Rewrite,
+    /// The same url archived again with changed text.
+    Version,
+}
+
+impl RelationKind {
+    /// The name used on the command line and in JSON.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            RelationKind::Identical => "identical",
+            RelationKind::NearDuplicate => "near-duplicate",
+            RelationKind::Excerpt => "excerpt",
+            RelationKind::Rewrite => "rewrite",
+            RelationKind::Version => "version",
+        }
+    }
+
+    /// Parses a kind name.
+    pub fn parse(s: &str) -> Option<RelationKind> {
+        Some(match s {
+            "identical" => RelationKind::Identical,
+            "near-duplicate" | "near" | "duplicate" => RelationKind::NearDuplicate,
+            "excerpt" => RelationKind::Excerpt,
+            "rewrite" => RelationKind::Rewrite,
+            "version" => RelationKind::Version,
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for RelationKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -1,0 +1,12 @@
+//! Text processing: normalisation, sentences, tokens.
+//!
+//! Main items: [`normalize`] (what article ids hash and detection reads),
+//! [`sentences`] (sentence spans), [`tokens`] (lower-cased words with stems).
+
+mod normalize;
+mod sentences;
+mod tokens;
+
+pub use normalize::normalize;
+pub use sentences::sentences;
+pub use tokens::{tokens, Token};
