@@ -9,6 +9,7 @@
 
 pub mod align;
 pub mod detect;
+pub mod diff;
 pub mod extract;
 pub mod model;
 pub mod text;

@@ -1,0 +1,1 @@
+//! The diff engine: sentence alignment plus word-level diffs, and its renderings.
