@@ -1,0 +1,159 @@
+//! Word-level diff inside one aligned sentence pair, on `similar`'s Unicode word tokens.
+//!
+//! Main items: [`WordOp`], [`WordTag`], [`word_diff`], [`count_words`].
+
+use serde::Serialize;
+use similar::{ChangeTag, TextDiff};
+use std::time::Duration;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Longest time one sentence pair's word diff may take before `similar` falls back to a
+/// coarser (still correct) answer; only pathological inputs come near it.
+const WORD_DIFF_TIMEOUT: Duration = Duration::from_millis(250);
+
+/// What a word operation does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WordTag {
+    /// The text is on both sides.
+    Equal,
+    /// The text is only on side a (removed in b).
+    Delete,
+    /// The text is only on side b (added in b).
+    Insert,
+}
+
+/// One run of text of a word-level diff: equal on both sides, deleted from a or inserted in b.
+///
+/// Concatenating the `equal` and `delete` runs gives side a's sentence; `equal` and `insert`
+/// runs give side b's. Runs include the whitespace and punctuation between words.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct WordOp {
+    /// What this run does.
+    pub op: WordTag,
+    /// The run's text, whitespace included.
+    pub text: String,
+}
+
+/// Diffs two sentences word by word (Unicode word boundaries) and returns merged runs.
+///
+/// Adjacent changes separated only by whitespace are merged into one replacement, so that
+/// `the quick brown fox` / `the slow red fox` gives `the [-quick brown-]{+slow red+} fox`.
+/// Within each changed stretch the deletion comes before the insertion.
+pub fn word_diff(old: &str, new: &str) -> Vec<WordOp> {
+    let diff = TextDiff::configure()
+        .timeout(WORD_DIFF_TIMEOUT)
+        .diff_unicode_words(old, new);
+    let raw: Vec<(WordTag, &str)> = diff
+        .iter_all_changes()
+        .map(|c| {
+            let tag = match c.tag() {
+                ChangeTag::Equal => WordTag::Equal,
+                ChangeTag::Delete => WordTag::Delete,
+                ChangeTag::Insert => WordTag::Insert,
+            };
+            (tag, c.value())
+        })
+        .collect();
+    merge_runs(&raw)
+}
+
+/// Merges raw token changes into runs, gluing whitespace between two replacements.
+fn merge_runs(raw: &[(WordTag, &str)]) -> Vec<WordOp> {
+    let mut out: Vec<WordOp> = Vec::new();
+    let mut del = String::new();
+    let mut ins = String::new();
+    for (i, &(tag, text)) in raw.iter().enumerate() {
+        match tag {
+            WordTag::Delete => del.push_str(text),
+            WordTag::Insert => ins.push_str(text),
+            WordTag::Equal => {
+                let replacing = !del.is_empty() && !ins.is_empty();
+                let next_changes = raw.get(i + 1).is_some_and(|(t, _)| *t != WordTag::Equal);
+                let glue = !text.is_empty() && text.chars().all(char::is_whitespace);
+                if replacing && next_changes && glue {
+                    del.push_str(text);
+                    ins.push_str(text);
+                } else {
+                    flush(&mut out, &mut del, &mut ins);
+                    push_run(&mut out, WordTag::Equal, text);
+                }
+            }
+        }
+    }
+    flush(&mut out, &mut del, &mut ins);
+    out
+}
+
+/// Emits the pending deletion, then the pending insertion, and clears both.
+fn flush(out: &mut Vec<WordOp>, del: &mut String, ins: &mut String) {
+    push_run(out, WordTag::Delete, del);
+    push_run(out, WordTag::Insert, ins);
+    del.clear();
+    ins.clear();
+}
+
+/// Appends `text` as a run of `tag`, extending the last run when it has the same tag.
+fn push_run(out: &mut Vec<WordOp>, tag: WordTag, text: &str) {
+    if text.is_empty() {
+        return;
+    }
+    match out.last_mut() {
+        Some(last) if last.op == tag => last.text.push_str(text),
+        _ => out.push(WordOp { op: tag, text: text.to_string() }),
+    }
+}
+
+/// Counts the words (Unicode word segments containing a letter or digit) in `s`.
+pub fn count_words(s: &str) -> usize {
+    s.unicode_words().count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn side(ops: &[WordOp], keep: WordTag) -> String {
+        ops.iter()
+            .filter(|o| o.op == WordTag::Equal || o.op == keep)
+            .map(|o| o.text.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn replacement_is_merged_across_spaces() {
+        let ops = word_diff("the quick brown fox", "the slow red fox");
+        assert_eq!(
+            ops,
+            vec![
+                WordOp { op: WordTag::Equal, text: "the ".into() },
+                WordOp { op: WordTag::Delete, text: "quick brown".into() },
+                WordOp { op: WordTag::Insert, text: "slow red".into() },
+                WordOp { op: WordTag::Equal, text: " fox".into() },
+            ]
+        );
+    }
+
+    #[test]
+    fn sides_reassemble() {
+        let pairs = [
+            ("", ""),
+            ("a", ""),
+            ("", "b"),
+            ("Kupiansk is a rail hub.", "Kupyansk is the main rail hub, officials said."),
+            ("  spaced   out  ", "spaced out"),
+            ("日本語のテキスト", "日本語の文章"),
+        ];
+        for (a, b) in pairs {
+            let ops = word_diff(a, b);
+            assert_eq!(side(&ops, WordTag::Delete), a);
+            assert_eq!(side(&ops, WordTag::Insert), b);
+        }
+    }
+
+    #[test]
+    fn identical_is_one_equal_run() {
+        let ops = word_diff("Same words here.", "Same words here.");
+        assert_eq!(ops, vec![WordOp { op: WordTag::Equal, text: "Same words here.".into() }]);
+    }
+}
