@@ -5,7 +5,7 @@
 //! [`SideMeta`].
 
 use super::summary::percent;
-use super::words::{WordOp, WordTag};
+use super::words::{split_ws, WordOp, WordTag};
 use super::{Diff, Op};
 use std::fmt::Write as _;
 
@@ -224,7 +224,12 @@ fn words_html(words: &[WordOp], keep: WordTag) -> String {
             WordTag::Equal => out.push_str(&esc(&w.text)),
             op if op == keep => {
                 let tag = if op == WordTag::Delete { "del" } else { "ins" };
-                let _ = write!(out, "<{tag}>{}</{tag}>", esc(&w.text));
+                let (lead, core, trail) = split_ws(&w.text);
+                if core.is_empty() {
+                    out.push_str(&esc(&w.text));
+                } else {
+                    let _ = write!(out, "{}<{tag}>{}</{tag}>{}", esc(lead), esc(core), esc(trail));
+                }
             }
             _ => {}
         }

@@ -3,7 +3,7 @@
 //! Main items: [`Style`], [`Span`], [`clean`], [`paint`], [`word_spans`], [`wrap`],
 //! [`Line`] (a wrapped line, rendered with [`Line::render`]).
 
-use super::words::{WordOp, WordTag};
+use super::words::{split_ws, WordOp, WordTag};
 use unicode_width::UnicodeWidthChar;
 
 /// How a piece of terminal text is shown.
@@ -96,12 +96,24 @@ pub(crate) fn word_spans(words: &[WordOp], keep: Option<WordTag>, color: bool) -
         if w.op != WordTag::Equal && keep.is_some_and(|k| k != w.op) {
             continue;
         }
-        if color || style == Style::Plain {
+        if style == Style::Plain {
             out.push((clean(&w.text), style));
+            continue;
+        }
+        let (lead, core, trail) = split_ws(&w.text);
+        if core.is_empty() {
+            // A change of whitespace only: show it in the style, without markers.
+            out.push((clean(&w.text), if color { style } else { Style::Plain }));
+            continue;
+        }
+        out.push((clean(lead), Style::Plain));
+        if color {
+            out.push((clean(core), style));
         } else {
             let (open, close) = if style == Style::Del { ("[-", "-]") } else { ("{+", "+}") };
-            out.push((format!("{open}{}{close}", clean(&w.text)), Style::Plain));
+            out.push((format!("{open}{}{close}", clean(core)), Style::Plain));
         }
+        out.push((clean(trail), Style::Plain));
     }
     out
 }

@@ -104,6 +104,16 @@ fn push_run(out: &mut Vec<WordOp>, tag: WordTag, text: &str) {
     }
 }
 
+/// Splits `s` into leading whitespace, core, and trailing whitespace. Renderings show a
+/// changed run's outer whitespace outside its markers, so `the {+town+} hall` rather than
+/// `the {+town +}hall`.
+pub(crate) fn split_ws(s: &str) -> (&str, &str, &str) {
+    let core_start = s.len() - s.trim_start().len();
+    let rest = &s[core_start..];
+    let core = rest.trim_end();
+    (&s[..core_start], core, &rest[core.len()..])
+}
+
 /// Counts the words (Unicode word segments containing a letter or digit) in `s`.
 pub fn count_words(s: &str) -> usize {
     s.unicode_words().count()
