@@ -25,7 +25,11 @@ fn assert_invariants(d: &Diff, na: usize, nb: usize) {
         }
         if let Some(j) = op.b() {
             seen_b[j] += 1;
-            assert!(last_b.is_none_or(|l| j > l), "b out of reading order: {:?}", d.ops);
+            assert!(
+                last_b.is_none_or(|l| j > l),
+                "b out of reading order: {:?}",
+                d.ops
+            );
             last_b = Some(j);
         }
     }
@@ -88,7 +92,8 @@ fn empty_sides() {
     let d = compute(&none, &none, &[]);
     assert_eq!(render_inline(&d, true), "");
     assert_eq!(render_side_by_side(&d, 80, false), "");
-    assert!(render_html(&d, &SideMeta::default(), &SideMeta::default()).contains("Both texts are empty"));
+    assert!(render_html(&d, &SideMeta::default(), &SideMeta::default())
+        .contains("Both texts are empty"));
 }
 
 #[test]
@@ -109,12 +114,29 @@ fn edits_carry_word_ops_and_verbatim_share() {
     let b = ["Ukrainian forces reached the outskirts of Kupyansk on Saturday."];
     let d = compute(&a, &b, &[p(0, 0, 0.8)]);
     assert_eq!(names(&d), ["edit"]);
-    let Op::Edit { words, old, text, sim, .. } = &d.ops[0] else { unreachable!() };
+    let Op::Edit {
+        words,
+        old,
+        text,
+        sim,
+        ..
+    } = &d.ops[0]
+    else {
+        unreachable!()
+    };
     assert_eq!(old, a[0]);
     assert_eq!(text, b[0]);
     assert!((sim - 0.8).abs() < 1e-6);
-    let deleted: Vec<_> = words.iter().filter(|w| w.op == WordTag::Delete).map(|w| w.text.as_str()).collect();
-    let inserted: Vec<_> = words.iter().filter(|w| w.op == WordTag::Insert).map(|w| w.text.as_str()).collect();
+    let deleted: Vec<_> = words
+        .iter()
+        .filter(|w| w.op == WordTag::Delete)
+        .map(|w| w.text.as_str())
+        .collect();
+    let inserted: Vec<_> = words
+        .iter()
+        .filter(|w| w.op == WordTag::Insert)
+        .map(|w| w.text.as_str())
+        .collect();
     assert_eq!(deleted, ["Kupiansk", "Friday"]);
     assert_eq!(inserted, ["Kupyansk", "Saturday"]);
     // 9 words a side, 7 equal: verbatim 14 / 18.
@@ -130,7 +152,13 @@ fn lis_keeps_the_larger_block_in_place() {
     // b moves a's last two sentences to the front: those two are moved, the other three stay.
     let a = ["s0 x.", "s1 x.", "s2 x.", "s3 x.", "s4 x."];
     let b = ["s3 x.", "s4 x.", "s0 x.", "s1 x.", "s2 x."];
-    let pairs = [p(0, 2, 1.0), p(1, 3, 1.0), p(2, 4, 1.0), p(3, 0, 1.0), p(4, 1, 1.0)];
+    let pairs = [
+        p(0, 2, 1.0),
+        p(1, 3, 1.0),
+        p(2, 4, 1.0),
+        p(3, 0, 1.0),
+        p(4, 1, 1.0),
+    ];
     let d = compute(&a, &b, &pairs);
     assert_invariants(&d, 5, 5);
     assert_eq!(names(&d), ["moved", "moved", "same", "same", "same"]);
@@ -141,8 +169,14 @@ fn lis_keeps_the_larger_block_in_place() {
 #[test]
 fn lis_tie_prefers_more_text_in_place() {
     // Two blocks of one sentence each swap places; the longer sentence stays in place.
-    let a = ["Short.", "A much longer sentence that carries most of the text."];
-    let b = ["A much longer sentence that carries most of the text.", "Short."];
+    let a = [
+        "Short.",
+        "A much longer sentence that carries most of the text.",
+    ];
+    let b = [
+        "A much longer sentence that carries most of the text.",
+        "Short.",
+    ];
     let d = compute(&a, &b, &[p(0, 1, 1.0), p(1, 0, 1.0)]);
     assert_invariants(&d, 2, 2);
     assert_eq!(names(&d), ["same", "moved"]);
@@ -155,7 +189,9 @@ fn moved_and_edited() {
     let d = compute(&a, &b, &[p(0, 1, 1.0), p(1, 2, 1.0), p(2, 0, 0.7)]);
     assert_eq!(names(&d), ["moved", "same", "same"]);
     assert_eq!(d.summary.moved_edited, 1);
-    let Op::Moved { edited, a, .. } = &d.ops[0] else { unreachable!() };
+    let Op::Moved { edited, a, .. } = &d.ops[0] else {
+        unreachable!()
+    };
     assert!(*edited);
     assert_eq!(*a, 2);
     assert!(render_inline(&d, false).contains("[-damaged-]{+destroyed+}"));
@@ -200,9 +236,18 @@ fn bad_pairs_are_ignored() {
 
 #[test]
 fn json_ops_are_tagged() {
-    let d = compute(&["Old text.", "Gone."], &["New text.", "Fresh."], &[p(0, 0, 0.5)]);
+    let d = compute(
+        &["Old text.", "Gone."],
+        &["New text.", "Fresh."],
+        &[p(0, 0, 0.5)],
+    );
     let v = serde_json::to_value(&d).unwrap();
-    let ops: Vec<_> = v["ops"].as_array().unwrap().iter().map(|o| o["op"].as_str().unwrap().to_string()).collect();
+    let ops: Vec<_> = v["ops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["op"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(ops, ["edit", "removed", "added"]);
     assert_eq!(v["ops"][0]["words"][0]["op"], "delete");
     assert_eq!(v["summary"]["edited"], 1);
@@ -226,7 +271,10 @@ fn renderings_neutralise_control_characters_and_markup() {
     assert!(!html.contains("<blink>") && html.contains("&lt;blink&gt;"));
     assert!(!html.contains("href=\"javascript"));
     assert!(html.contains("&lt;script&gt;"));
-    assert!(!html.contains("http://") && !html.contains("https://"), "no external references");
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "no external references"
+    );
 }
 
 #[test]
@@ -239,7 +287,11 @@ fn side_by_side_fits_the_width() {
             let out = render_side_by_side(&d, width, color);
             if !color {
                 for line in out.lines() {
-                    assert!(line.width() <= width, "{width}: {line:?} is {} wide", line.width());
+                    assert!(
+                        line.width() <= width,
+                        "{width}: {line:?} is {} wide",
+                        line.width()
+                    );
                 }
             }
         }
@@ -251,8 +303,14 @@ fn summary_header() {
     let d = compute(&["A.", "B."], &["A.", "C."], &[p(0, 0, 1.0)]);
     let s = render_summary(&d, Some("rewrite"));
     assert!(s.starts_with("kind       rewrite\n"), "{s}");
-    assert!(s.contains("1 same · 0 edited · 0 moved · 1 added · 1 removed"), "{s}");
-    assert!(s.contains("coverage   a 50% of characters (1 of 2 sentences)"), "{s}");
+    assert!(
+        s.contains("1 same · 0 edited · 0 moved · 1 added · 1 removed"),
+        "{s}"
+    );
+    assert!(
+        s.contains("coverage   a 50% of characters (1 of 2 sentences)"),
+        "{s}"
+    );
 }
 
 fn sentence() -> impl Strategy<Value = String> {

@@ -25,10 +25,26 @@ const B: [&str; 5] = [
 
 fn diff() -> Diff {
     let pairs = [
-        AlignedPair { a: 0, b: 1, sim: 1.0 },
-        AlignedPair { a: 1, b: 2, sim: 0.8 },
-        AlignedPair { a: 3, b: 0, sim: 0.75 },
-        AlignedPair { a: 4, b: 3, sim: 1.0 },
+        AlignedPair {
+            a: 0,
+            b: 1,
+            sim: 1.0,
+        },
+        AlignedPair {
+            a: 1,
+            b: 2,
+            sim: 0.8,
+        },
+        AlignedPair {
+            a: 3,
+            b: 0,
+            sim: 0.75,
+        },
+        AlignedPair {
+            a: 4,
+            b: 3,
+            sim: 1.0,
+        },
     ];
     compute(&A, &B, &pairs)
 }

@@ -86,7 +86,11 @@ fn usable_pairs(na: usize, nb: usize, pairs: &[AlignedPair]) -> Vec<Pair> {
         .enumerate()
         .filter_map(|(i, p)| {
             let (pa, pb) = (p.a as usize, p.b as usize);
-            let sim = if p.sim.is_finite() { p.sim.clamp(0.0, 1.0) } else { 0.0 };
+            let sim = if p.sim.is_finite() {
+                p.sim.clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
             (pa < na && pb < nb).then_some((i, Pair { a: pa, b: pb, sim }))
         })
         .collect();
@@ -154,7 +158,10 @@ fn order_preserving(pairs: &[Pair], a: &[&str], b: &[&str]) -> Vec<bool> {
 fn emit_removed(ops: &mut Vec<Op>, a: &[&str], a_pair: &[Option<usize>], from: usize, to: usize) {
     for i in from..to.min(a.len()) {
         if a_pair[i].is_none() {
-            ops.push(Op::Removed { a: i, text: a[i].trim().to_string() });
+            ops.push(Op::Removed {
+                a: i,
+                text: a[i].trim().to_string(),
+            });
         }
     }
 }
@@ -170,7 +177,10 @@ fn b_item(
 ) -> Op {
     match b_pair[j] {
         Some(k) => pair_op(pairs[k], a, b, true, acc),
-        None => Op::Added { b: j, text: b[j].trim().to_string() },
+        None => Op::Added {
+            b: j,
+            text: b[j].trim().to_string(),
+        },
     }
 }
 
@@ -191,7 +201,10 @@ fn pair_op(p: Pair, a: &[&str], b: &[&str], moved: bool, acc: &mut Accumulator) 
         if new.is_empty() {
             Vec::new()
         } else {
-            vec![WordOp { op: WordTag::Equal, text: new.to_string() }]
+            vec![WordOp {
+                op: WordTag::Equal,
+                text: new.to_string(),
+            }]
         }
     } else {
         word_diff(old, new)
@@ -219,9 +232,20 @@ fn pair_op(p: Pair, a: &[&str], b: &[&str], moved: bool, acc: &mut Accumulator) 
             words,
         }
     } else if identical {
-        Op::Same { a: p.a, b: p.b, text: new.to_string() }
+        Op::Same {
+            a: p.a,
+            b: p.b,
+            text: new.to_string(),
+        }
     } else {
-        Op::Edit { a: p.a, b: p.b, sim: p.sim, old: old.to_string(), text: new.to_string(), words }
+        Op::Edit {
+            a: p.a,
+            b: p.b,
+            sim: p.sim,
+            old: old.to_string(),
+            text: new.to_string(),
+            words,
+        }
     }
 }
 
@@ -300,10 +324,26 @@ mod tests {
         let a = ["x", "y"];
         let b = ["x"];
         let pairs = [
-            AlignedPair { a: 1, b: 0, sim: 0.2 },
-            AlignedPair { a: 0, b: 0, sim: 0.9 },
-            AlignedPair { a: 7, b: 0, sim: 1.0 },
-            AlignedPair { a: 0, b: 9, sim: f32::NAN },
+            AlignedPair {
+                a: 1,
+                b: 0,
+                sim: 0.2,
+            },
+            AlignedPair {
+                a: 0,
+                b: 0,
+                sim: 0.9,
+            },
+            AlignedPair {
+                a: 7,
+                b: 0,
+                sim: 1.0,
+            },
+            AlignedPair {
+                a: 0,
+                b: 9,
+                sim: f32::NAN,
+            },
         ];
         let d = compute(&a, &b, &pairs);
         assert_eq!(d.summary.same, 1);

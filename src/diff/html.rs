@@ -49,7 +49,13 @@ pub fn render_html_report(diff: &Diff, a: &SideMeta, b: &SideMeta, kind: Option<
         m.title
             .clone()
             .filter(|t| !t.trim().is_empty())
-            .unwrap_or_else(|| if m.label.is_empty() { dflt.to_string() } else { m.label.clone() })
+            .unwrap_or_else(|| {
+                if m.label.is_empty() {
+                    dflt.to_string()
+                } else {
+                    m.label.clone()
+                }
+            })
     };
     h.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
@@ -111,7 +117,10 @@ fn side_card(h: &mut String, m: &SideMeta, class: &str, letter: &str) {
     } else {
         format!(" <span class=\"label\">{}</span>", esc(&m.label))
     };
-    let _ = writeln!(h, "<div class=\"side-head\"><span class=\"tag tag-{class}\">{letter}</span>{label}</div>");
+    let _ = writeln!(
+        h,
+        "<div class=\"side-head\"><span class=\"tag tag-{class}\">{letter}</span>{label}</div>"
+    );
     match m.title.as_deref().filter(|t| !t.trim().is_empty()) {
         Some(t) => {
             let _ = writeln!(h, "<h2>{}</h2>", esc(t));
@@ -134,7 +143,10 @@ fn side_card(h: &mut String, m: &SideMeta, class: &str, letter: &str) {
         if lower.starts_with("http://") || lower.starts_with("https://") {
             row(
                 "URL",
-                format!("<a href=\"{0}\" rel=\"noreferrer noopener\">{0}</a>", esc(u)),
+                format!(
+                    "<a href=\"{0}\" rel=\"noreferrer noopener\">{0}</a>",
+                    esc(u)
+                ),
             );
         } else {
             row("URL", esc(u));
@@ -142,7 +154,10 @@ fn side_card(h: &mut String, m: &SideMeta, class: &str, letter: &str) {
     }
     if let Some(id) = m.id.as_deref().filter(|s| !s.trim().is_empty()) {
         let short: String = id.chars().take(12).collect();
-        row("Id", format!("<code title=\"{}\">{}</code>", esc(id), esc(&short)));
+        row(
+            "Id",
+            format!("<code title=\"{}\">{}</code>", esc(id), esc(&short)),
+        );
     }
     h.push_str("</dl>\n</article>\n");
 }
@@ -153,7 +168,11 @@ fn summary_section(h: &mut String, diff: &Diff, kind: Option<&str>) {
     let aligned = s.same + s.edited + s.moved;
     h.push_str("<section class=\"summary\">\n");
     if let Some(k) = kind.filter(|k| !k.trim().is_empty()) {
-        let _ = writeln!(h, "<div class=\"kind\">Relation <strong>{}</strong></div>", esc(k));
+        let _ = writeln!(
+            h,
+            "<div class=\"kind\">Relation <strong>{}</strong></div>",
+            esc(k)
+        );
     }
     h.push_str("<div class=\"stats\">\n");
     let moved_note = if s.moved_edited > 0 {
@@ -198,7 +217,10 @@ fn summary_section(h: &mut String, diff: &Diff, kind: Option<&str>) {
         h,
         "Verbatim",
         s.verbatim,
-        format!("of the words in aligned sentences ({} equal)", s.equal_words),
+        format!(
+            "of the words in aligned sentences ({} equal)",
+            s.equal_words
+        ),
     );
     h.push_str("</div>\n</section>\n");
 }
@@ -228,7 +250,13 @@ fn words_html(words: &[WordOp], keep: WordTag) -> String {
                 if core.is_empty() {
                     out.push_str(&esc(&w.text));
                 } else {
-                    let _ = write!(out, "{}<{tag}>{}</{tag}>{}", esc(lead), esc(core), esc(trail));
+                    let _ = write!(
+                        out,
+                        "{}<{tag}>{}</{tag}>{}",
+                        esc(lead),
+                        esc(core),
+                        esc(trail)
+                    );
                 }
             }
             _ => {}
@@ -255,7 +283,9 @@ fn table(h: &mut String, diff: &Diff, a: &SideMeta, b: &SideMeta) {
     );
     h.push_str("<tbody>\n");
     if diff.ops.is_empty() {
-        h.push_str("<tr class=\"row empty-diff\"><td colspan=\"5\">Both texts are empty.</td></tr>\n");
+        h.push_str(
+            "<tr class=\"row empty-diff\"><td colspan=\"5\">Both texts are empty.</td></tr>\n",
+        );
     }
     for op in &diff.ops {
         let (left, right, gut, class) = match op {
@@ -286,14 +316,18 @@ fn table(h: &mut String, diff: &Diff, a: &SideMeta, b: &SideMeta) {
             "<tr class=\"row {class}\" data-op=\"{}\" data-a=\"{na}\" data-b=\"{nb}\">",
             op.name()
         );
-        let cell = |h: &mut String, n: &str, t: Option<String>, side: &str| {
-            match t {
-                Some(t) => {
-                    let _ = write!(h, "<td class=\"num\">{n}</td><td class=\"txt txt-{side}\">{t}</td>");
-                }
-                None => {
-                    let _ = write!(h, "<td class=\"num\"></td><td class=\"txt txt-{side} none\"></td>");
-                }
+        let cell = |h: &mut String, n: &str, t: Option<String>, side: &str| match t {
+            Some(t) => {
+                let _ = write!(
+                    h,
+                    "<td class=\"num\">{n}</td><td class=\"txt txt-{side}\">{t}</td>"
+                );
+            }
+            None => {
+                let _ = write!(
+                    h,
+                    "<td class=\"num\"></td><td class=\"txt txt-{side} none\"></td>"
+                );
             }
         };
         cell(h, &na, left, "a");
@@ -308,7 +342,7 @@ fn table(h: &mut String, diff: &Diff, a: &SideMeta, b: &SideMeta) {
 const CSS: &str = r#":root {
   --bg: #ffffff; --fg: #1f2328; --muted: #656d76; --line: #d8dee4; --soft: #eef1f4;
   --panel: #f6f8fa; --none: #f3f5f7;
-  --del-row: #fff5f4; --del-word: #ffd7d5; --del-fg: #a40e26;
+  --del-row: #fff5f4; --del-word: #ffd7d5; --del-fg: #a40e26; --del-strike: rgba(164, 14, 38, .45);
   --ins-row: #f1fbf3; --ins-word: #c9f0d1; --ins-fg: #116329;
   --mov-row: #f6f3ff; --mov: #6e40c9; --edit: #9a6700; --bar: #0969da;
 }
@@ -316,7 +350,7 @@ const CSS: &str = r#":root {
   :root {
     --bg: #0d1117; --fg: #e6edf3; --muted: #8d96a0; --line: #30363d; --soft: #21262d;
     --panel: #161b22; --none: #131820;
-    --del-row: #22161a; --del-word: #6e2a2f; --del-fg: #ffa198;
+    --del-row: #22161a; --del-word: #6e2a2f; --del-fg: #ffa198; --del-strike: rgba(255, 161, 152, .5);
     --ins-row: #13201a; --ins-word: #235a35; --ins-fg: #7ee2a8;
     --mov-row: #1c1830; --mov: #b392f0; --edit: #d29922; --bar: #4493f8;
   }
@@ -388,7 +422,7 @@ tr.added td.gut { color: var(--ins-fg); }
 tr.removed td.txt-a { background: var(--del-row); }
 tr.removed td.gut { color: var(--del-fg); }
 tr.same td.txt { color: var(--fg); }
-del { background: var(--del-word); color: inherit; text-decoration: line-through; text-decoration-color: var(--del-fg);
+del { background: var(--del-word); color: inherit; text-decoration: line-through; text-decoration-color: var(--del-strike);
   text-decoration-thickness: 1px; border-radius: 3px; padding: 0 1px; }
 ins { background: var(--ins-word); color: inherit; text-decoration: none; border-radius: 3px; padding: 0 1px; }
 .badge { display: inline-block; margin-right: 8px; padding: 0 8px; border-radius: 999px; font-size: 11.5px; font-weight: 600;
@@ -404,6 +438,9 @@ mod tests {
 
     #[test]
     fn escapes_everything() {
-        assert_eq!(esc("<a href='x'>&\"</a>\u{1b}"), "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;\u{FFFD}");
+        assert_eq!(
+            esc("<a href='x'>&\"</a>\u{1b}"),
+            "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;\u{FFFD}"
+        );
     }
 }

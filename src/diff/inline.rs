@@ -30,7 +30,12 @@ pub fn render_inline(diff: &Diff, color: bool) -> String {
             Op::Moved { a, words, .. } => {
                 paint(&mut out, "↕", Style::Moved, color);
                 out.push(' ');
-                paint(&mut out, &format!("(moved from a#{})", a + 1), Style::Dim, color);
+                paint(
+                    &mut out,
+                    &format!("(moved from a#{})", a + 1),
+                    Style::Dim,
+                    color,
+                );
                 out.push(' ');
                 for (t, st) in word_spans(words, None, color) {
                     paint(&mut out, &t, st, color);

@@ -3,7 +3,8 @@
 //! Main items: [`compute`] (sentences of both sides plus the aligned pairs from
 //! [`crate::align`] give a [`Diff`]), [`diff_texts`] (the same from two normalised texts),
 //! [`Op`], [`WordOp`], [`Summary`], and the renderings [`render_inline`],
-//! [`render_side_by_side`], [`render_html`] (with [`SideMeta`]) and [`render_summary`].
+//! [`render_side_by_side`], [`render_html`] / [`render_html_report`] (with [`SideMeta`]) and
+//! [`render_summary`].
 //!
 //! The engine does not align sentences itself: the one aligner of the code base is
 //! [`crate::align`]. It takes the aligned pairs as given (dropping any pair that is out of
@@ -25,7 +26,7 @@ mod summary;
 mod words;
 
 pub use engine::{compute, diff_texts};
-pub use html::{render_html, SideMeta};
+pub use html::{render_html, render_html_report, SideMeta};
 pub use inline::render_inline;
 pub use side_by_side::render_side_by_side;
 pub use summary::render_summary;
@@ -111,9 +112,10 @@ impl Op {
     /// The index on side a, if this operation involves side a.
     pub fn a(&self) -> Option<usize> {
         match self {
-            Op::Same { a, .. } | Op::Edit { a, .. } | Op::Moved { a, .. } | Op::Removed { a, .. } => {
-                Some(*a)
-            }
+            Op::Same { a, .. }
+            | Op::Edit { a, .. }
+            | Op::Moved { a, .. }
+            | Op::Removed { a, .. } => Some(*a),
             Op::Added { .. } => None,
         }
     }

@@ -17,7 +17,11 @@ use super::{Diff, Op};
 /// the left and `{+new+}` on the right. Lines carry no trailing spaces. Columns never get
 /// narrower than 10, so a tiny `width` gives lines wider than asked rather than nothing.
 pub fn render_side_by_side(diff: &Diff, width: usize, color: bool) -> String {
-    let max_n = diff.summary.sentences_a.max(diff.summary.sentences_b).max(1);
+    let max_n = diff
+        .summary
+        .sentences_a
+        .max(diff.summary.sentences_b)
+        .max(1);
     let digits = max_n.to_string().len();
     let numbers = width >= 50;
     // Layout per line: [num ' '] left ' ' gutter ' ' [num ' '] right
@@ -43,20 +47,38 @@ pub fn render_side_by_side(diff: &Diff, width: usize, color: bool) -> String {
                 "↕",
                 Style::Moved,
             ),
-            Op::Added { text, .. } => {
-                (Vec::new(), vec![(clean(text), Style::Added)], "+", Style::Added)
-            }
-            Op::Removed { text, .. } => {
-                (vec![(clean(text), Style::Removed)], Vec::new(), "-", Style::Removed)
-            }
+            Op::Added { text, .. } => (
+                Vec::new(),
+                vec![(clean(text), Style::Added)],
+                "+",
+                Style::Added,
+            ),
+            Op::Removed { text, .. } => (
+                vec![(clean(text), Style::Removed)],
+                Vec::new(),
+                "-",
+                Style::Removed,
+            ),
         };
-        let lw = if left.is_empty() { vec![Line::default()] } else { wrap(&left, col) };
-        let rw = if right.is_empty() { vec![Line::default()] } else { wrap(&right, col) };
+        let lw = if left.is_empty() {
+            vec![Line::default()]
+        } else {
+            wrap(&left, col)
+        };
+        let rw = if right.is_empty() {
+            vec![Line::default()]
+        } else {
+            wrap(&right, col)
+        };
         let rows = lw.len().max(rw.len());
         for i in 0..rows {
             let mut line = String::new();
             if numbers {
-                let n = if i == 0 { op.a().map(|a| (a + 1).to_string()) } else { None };
+                let n = if i == 0 {
+                    op.a().map(|a| (a + 1).to_string())
+                } else {
+                    None
+                };
                 number(&mut line, n, digits, color);
             }
             match lw.get(i) {
@@ -67,7 +89,11 @@ pub fn render_side_by_side(diff: &Diff, width: usize, color: bool) -> String {
             paint(&mut line, marker, mstyle, color);
             line.push(' ');
             if numbers {
-                let n = if i == 0 { op.b().map(|b| (b + 1).to_string()) } else { None };
+                let n = if i == 0 {
+                    op.b().map(|b| (b + 1).to_string())
+                } else {
+                    None
+                };
                 number(&mut line, n, digits, color);
             }
             if let Some(r) = rw.get(i) {

@@ -49,7 +49,9 @@ pub(crate) type Span = (String, Style);
 /// Replaces control characters (escape sequences, tabs, line breaks) with spaces, so that
 /// text from an article cannot move the cursor or recolour the terminal.
 pub(crate) fn clean(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 /// Renders `text` in `style`: ANSI colour when `color`, else plain with the `[-…-]` /
@@ -110,7 +112,11 @@ pub(crate) fn word_spans(words: &[WordOp], keep: Option<WordTag>, color: bool) -
         if color {
             out.push((clean(core), style));
         } else {
-            let (open, close) = if style == Style::Del { ("[-", "-]") } else { ("{+", "+}") };
+            let (open, close) = if style == Style::Del {
+                ("[-", "-]")
+            } else {
+                ("{+", "+}")
+            };
             out.push((format!("{open}{}{close}", clean(core)), Style::Plain));
         }
         out.push((clean(trail), Style::Plain));
@@ -217,7 +223,9 @@ pub(crate) fn wrap(spans: &[Span], width: usize) -> Vec<Line> {
         pending_space.clear();
         for (c, st) in cells {
             let w = cw(c);
-            let full = lines.last().is_some_and(|l| l.width() > 0 && l.width() + w > width);
+            let full = lines
+                .last()
+                .is_some_and(|l| l.width() > 0 && l.width() + w > width);
             if full {
                 lines.push(Line::default());
             }

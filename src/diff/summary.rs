@@ -36,7 +36,10 @@ pub fn render_summary(diff: &Diff, kind: Option<&str>) -> String {
     if let Some(k) = kind {
         out.push_str(&format!("kind       {}\n", clean(k)));
     }
-    out.push_str(&format!("sentences  a {} · b {}\n", s.sentences_a, s.sentences_b));
+    out.push_str(&format!(
+        "sentences  a {} · b {}\n",
+        s.sentences_a, s.sentences_b
+    ));
     let moved = if s.moved_edited > 0 {
         format!("{} moved ({} edited)", s.moved, s.moved_edited)
     } else {

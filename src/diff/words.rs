@@ -100,7 +100,10 @@ fn push_run(out: &mut Vec<WordOp>, tag: WordTag, text: &str) {
     }
     match out.last_mut() {
         Some(last) if last.op == tag => last.text.push_str(text),
-        _ => out.push(WordOp { op: tag, text: text.to_string() }),
+        _ => out.push(WordOp {
+            op: tag,
+            text: text.to_string(),
+        }),
     }
 }
 
@@ -136,10 +139,22 @@ mod tests {
         assert_eq!(
             ops,
             vec![
-                WordOp { op: WordTag::Equal, text: "the ".into() },
-                WordOp { op: WordTag::Delete, text: "quick brown".into() },
-                WordOp { op: WordTag::Insert, text: "slow red".into() },
-                WordOp { op: WordTag::Equal, text: " fox".into() },
+                WordOp {
+                    op: WordTag::Equal,
+                    text: "the ".into()
+                },
+                WordOp {
+                    op: WordTag::Delete,
+                    text: "quick brown".into()
+                },
+                WordOp {
+                    op: WordTag::Insert,
+                    text: "slow red".into()
+                },
+                WordOp {
+                    op: WordTag::Equal,
+                    text: " fox".into()
+                },
             ]
         );
     }
@@ -150,7 +165,10 @@ mod tests {
             ("", ""),
             ("a", ""),
             ("", "b"),
-            ("Kupiansk is a rail hub.", "Kupyansk is the main rail hub, officials said."),
+            (
+                "Kupiansk is a rail hub.",
+                "Kupyansk is the main rail hub, officials said.",
+            ),
             ("  spaced   out  ", "spaced out"),
             ("日本語のテキスト", "日本語の文章"),
         ];
@@ -164,6 +182,12 @@ mod tests {
     #[test]
     fn identical_is_one_equal_run() {
         let ops = word_diff("Same words here.", "Same words here.");
-        assert_eq!(ops, vec![WordOp { op: WordTag::Equal, text: "Same words here.".into() }]);
+        assert_eq!(
+            ops,
+            vec![WordOp {
+                op: WordTag::Equal,
+                text: "Same words here.".into()
+            }]
+        );
     }
 }
