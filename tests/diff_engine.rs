@@ -363,3 +363,26 @@ proptest! {
         let _ = serde_json::to_string(&d).unwrap();
     }
 }
+
+#[test]
+fn large_inputs_stay_fast() {
+    // 20,000 sentences a side, every other one aligned (shifted, a few swapped), all edited.
+    let a: Vec<String> = (0..20_000)
+        .map(|i| format!("Sentence number {i} says something about item {i}."))
+        .collect();
+    let b: Vec<String> = (0..20_000)
+        .map(|i| format!("Sentence number {i} says a thing about item {}.", i + 1))
+        .collect();
+    let ra: Vec<&str> = a.iter().map(String::as_str).collect();
+    let rb: Vec<&str> = b.iter().map(String::as_str).collect();
+    let pairs: Vec<_> = (0..20_000u32)
+        .step_by(2)
+        .map(|i| p(i, if i % 100 == 0 { 19_999 - i } else { i }, 0.7))
+        .collect();
+    let t = std::time::Instant::now();
+    let d = compute(&ra, &rb, &pairs);
+    assert_invariants(&d, ra.len(), rb.len());
+    let _ = render_side_by_side(&d, 120, true);
+    let _ = render_html(&d, &SideMeta::default(), &SideMeta::default());
+    assert!(t.elapsed().as_secs() < 20, "took {:?}", t.elapsed());
+}

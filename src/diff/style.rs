@@ -87,41 +87,71 @@ pub(crate) fn paint(out: &mut String, text: &str, style: Style, color: bool) {
 /// The spans of one side of a word diff: equal runs plain, plus the side's own changes
 /// (`keep` is [`WordTag::Delete`] for side a, [`WordTag::Insert`] for side b, or both when
 /// `keep` is `None`, as in the inline rendering). Without colour, markers become text.
+///
+/// A changed run's outer whitespace is shown outside its markers (`the {+town+} hall`). In
+/// the inline form a deletion directly followed by an insertion reads as one replacement,
+/// `[-old-]{+new+}`, with the whitespace around it shown once.
 pub(crate) fn word_spans(words: &[WordOp], keep: Option<WordTag>, color: bool) -> Vec<Span> {
     let mut out = Vec::new();
-    for w in words {
-        let style = match w.op {
-            WordTag::Equal => Style::Plain,
-            WordTag::Delete => Style::Del,
-            WordTag::Insert => Style::Ins,
-        };
-        if w.op != WordTag::Equal && keep.is_some_and(|k| k != w.op) {
-            continue;
+    let mut i = 0;
+    while let Some(w) = words.get(i) {
+        i += 1;
+        match w.op {
+            WordTag::Equal => out.push((clean(&w.text), Style::Plain)),
+            op if keep.is_some_and(|k| k != op) => {}
+            WordTag::Delete if keep.is_none() => {
+                let next_ins = words.get(i).filter(|n| n.op == WordTag::Insert);
+                match next_ins {
+                    Some(n) => {
+                        i += 1;
+                        let (dl, dc, dt) = split_ws(&w.text);
+                        let (il, ic, it) = split_ws(&n.text);
+                        let lead = if dl.is_empty() { il } else { dl };
+                        let trail = if it.is_empty() { dt } else { it };
+                        out.push((clean(lead), Style::Plain));
+                        marked(&mut out, dc, Style::Del, color);
+                        marked(&mut out, ic, Style::Ins, color);
+                        out.push((clean(trail), Style::Plain));
+                    }
+                    None => changed(&mut out, &w.text, Style::Del, color),
+                }
+            }
+            WordTag::Delete => changed(&mut out, &w.text, Style::Del, color),
+            WordTag::Insert => changed(&mut out, &w.text, Style::Ins, color),
         }
-        if style == Style::Plain {
-            out.push((clean(&w.text), style));
-            continue;
-        }
-        let (lead, core, trail) = split_ws(&w.text);
-        if core.is_empty() {
-            // A change of whitespace only: show it in the style, without markers.
-            out.push((clean(&w.text), if color { style } else { Style::Plain }));
-            continue;
-        }
-        out.push((clean(lead), Style::Plain));
-        if color {
-            out.push((clean(core), style));
-        } else {
-            let (open, close) = if style == Style::Del {
-                ("[-", "-]")
-            } else {
-                ("{+", "+}")
-            };
-            out.push((format!("{open}{}{close}", clean(core)), Style::Plain));
-        }
-        out.push((clean(trail), Style::Plain));
     }
+    out.retain(|(t, _)| !t.is_empty());
     out
+}
+
+/// Pushes a changed run: outer whitespace plain, the rest marked.
+fn changed(out: &mut Vec<Span>, text: &str, style: Style, color: bool) {
+    let (lead, core, trail) = split_ws(text);
+    if core.is_empty() {
+        // A change of whitespace only: shown in the style, without markers.
+        out.push((clean(text), if color { style } else { Style::Plain }));
+        return;
+    }
+    out.push((clean(lead), Style::Plain));
+    marked(out, core, style, color);
+    out.push((clean(trail), Style::Plain));
+}
+
+/// Pushes `core` coloured, or between `[-…-]` / `{+…+}` markers without colour.
+fn marked(out: &mut Vec<Span>, core: &str, style: Style, color: bool) {
+    if core.is_empty() {
+        return;
+    }
+    if color {
+        out.push((clean(core), style));
+    } else {
+        let (open, close) = if style == Style::Del {
+            ("[-", "-]")
+        } else {
+            ("{+", "+}")
+        };
+        out.push((format!("{open}{}{close}", clean(core)), Style::Plain));
+    }
 }
 
 /// One wrapped line: characters with their styles, and its display width.

@@ -37,8 +37,8 @@ pub struct WordOp {
 
 /// Diffs two sentences word by word (Unicode word boundaries) and returns merged runs.
 ///
-/// Adjacent changes separated only by whitespace are merged into one replacement, so that
-/// `the quick brown fox` / `the slow red fox` gives `the [-quick brown-]{+slow red+} fox`.
+/// Changes separated only by whitespace or punctuation are merged into one replacement, so
+/// that `the quick brown fox` / `the slow red fox` gives `the [-quick brown-]{+slow red+} fox`.
 /// Within each changed stretch the deletion comes before the insertion.
 pub fn word_diff(old: &str, new: &str) -> Vec<WordOp> {
     let diff = TextDiff::configure()
@@ -58,30 +58,49 @@ pub fn word_diff(old: &str, new: &str) -> Vec<WordOp> {
     merge_runs(&raw)
 }
 
-/// Merges raw token changes into runs, gluing whitespace between two replacements.
+/// Whether an equal token may be absorbed into the change around it: whitespace and
+/// punctuation only (no letter or digit).
+fn is_glue(text: &str) -> bool {
+    !text.is_empty() && !text.chars().any(char::is_alphanumeric)
+}
+
+/// Merges raw token changes into runs. A stretch of changes whose only equal tokens are glue
+/// (whitespace, punctuation) becomes one deletion (side a's text of the stretch) followed by
+/// one insertion (side b's), so changes read as whole phrases.
 fn merge_runs(raw: &[(WordTag, &str)]) -> Vec<WordOp> {
     let mut out: Vec<WordOp> = Vec::new();
     let mut del = String::new();
     let mut ins = String::new();
-    for (i, &(tag, text)) in raw.iter().enumerate() {
-        match tag {
-            WordTag::Delete => del.push_str(text),
-            WordTag::Insert => ins.push_str(text),
-            WordTag::Equal => {
-                let replacing = !del.is_empty() && !ins.is_empty();
-                let next_changes = raw.get(i + 1).is_some_and(|(t, _)| *t != WordTag::Equal);
-                let glue = !text.is_empty() && text.chars().all(char::is_whitespace);
-                if replacing && next_changes && glue {
-                    del.push_str(text);
-                    ins.push_str(text);
-                } else {
-                    flush(&mut out, &mut del, &mut ins);
-                    push_run(&mut out, WordTag::Equal, text);
-                }
+    let mut i = 0;
+    while i < raw.len() {
+        let (tag, text) = raw[i];
+        if tag == WordTag::Equal {
+            push_run(&mut out, WordTag::Equal, text);
+            i += 1;
+            continue;
+        }
+        // A change starts a stretch: extend it over glue to the last change reachable.
+        let mut last = i;
+        let mut k = i + 1;
+        while let Some(&(t, tx)) = raw.get(k) {
+            if t != WordTag::Equal {
+                last = k;
+            } else if !is_glue(tx) {
+                break;
+            }
+            k += 1;
+        }
+        for &(t, tx) in &raw[i..=last] {
+            if t != WordTag::Insert {
+                del.push_str(tx);
+            }
+            if t != WordTag::Delete {
+                ins.push_str(tx);
             }
         }
+        flush(&mut out, &mut del, &mut ins);
+        i = last + 1;
     }
-    flush(&mut out, &mut del, &mut ins);
     out
 }
 
@@ -156,6 +175,24 @@ mod tests {
                     text: " fox".into()
                 },
             ]
+        );
+    }
+
+    #[test]
+    fn punctuation_between_changes_is_absorbed() {
+        let ops = word_diff(
+            "the city, across the river, had been evacuated.",
+            "the city has been evacuated, officials said.",
+        );
+        let changes = ops.iter().filter(|o| o.op != WordTag::Equal).count();
+        assert!(changes <= 4, "{ops:?}");
+        assert_eq!(
+            side(&ops, WordTag::Delete),
+            "the city, across the river, had been evacuated."
+        );
+        assert_eq!(
+            side(&ops, WordTag::Insert),
+            "the city has been evacuated, officials said."
         );
     }
 
