@@ -65,9 +65,12 @@ fn seeds_000_002_most_of_000_is_found_in_002() {
 #[test]
 #[ignore = "needs the real sentence aligner (crate::align) on main"]
 fn seeds_independent_report_aligns_little() {
-    // 001 reports the same events independently: at most a few sentences align.
+    // 001 reports the same events independently: far fewer sentences align than with 002
+    // (DESIGN.md: at most 6 of 000's 18 with a crude matcher).
     let d = diff(S000, S001);
     assert_every_sentence_once(&d);
     let aligned = d.summary.same + d.summary.edited + d.summary.moved;
-    assert!(aligned * 3 <= d.summary.sentences_a, "{:?}", d.summary);
+    assert!(aligned * 2 <= d.summary.sentences_a, "{:?}", d.summary);
+    let rewrite = diff(S000, S002).summary;
+    assert!(aligned < rewrite.same + rewrite.edited + rewrite.moved, "{:?}", d.summary);
 }

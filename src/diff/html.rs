@@ -331,7 +331,7 @@ fn table(h: &mut String, diff: &Diff, a: &SideMeta, b: &SideMeta) {
             }
         };
         cell(h, &na, left, "a");
-        let _ = write!(h, "<td class=\"gut\">{gut}</td>");
+        let _ = write!(h, "<td class=\"gut\" title=\"{class}\">{gut}</td>");
         cell(h, &nb, right, "b");
         h.push_str("</tr>\n");
     }

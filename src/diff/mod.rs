@@ -14,6 +14,20 @@
 //! by side b's reading order, each removed sentence of a placed where it stood between its
 //! aligned neighbours.
 //!
+//! ```
+//! use stet::align::AlignedPair;
+//! use stet::diff::{compute, render_inline};
+//!
+//! let a = ["The river rose.", "Schools closed.", "Roads were shut."];
+//! let b = ["Schools closed.", "The river rose sharply."];
+//! let pairs = [AlignedPair { a: 0, b: 1, sim: 0.8 }, AlignedPair { a: 1, b: 0, sim: 1.0 }];
+//! let diff = compute(&a, &b, &pairs);
+//! assert_eq!(
+//!     render_inline(&diff, false),
+//!     "↕ (moved from a#2) Schools closed.\n~ The river rose {+sharply+}.\n- Roads were shut.\n"
+//! );
+//! ```
+//!
 //! Human renderings number sentences from 1 (`a#3` is side a's third sentence); the JSON
 //! (`serde`) form uses the 0-based indexes of the input lists.
 
