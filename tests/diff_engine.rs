@@ -386,3 +386,41 @@ fn large_inputs_stay_fast() {
     let _ = render_html(&d, &SideMeta::default(), &SideMeta::default());
     assert!(t.elapsed().as_secs() < 20, "took {:?}", t.elapsed());
 }
+
+#[test]
+fn html_report_has_header_summary_legend_and_rows() {
+    let a = ["First.", "Second.", "The bridge was damaged.", "Gone."];
+    let b = ["The bridge was destroyed.", "First.", "Second!", "New."];
+    let d = compute(&a, &b, &[p(0, 1, 1.0), p(1, 2, 0.9), p(2, 0, 0.7)]);
+    let meta = |label: &str, title: &str| SideMeta {
+        label: label.into(),
+        title: Some(title.into()),
+        published: Some("2024-09-17".into()),
+        source: Some("Wire".into()),
+        url: Some("https://example.org/x".into()),
+        id: Some("ab".repeat(32)),
+    };
+    let html = render_html(&d, &meta("A", "Old title"), &meta("B", "New title"));
+    for needle in [
+        "<!DOCTYPE html>",
+        "Old title",
+        "New title",
+        "2024-09-17",
+        "Wire",
+        "<code title=\"abababab",
+        "class=\"summary\"",
+        "class=\"legend\"",
+        "data-op=\"moved\" data-a=\"3\" data-b=\"1\"",
+        "moved from A #3",
+        "<del>damaged</del>",
+        "<ins>destroyed</ins>",
+        "data-op=\"same\"",
+        "data-op=\"edit\"",
+        "data-op=\"removed\" data-a=\"4\" data-b=\"\"",
+        "data-op=\"added\" data-a=\"\" data-b=\"4\"",
+    ] {
+        assert!(html.contains(needle), "missing {needle}");
+    }
+    assert_eq!(html.matches("<tr class=\"row ").count(), d.ops.len());
+    assert!(!html.contains("<script") && !html.contains("<link") && !html.contains("<img"));
+}
