@@ -126,6 +126,13 @@ pub(crate) fn encode_delta(
 ) -> Result<Vec<u8>, String> {
     let mut cctx = CCtx::try_create().ok_or_else(|| "cannot allocate a zstd context".to_string())?;
     configure(&mut cctx, level)?;
+    // The window must reach back over the whole base, or big bases are barely used.
+    let span = base_bytes.len().saturating_add(bytes.len()).max(1 << 10);
+    let window_log = usize::BITS - (span - 1).leading_zeros();
+    cctx.set_parameter(CParameter::WindowLog(window_log.min(27))).map_err(zstd_msg)?;
+    if span > 1 << 20 {
+        cctx.set_parameter(CParameter::EnableLongDistanceMatching(true)).map_err(zstd_msg)?;
+    }
     cctx.ref_prefix(base_bytes).map_err(zstd_msg)?;
     compress_with(&mut cctx, header_bytes(CODEC_ZSTD_DELTA, depth, bytes.len() as u64, Some(base)), bytes)
 }

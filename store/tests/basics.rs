@@ -16,7 +16,7 @@ fn text(n: usize, seed: u64) -> Vec<u8> {
     while s.len() < n {
         x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         s.push_str(words[(x >> 33) as usize % words.len()]);
-        s.push(if (x >> 20) % 13 == 0 { '.' } else { ' ' });
+        s.push(if (x >> 20).is_multiple_of(13) { '.' } else { ' ' });
     }
     s.truncate(n);
     s.into_bytes()
@@ -298,4 +298,66 @@ fn delta_is_small_and_depth_is_bounded() {
     let x = b.put_blob_delta(b"completely different small text", &ib).unwrap();
     store.commit(b).unwrap();
     assert_eq!(store.blob_info(&x).unwrap().unwrap().codec, Codec::Zstd);
+}
+
+#[test]
+fn locked_from_another_process() {
+    const CHILD: &str = "STET_STORE_TEST_LOCK_CHILD";
+    if let Some(path) = std::env::var_os(CHILD) {
+        let code = match Store::open(Path::new(&path), StoreOptions::default()) {
+            Err(StoreError::Locked { .. }) => 42,
+            _ => 1,
+        };
+        std::process::exit(code);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    let exe = std::env::current_exe().unwrap();
+    let status = std::process::Command::new(exe)
+        .args(["--exact", "locked_from_another_process", "--test-threads=1"])
+        .env(CHILD, dir.path())
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(42));
+    drop(store);
+}
+
+#[test]
+fn large_blobs_and_large_delta_bases() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    let big = text(3_000_000, 11);
+    let mut edited = big.clone();
+    edited[2_900_000..2_900_010].copy_from_slice(b"0123456789");
+    let mut b = store.batch();
+    let ib = b.put_blob(&big).unwrap();
+    let ie = b.put_blob_delta(&edited, &ib).unwrap();
+    store.commit(b).unwrap();
+    assert_eq!(store.get_blob(&ib).unwrap(), big);
+    assert_eq!(store.get_blob(&ie).unwrap(), edited);
+    let info = store.blob_info(&ie).unwrap().unwrap();
+    assert_eq!(info.codec, Codec::ZstdDelta);
+    assert!(info.stored_len < 2000, "{}", info.stored_len);
+}
+
+#[test]
+fn error_messages_are_one_line() {
+    let id = BlobId::of(b"x");
+    let errors = [
+        StoreError::Locked { path: "/r".into() },
+        StoreError::Io { path: "/r/lock".into(), source: std::io::Error::other("denied") },
+        StoreError::Database {
+            context: "reading".into(),
+            source: sled::Error::Corruption { at: None, bt: () },
+        },
+        StoreError::NotFound { id },
+        StoreError::Corrupt { id, reason: "bad".into() },
+        StoreError::FormatVersion { found: 2, supported: 1 },
+        StoreError::NotARepository { path: "/r".into() },
+    ];
+    for e in errors {
+        let s = e.to_string();
+        assert!(!s.contains('\n') && s.len() < 200, "{s}");
+    }
 }
