@@ -5,6 +5,7 @@ use std::fmt;
 use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use sled::transaction::TransactionError;
@@ -22,6 +23,9 @@ const DB_DIR: &str = "db";
 const BLOBS_TREE: &str = "blobs";
 const META_TREE: &str = "meta";
 const FORMAT_KEY: &[u8] = b"format_version";
+const GENERATION_KEY: &[u8] = b"generation";
+const GENERATION_FILE: &str = "generation";
+const GENERATION_TMP: &str = "generation.tmp";
 const KEYSPACE_PREFIX: &str = "k:";
 
 /// An open repository: a folder with a sled database, held under an exclusive lock until drop.
@@ -30,6 +34,12 @@ pub struct Store {
     opts: StoreOptions,
     db: sled::Db,
     blobs: Tree,
+    meta: Tree,
+    /// Bumped by each [`Store::flush`] after a commit; mirrored in the `generation` file so
+    /// that a database that silently lost flushed data (sled recovers up to the first damaged
+    /// log entry) is caught at open.
+    generation: AtomicU64,
+    dirty: AtomicBool,
     cctx: Mutex<Option<CCtx<'static>>>,
     // Declared last: released after the database is closed.
     _lock: File,
@@ -79,11 +89,48 @@ fn is_fresh_folder(root: &Path) -> Result<bool> {
     for entry in fs::read_dir(root).map_err(io_err(root))? {
         let entry = entry.map_err(io_err(root))?;
         let name = entry.file_name();
-        if name != LOCK && name != MARKER_TMP {
+        if name != LOCK && name != MARKER_TMP && name != GENERATION_TMP {
             return Ok(false);
         }
     }
     Ok(true)
+}
+
+/// Opens sled, waiting briefly while its own file lock is still held. We hold the repository
+/// lock, so the holder can only be a Store of this process that was just dropped: sled's
+/// background jobs release the database file a moment after the last handle goes away.
+fn open_sled(config: &sled::Config) -> sled::Result<sled::Db> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        match config.open() {
+            Err(sled::Error::Io(e))
+                if e.to_string().contains("could not acquire lock") && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            other => return other,
+        }
+    }
+}
+
+/// The generation recorded by the last flush, if the file is there and readable.
+fn read_generation_file(root: &Path) -> Option<u64> {
+    let text = fs::read_to_string(root.join(GENERATION_FILE)).ok()?;
+    text.trim().parse().ok()
+}
+
+/// Records the flushed generation beside the database (written to a temporary file, then renamed).
+fn write_generation_file(root: &Path, generation: u64) -> Result<()> {
+    let tmp = root.join(GENERATION_TMP);
+    fs::write(&tmp, format!("{generation}\n")).map_err(io_err(&tmp))?;
+    fs::rename(&tmp, root.join(GENERATION_FILE)).map_err(io_err(root.join(GENERATION_FILE)))
+}
+
+fn lost_data(root: &Path, detail: &str) -> StoreError {
+    StoreError::Database {
+        context: format!("opening the database in {} ({detail}; restore it from a backup)", root.display()),
+        source: sled::Error::Corruption { at: None, bt: () },
+    }
 }
 
 fn check_version(found: u32) -> Result<()> {
@@ -228,24 +275,34 @@ impl Store {
         // 1.1-1.5x the raw bytes on disk, so keep sled's default segment size; the cache is
         // capped well below sled's 1 GiB default. (sled's own compression would clash with
         // our zstd and is pointless on compressed blobs.)
-        let db = sled::Config::new()
+        let config = sled::Config::new()
             .path(root.join(DB_DIR))
             .cache_capacity(64 * 1024 * 1024)
             .mode(sled::Mode::LowSpace)
-            .use_compression(false)
-            .open()
-            .map_err(db_err("opening the database"))?;
+            .use_compression(false);
+        let db = open_sled(&config).map_err(db_err("opening the database"))?;
         let meta = db.open_tree(META_TREE).map_err(db_err("opening the meta tree"))?;
         let blobs = db.open_tree(BLOBS_TREE).map_err(db_err("opening the blobs tree"))?;
+        let expected_generation = read_generation_file(&root);
+        let generation = match meta.get(GENERATION_KEY).map_err(db_err("reading the generation"))? {
+            Some(v) => <[u8; 8]>::try_from(v.as_ref()).map(u64::from_be_bytes).map_err(|_| lost_data(&root, "bad generation record"))?,
+            None => 0,
+        };
+        if let Some(expected) = expected_generation {
+            if generation < expected {
+                return Err(lost_data(&root, &format!("it holds state {generation} of {expected} flushed")));
+            }
+        }
         match meta.get(FORMAT_KEY).map_err(db_err("reading the format version"))? {
             Some(v) => {
                 let found = <[u8; 4]>::try_from(v.as_ref()).map(u32::from_be_bytes).unwrap_or(0);
                 check_version(found)?;
             }
             None => {
-                if !fresh && !blobs.is_empty() {
-                    // A repository with data but no version record is not one we wrote.
-                    return Err(not_repo());
+                // Only a brand-new (or never flushed) repository lacks its version record.
+                let empty = blobs.is_empty() && db.tree_names().len() <= 3;
+                if !(fresh || (empty && expected_generation.is_none())) {
+                    return Err(lost_data(&root, "its format version record is missing"));
                 }
                 meta.insert(FORMAT_KEY, &FORMAT_VERSION.to_be_bytes()[..])
                     .map_err(db_err("writing the format version"))?;
@@ -253,7 +310,17 @@ impl Store {
             }
         }
 
-        Ok(Store { path: root, opts, db, blobs, cctx: Mutex::new(None), _lock: lock })
+        Ok(Store {
+            path: root,
+            opts,
+            db,
+            blobs,
+            meta,
+            generation: AtomicU64::new(generation),
+            dirty: AtomicBool::new(false),
+            cctx: Mutex::new(None),
+            _lock: lock,
+        })
     }
 
     /// The repository folder.
@@ -306,7 +373,10 @@ impl Store {
             Ok(())
         });
         match result {
-            Ok(()) => Ok(()),
+            Ok(()) => {
+                self.dirty.store(true, Ordering::SeqCst);
+                Ok(())
+            }
             Err(TransactionError::Storage(e)) => Err(db_err("committing a batch")(e)),
             Err(TransactionError::Abort(())) => Err(StoreError::Database {
                 context: "committing a batch".to_string(),
@@ -317,7 +387,20 @@ impl Store {
 
     /// Makes everything committed so far durable on disk.
     pub fn flush(&self) -> Result<()> {
-        self.db.flush().map(|_| ()).map_err(db_err("flushing the database"))
+        if !self.dirty.swap(false, Ordering::SeqCst) {
+            return self.db.flush().map(|_| ()).map_err(db_err("flushing the database"));
+        }
+        let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        let flushed = self
+            .meta
+            .insert(GENERATION_KEY, &generation.to_be_bytes()[..])
+            .and_then(|_| self.db.flush())
+            .map_err(db_err("flushing the database"));
+        if let Err(e) = flushed {
+            self.dirty.store(true, Ordering::SeqCst);
+            return Err(e);
+        }
+        write_generation_file(&self.path, generation)
     }
 
     fn raw_blob_value(&self, id: &BlobId) -> Result<Option<IVec>> {
@@ -464,15 +547,14 @@ impl Store {
     /// Test hook: overwrites the format version record in the meta tree.
     #[doc(hidden)]
     pub fn debug_set_format_version(&self, version: u32) -> Result<()> {
-        let meta = self.db.open_tree(META_TREE).map_err(db_err("opening the meta tree"))?;
-        meta.insert(FORMAT_KEY, &version.to_be_bytes()[..]).map_err(db_err("writing the format version"))?;
+        self.meta.insert(FORMAT_KEY, &version.to_be_bytes()[..]).map_err(db_err("writing the format version"))?;
         self.flush()
     }
 }
 
 impl Drop for Store {
     fn drop(&mut self) {
-        let _ = self.db.flush();
+        let _ = self.flush();
     }
 }
 
