@@ -13,8 +13,13 @@
 //!   only adopted as a new repository when it is empty.
 //! - `lock`: taken with an exclusive advisory lock (no waiting) for as long as the [`Store`] lives.
 //! - `db/`: the sled database. Internal trees `blobs` and `meta` (which repeats the format
-//!   version under `format_version`, u32 big-endian); each caller keyspace `NAME` is the tree
-//!   `k:NAME`, so caller names can never collide with internal ones.
+//!   version under `format_version`, u32 big-endian, and holds `generation`, u64 big-endian);
+//!   each caller keyspace `NAME` is the tree `k:NAME`, so caller names can never collide with
+//!   internal ones.
+//! - `generation`: the generation number of the last [`Store::flush`] that followed a commit.
+//!   sled recovers its log only up to the first damaged entry and would otherwise open a
+//!   damaged database as an older or empty one; a database behind this number is refused at
+//!   open with [`StoreError::Database`].
 //!
 //! # Blob encoding
 //!

@@ -439,3 +439,41 @@ fn reopen_right_after_drop() {
         assert_eq!(store.len("n").unwrap(), u64::from(i) + 1);
     }
 }
+
+#[test]
+fn forged_delta_chains_are_corrupt_not_endless() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    let a = text(3000, 21);
+    let mut b = store.batch();
+    let ia = b.put_blob(&a).unwrap();
+    let ib = b.put_blob_delta(&text(3000, 22), &ia).unwrap();
+    store.commit(b).unwrap();
+    // A delta naming itself as base, with depth 1.
+    let mut raw = store.debug_raw_blob_value(&ib).unwrap().unwrap();
+    assert_eq!(raw[3], 1, "expected a delta");
+    raw[13..45].copy_from_slice(ib.as_bytes());
+    store.debug_put_raw_blob_value(&ib, Some(&raw)).unwrap();
+    assert!(matches!(store.get_blob(&ib), Err(StoreError::Corrupt { id, .. }) if id == ib));
+    // Depth 255 claiming a plain base.
+    raw[13..45].copy_from_slice(ia.as_bytes());
+    raw[4] = 255;
+    store.debug_put_raw_blob_value(&ib, Some(&raw)).unwrap();
+    assert!(matches!(store.get_blob(&ib), Err(StoreError::Corrupt { .. })));
+    // A header claiming an absurd raw length.
+    let mut raw = store.debug_raw_blob_value(&ia).unwrap().unwrap();
+    raw[5..13].copy_from_slice(&u64::MAX.to_le_bytes());
+    store.debug_put_raw_blob_value(&ia, Some(&raw)).unwrap();
+    assert!(matches!(store.get_blob(&ia), Err(StoreError::Corrupt { .. })));
+    assert_eq!(store.verify_blobs(&mut |_, _| {}).unwrap().len(), 2);
+    // A value stored under the wrong key.
+    let good = store.debug_raw_blob_value(&BlobId::of(b"")).unwrap();
+    assert!(good.is_none());
+    let mut b = store.batch();
+    let ic = b.put_blob(b"some other bytes").unwrap();
+    store.commit(b).unwrap();
+    let moved = store.debug_raw_blob_value(&ic).unwrap().unwrap();
+    let wrong = BlobId::of(b"not these");
+    store.debug_put_raw_blob_value(&wrong, Some(&moved)).unwrap();
+    assert!(matches!(store.get_blob(&wrong), Err(StoreError::Corrupt { id, .. }) if id == wrong));
+}
