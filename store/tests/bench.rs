@@ -99,3 +99,49 @@ fn put_throughput_and_disk_size() {
         );
     }
 }
+
+/// An `add`-shaped batch: two blobs, a record, a log entry, a counter, and ~150 index postings
+/// with read-modify-write counters, one committed batch per text.
+#[test]
+#[ignore]
+fn add_shaped_batches() {
+    let Some(texts) = texts(1000) else {
+        eprintln!("corpus {CORPUS} not available");
+        return;
+    };
+    let raw: usize = texts.iter().map(Vec::len).sum();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), StoreOptions::default()).unwrap();
+    let cpu0 = cpu_ms();
+    let start = Instant::now();
+    for (i, t) in texts.iter().enumerate() {
+        let mut b = store.batch();
+        let id = b.put_blob(t).unwrap();
+        let mut html = b"<html><body>".to_vec();
+        html.extend_from_slice(t);
+        b.put_blob(&html).unwrap();
+        b.insert("articles", id.as_bytes(), &[7u8; 300]);
+        b.insert("log", &(i as u64).to_be_bytes(), id.as_bytes());
+        b.insert("meta", b"next-seq", &(i as u64 + 1).to_be_bytes());
+        for w in t.split(|c| *c == b' ').take(150) {
+            let f = blake3::hash(w).as_bytes()[..8].to_vec();
+            let mut key = f.clone();
+            key.extend_from_slice(id.as_bytes());
+            b.insert("postings", &key, &[]);
+            let n = b.get("counts", &f).unwrap().map_or(0, |v| v.len());
+            b.insert("counts", &f, &vec![0u8; n % 8 + 1]);
+        }
+        store.commit(b).unwrap();
+    }
+    store.flush().unwrap();
+    let secs = start.elapsed().as_secs_f64();
+    eprintln!(
+        "{} add-shaped batches: {:.2} ms each, {:.1} MB/s of text, cpu {} ms, disk {} ({:.2}x raw)",
+        texts.len(),
+        secs * 1000.0 / texts.len() as f64,
+        raw as f64 / secs / 1e6,
+        cpu_ms().zip(cpu0).map_or("?".to_string(), |(a, b)| (a - b).to_string()),
+        store.disk_size().unwrap(),
+        store.disk_size().unwrap() as f64 / raw as f64,
+    );
+}
