@@ -1,6 +1,6 @@
 //! The repository: opening and locking, blob reads and writes, keyspace records, batches.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::Write;
@@ -175,11 +175,58 @@ fn corrupt_at(id: &BlobId, cur: &BlobId, reason: String) -> StoreError {
     }
 }
 
+/// Verified raw bytes of delta bases, reused across [`decode_blob_cached`] calls (verify).
+struct BaseCache {
+    entries: HashMap<BlobId, (u8, Vec<u8>)>,
+    bytes: usize,
+    budget: usize,
+}
+
+impl BaseCache {
+    fn new(budget: usize) -> BaseCache {
+        BaseCache { entries: HashMap::new(), bytes: 0, budget }
+    }
+
+    fn put(&mut self, id: BlobId, depth: u8, bytes: &[u8]) {
+        if bytes.len() > self.budget {
+            return;
+        }
+        if self.bytes + bytes.len() > self.budget {
+            self.entries.clear();
+            self.bytes = 0;
+        }
+        self.bytes += bytes.len();
+        self.entries.insert(id, (depth, bytes.to_vec()));
+    }
+}
+
 /// Decodes blob `id`, resolving and verifying its whole delta chain.
 fn decode_blob(id: &BlobId, lookup: &Lookup<'_>) -> Result<Vec<u8>> {
+    decode_blob_cached(id, lookup, None)
+}
+
+/// Like [`decode_blob`], starting from (and filling) a cache of verified delta bases.
+fn decode_blob_cached(id: &BlobId, lookup: &Lookup<'_>, mut cache: Option<&mut BaseCache>) -> Result<Vec<u8>> {
     let mut chain: Vec<(BlobId, IVec, Header)> = Vec::new();
+    let mut start: Option<Vec<u8>> = None;
     let mut cur = *id;
     loop {
+        if let Some((depth, bytes)) = cache.as_ref().and_then(|c| c.entries.get(&cur)) {
+            match chain.last() {
+                None => return Ok(bytes.clone()),
+                Some((_, _, child)) if child.depth.checked_sub(1) == Some(*depth) => {
+                    start = Some(bytes.clone());
+                    break;
+                }
+                Some((_, _, child)) => {
+                    return Err(corrupt_at(
+                        id,
+                        &cur,
+                        format!("depth {depth} does not fit under a delta of depth {}", child.depth),
+                    ))
+                }
+            }
+        }
         let Some(value) = lookup(&cur)? else {
             return Err(if chain.is_empty() {
                 StoreError::NotFound { id: *id }
@@ -205,12 +252,17 @@ fn decode_blob(id: &BlobId, lookup: &Lookup<'_>) -> Result<Vec<u8>> {
             None => break,
         }
     }
-    let mut decoded: Option<Vec<u8>> = None;
-    for (cid, value, header) in chain.iter().rev() {
+    let mut decoded = start;
+    for (i, (cid, value, header)) in chain.iter().enumerate().rev() {
         let body = &value[header.body_offset..];
         let bytes = codec::decode_body(body, header.raw_len, decoded.as_deref()).map_err(|r| corrupt_at(id, cid, r))?;
         if BlobId::of(&bytes) != *cid {
             return Err(corrupt_at(id, cid, "content does not match its hash".to_string()));
+        }
+        if i > 0 {
+            if let Some(c) = cache.as_deref_mut() {
+                c.put(*cid, header.depth, &bytes);
+            }
         }
         decoded = Some(bytes);
     }
@@ -445,6 +497,7 @@ impl Store {
         let total = self.blobs.len() as u64;
         let mut damage = Vec::new();
         let mut done = 0u64;
+        let mut cache = BaseCache::new(64 << 20);
         for key in self.blobs.iter().keys() {
             let key = key.map_err(db_err("listing blobs"))?;
             match BlobId::from_slice(&key) {
@@ -452,7 +505,7 @@ impl Store {
                     what: format!("blob key {}", hex(&key)),
                     reason: format!("malformed key of {} bytes", key.len()),
                 }),
-                Some(id) => match self.get_blob(&id) {
+                Some(id) => match decode_blob_cached(&id, &|i| self.raw_blob_value(i), Some(&mut cache)) {
                     Ok(_) => {}
                     Err(StoreError::Corrupt { id, reason }) => {
                         damage.push(Damage { what: format!("blob {id}"), reason })

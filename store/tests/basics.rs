@@ -477,3 +477,34 @@ fn forged_delta_chains_are_corrupt_not_endless() {
     store.debug_put_raw_blob_value(&wrong, Some(&moved)).unwrap();
     assert!(matches!(store.get_blob(&wrong), Err(StoreError::Corrupt { id, .. }) if id == wrong));
 }
+
+#[test]
+fn verify_reports_a_damaged_chain_member_and_its_dependents() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    let mut cur = text(4000, 31);
+    let mut ids = Vec::new();
+    let mut b = store.batch();
+    ids.push(b.put_blob(&cur).unwrap());
+    for v in 0..6usize {
+        cur[200 + v * 300] = b'#';
+        let id = b.put_blob_delta(&cur, &ids[v]).unwrap();
+        ids.push(id);
+    }
+    store.commit(b).unwrap();
+    assert_eq!(store.blob_info(&ids[6]).unwrap().unwrap().depth, 6);
+    assert!(store.verify_blobs(&mut |_, _| {}).unwrap().is_empty());
+    let mut raw = store.debug_raw_blob_value(&ids[3]).unwrap().unwrap();
+    let n = raw.len() - 5;
+    raw[n] ^= 0x10;
+    store.debug_put_raw_blob_value(&ids[3], Some(&raw)).unwrap();
+    let damage = store.verify_blobs(&mut |_, _| {}).unwrap();
+    let mut named: Vec<String> = damage.iter().map(|d| d.what.clone()).collect();
+    named.sort();
+    let mut want: Vec<String> = ids[3..].iter().map(|id| format!("blob {id}")).collect();
+    want.sort();
+    assert_eq!(named, want);
+    for id in &ids[..3] {
+        store.get_blob(id).unwrap();
+    }
+}
