@@ -4,8 +4,11 @@
 mod add;
 mod cat;
 mod completions;
+mod diff;
 mod dups;
 mod error;
+mod history;
+mod lineage;
 mod log;
 mod show;
 mod stats;
@@ -57,6 +60,12 @@ enum Command {
     Add(add::AddArgs),
     /// List related pairs: near-duplicates, excerpts, rewrites, versions
     Dups(dups::DupsArgs),
+    /// Show what changed between two articles, sentence by sentence
+    Diff(diff::DiffArgs),
+    /// Show an article's family: what it derives from and what derives from it
+    Lineage(lineage::LineageArgs),
+    /// List the archived versions of one url
+    History(history::HistoryArgs),
     /// Show an article: metadata, captures, relations and text
     Show(show::ShowArgs),
     /// Print the original bytes of an article's first capture, verified
@@ -96,6 +105,9 @@ fn run(cli: &Cli, ui: &Ui) -> Result<i32, CliError> {
     match &cli.command {
         Command::Add(a) => add::cmd_add(cli, ui, a),
         Command::Dups(a) => dups::cmd_dups(cli, ui, a),
+        Command::Diff(a) => diff::cmd_diff(cli, ui, a),
+        Command::Lineage(a) => lineage::cmd_lineage(cli, ui, a),
+        Command::History(a) => history::cmd_history(cli, ui, a),
         Command::Show(a) => show::cmd_show(cli, ui, a),
         Command::Cat(a) => cat::cmd_cat(cli, ui, a),
         Command::Log(a) => log::cmd_log(cli, ui, a),
