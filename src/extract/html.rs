@@ -35,6 +35,8 @@ pub(crate) fn extract(html: &str) -> Result<Extracted, ExtractError> {
         e.warnings.extend(warnings);
         return Ok(e);
     }
+    let repaired = close_title(html);
+    let html = repaired.as_deref().unwrap_or(html);
     let doc = Document::from(html);
     let page = meta::page_meta(&doc);
     let (paras, rd_title) = main_text(doc, html);
@@ -87,7 +89,29 @@ fn main_text(doc: Document, html: &str) -> (Vec<String>, Option<String>) {
 /// Page chrome skipped by the fallback pass: navigation, headers, footers, asides.
 fn is_chrome(node: &dom_query::NodeRef<'_>) -> bool {
     let name = node.node_name().map(|n| n.to_ascii_lowercase()).unwrap_or_default();
-    matches!(name.as_str(), "nav" | "header" | "footer" | "aside" | "form")
+    matches!(name.as_str(), "nav" | "header" | "footer" | "aside")
+}
+
+/// Closes a `<title>` that is never closed (the parser would swallow the whole page into
+/// it): `</title>` goes before the next tag. Returns `None` when no repair is needed.
+fn close_title(html: &str) -> Option<String> {
+    let head_len = html.len().min(64 * 1024);
+    let mut cut = head_len;
+    while !html.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let lower = html[..cut].to_ascii_lowercase();
+    let open = lower.find("<title")?;
+    if html.len() > cut && html[cut..].to_ascii_lowercase().contains("</title") || lower.contains("</title") {
+        return None;
+    }
+    let tag_end = open + lower[open..].find('>')? + 1;
+    let next = tag_end + lower[tag_end..].find('<')?;
+    let mut fixed = String::with_capacity(html.len() + 8);
+    fixed.push_str(&html[..next]);
+    fixed.push_str("</title>");
+    fixed.push_str(&html[next..]);
+    Some(fixed)
 }
 
 /// Estimates the maximum element nesting depth and the element count without parsing.

@@ -9,10 +9,12 @@ const SNIFF_LEN: usize = 4096;
 ///
 /// Call only on ASCII-compatible bytes (UTF-16 is decoded before).
 pub(crate) fn looks_binary(bytes: &[u8]) -> bool {
-    if bytes.contains(&0) {
+    let sample = &bytes[..bytes.len().min(64 * 1024)];
+    // A stray NUL in a large text file is damage, not a binary format.
+    let nuls = sample.iter().filter(|&&b| b == 0).count();
+    if nuls * 1000 > sample.len() || (nuls > 0 && sample.len() < 1000) {
         return true;
     }
-    let sample = &bytes[..bytes.len().min(64 * 1024)];
     let controls = sample
         .iter()
         .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c | 0x1b))
