@@ -92,6 +92,9 @@ fn parse_naive(s: &str) -> Option<NaiveDateTime> {
         "%b %d, %Y %I:%M %p",
         "%b %d, %Y, %I:%M %p",
         "%B %d, %Y %H:%M",
+        "%A, %B %d, %Y, %I:%M %p",
+        "%A, %B %d, %Y %I:%M %p",
+        "%a, %b %d, %Y, %I:%M %p",
         "%b %d, %Y %H:%M",
         "%a, %d %b %Y %H:%M:%S",
         "%a, %d %b %Y %H:%M",
@@ -143,6 +146,7 @@ mod tests {
         assert_eq!(p("September 10, 2022").as_deref(), Some("2022-09-10T00:00:00Z"));
         assert_eq!(p("Saturday, March 25, 2023").as_deref(), Some("2023-03-25T00:00:00Z"));
         assert_eq!(p("2014-05-21 12:00 EDT").as_deref(), Some("2014-05-21T16:00:00Z"));
+        assert_eq!(p("Saturday, December 27, 2014, 12:06 PM").as_deref(), Some("2014-12-27T12:06:00Z"));
         assert_eq!(p("not a date"), None);
         assert_eq!(p(""), None);
         assert_eq!(p("0001-01-01"), None);

@@ -115,8 +115,16 @@ fn close_title(html: &str) -> Option<String> {
 }
 
 /// Estimates the maximum element nesting depth and the element count without parsing.
+///
+/// Script and style bodies are skipped; void elements and elements whose end tag is
+/// optional (`p`, `li`, `td`, ...) do not count towards depth.
 fn scan_depth(html: &str) -> (usize, usize) {
-    const VOID: &[&str] = &["br", "img", "hr", "meta", "link", "input", "area", "base", "col", "embed", "source", "track", "wbr", "param", "!doctype"];
+    const FLAT: &[&str] = &[
+        "br", "img", "hr", "meta", "link", "input", "area", "base", "col", "embed", "source",
+        "track", "wbr", "param", "p", "li", "td", "th", "tr", "option", "dt", "dd", "tbody",
+        "thead", "tfoot", "colgroup", "optgroup", "rt", "rp", "path", "use", "stop", "circle",
+        "rect", "line", "polygon", "polyline", "ellipse", "image",
+    ];
     let bytes = html.as_bytes();
     let (mut depth, mut max, mut count) = (0usize, 0usize, 0usize);
     let mut i = 0;
@@ -124,23 +132,35 @@ fn scan_depth(html: &str) -> (usize, usize) {
         i += off + 1;
         let closing = bytes.get(i) == Some(&b'/');
         let start = if closing { i + 1 } else { i };
-        let name_len = bytes[start..].iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b'!').count();
-        if name_len == 0 {
+        let name_len = bytes[start..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+        if name_len == 0 || !bytes[start].is_ascii_alphabetic() {
             continue;
         }
         let name = html.get(start..start + name_len).unwrap_or("").to_ascii_lowercase();
-        if name.starts_with("!--") || VOID.contains(&name.as_str()) {
+        if closing {
+            if !FLAT.contains(&name.as_str()) {
+                depth = depth.saturating_sub(1);
+            }
             continue;
         }
-        if closing {
-            depth = depth.saturating_sub(1);
-        } else {
-            count += 1;
-            let self_closing = memchr(b'>', &bytes[i..]).is_some_and(|e| e > 0 && bytes[i + e - 1] == b'/');
-            if !self_closing && name != "p" && name != "li" {
-                depth += 1;
-                max = max.max(depth);
-            }
+        count += 1;
+        if name == "script" || name == "style" {
+            let lower_end = format!("</{name}");
+            let rest = &bytes[i..];
+            let end = rest
+                .windows(lower_end.len())
+                .position(|w| w.eq_ignore_ascii_case(lower_end.as_bytes()))
+                .map_or(bytes.len(), |e| i + e);
+            i = end;
+            continue;
+        }
+        if FLAT.contains(&name.as_str()) {
+            continue;
+        }
+        let self_closing = memchr(b'>', &bytes[i..]).is_some_and(|e| e > 0 && bytes[i + e - 1] == b'/');
+        if !self_closing {
+            depth += 1;
+            max = max.max(depth);
         }
     }
     (max, count)
@@ -236,7 +256,7 @@ mod tests {
     #[test]
     fn depth_scan() {
         let (d, n) = scan_depth("<html><body><div><p>a<br>b</p><img src=x><div/></div></body></html>");
-        assert_eq!((d, n), (3, 5));
+        assert_eq!((d, n), (3, 7));
         let deep = format!("{}x{}", "<div>".repeat(1000), "</div>".repeat(1000));
         assert_eq!(scan_depth(&deep).0, 1000);
     }

@@ -113,22 +113,79 @@ fn names(v: &Value) -> Option<String> {
     }
 }
 
-/// Cleans a page title: drops a trailing " | Site" or " - Site" part when it names the site.
+/// Separators between a headline and site or section names in `<title>`.
+const TITLE_SEPS: &[&str] = &[" | ", " - ", " – ", " — ", " :: ", " » ", " / ", " · "];
+
+/// Cleans a `<title>`: keeps the longest part when the other parts are short labels
+/// ("World | BBC News") or name the site.
 fn clean_title(title: &str, site: Option<&str>) -> String {
     let t = clean(title);
-    for sep in [" | ", " - ", " – ", " — ", " :: ", " » "] {
+    let site_l = site.map(str::to_lowercase);
+    for sep in TITLE_SEPS {
+        let parts: Vec<&str> = t.split(sep).map(str::trim).filter(|p| !p.is_empty()).collect();
+        if parts.len() < 2 {
+            continue;
+        }
+        let Some(longest) = parts.iter().copied().max_by_key(|p| p.chars().count()) else { continue };
+        let others_are_labels = parts.iter().filter(|p| **p != longest).all(|p| {
+            let pl = p.to_lowercase();
+            p.split_whitespace().count() <= 4
+                || site_l.as_deref().is_some_and(|s| !s.is_empty() && (pl.contains(s) || s.contains(&pl)))
+        });
+        if others_are_labels && longest.split_whitespace().count() >= 3 {
+            return longest.to_string();
+        }
+    }
+    t
+}
+
+/// Strips a trailing " | Site" from a meta title when it names the site.
+fn strip_site(title: &str, site: Option<&str>) -> String {
+    let t = clean(title);
+    let Some(site) = site.map(str::to_lowercase).filter(|s| !s.is_empty()) else { return t };
+    for sep in TITLE_SEPS {
         if let Some((head, tail)) = t.rsplit_once(sep) {
-            let tail_l = tail.to_lowercase();
-            let named = site.is_some_and(|s| {
-                let s = s.to_lowercase();
-                tail_l.contains(&s) || s.contains(&tail_l)
-            });
-            if named || (tail.split_whitespace().count() <= 3 && head.split_whitespace().count() >= 4) {
+            let tl = tail.to_lowercase();
+            if tl.contains(&site) || site.contains(&tl) {
                 return head.trim().to_string();
             }
         }
     }
     t
+}
+
+/// Picks the headline from `<title>`, the meta titles and the `<h1>`s.
+fn pick_title(doc: &Document, pairs: &[(String, String)], ld_headline: Option<String>, site: Option<&str>) -> Option<String> {
+    let meta_title = first(pairs, &["og:title", "twitter:title", "headline", "dc.title", "title", "sailthru.title"])
+        .map(|t| strip_site(t, site))
+        .or(ld_headline)
+        .filter(|t| !t.is_empty());
+    let tag = doc.select("head title").first().text();
+    let tag = if tag.trim().is_empty() { doc.select("title").first().text() } else { tag };
+    let tag = clean(&tag);
+    let h1s: Vec<String> = doc.select("h1").nodes().iter().take(5).map(|n| clean(&n.text())).filter(|h| !h.is_empty()).collect();
+    if !tag.is_empty() {
+        // "Headline-Site": an <h1> that is the title's start, followed by a separator.
+        for h in &h1s {
+            if let Some(rest) = tag.strip_prefix(h.as_str()) {
+                let rest = rest.trim_start();
+                if !rest.is_empty() && rest.starts_with(['-', '|', '–', '—', '_', ':', '·', '»', '/', '(', '（', '：']) {
+                    return Some(h.clone());
+                }
+            }
+        }
+        if let Some(m) = meta_title.as_deref() {
+            if tag.contains(m) {
+                return Some(m.to_string());
+            }
+        }
+        let cleaned = clean_title(&tag, site);
+        let is_site = site.is_some_and(|s| s.eq_ignore_ascii_case(&cleaned));
+        if !is_site && cleaned.chars().count() >= 4 {
+            return Some(cleaned);
+        }
+    }
+    meta_title.or_else(|| h1s.into_iter().next())
 }
 
 /// Collects page metadata.
@@ -141,15 +198,8 @@ pub(crate) fn page_meta(doc: &Document) -> PageMeta {
         .map(|s| s.trim_start_matches('@').to_string())
         .or_else(|| article.and_then(|a| a.get("publisher")).and_then(names));
 
-    let title = first(&pairs, &["og:title", "twitter:title", "headline", "dc.title", "title", "sailthru.title"])
-        .map(clean)
-        .or_else(|| article.and_then(|a| a.get("headline")).and_then(names))
-        .or_else(|| {
-            let t = doc.select("title").first().text();
-            Some(clean_title(&t, site_name.as_deref())).filter(|t| !t.is_empty())
-        })
-        .or_else(|| Some(clean(&doc.select("h1").first().text())).filter(|t| !t.is_empty()))
-        .map(|t| clean_title(&t, site_name.as_deref()));
+    let ld_headline = article.and_then(|a| a.get("headline")).and_then(names);
+    let title = pick_title(doc, &pairs, ld_headline, site_name.as_deref());
 
     let canonical = doc
         .select(r#"link[rel="canonical"]"#)
@@ -218,6 +268,11 @@ mod tests {
         );
         let m = page_meta(&doc);
         assert_eq!(m.title.as_deref(), Some("Big story"));
+        assert_eq!(clean_title("BBC NEWS | World | Europe | Troops advance on the city", None), "Troops advance on the city");
+        assert_eq!(
+            clean_title("Ukraine: Army Pushed Deep In South - Thousands Of Russians Exposed", None),
+            "Ukraine: Army Pushed Deep In South - Thousands Of Russians Exposed"
+        );
         assert_eq!(m.url.as_deref(), Some("https://paper.example/big"));
         assert_eq!(m.published.as_deref(), Some("2022-09-10T10:00:00Z"));
         assert_eq!(m.byline.as_deref(), Some("Jane Doe"));
