@@ -9,4 +9,4 @@ mod tokens;
 
 pub use normalize::normalize;
 pub use sentences::sentences;
-pub use tokens::{tokens, Token};
+pub use tokens::{is_stopword, tokens, Token, Tokenizer};
