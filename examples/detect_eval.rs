@@ -149,6 +149,7 @@ pub fn read_article(path: &std::path::Path) -> Option<(String, Option<String>)> 
     Some((stet::text::normalize(&text), published))
 }
 
+#[allow(dead_code)]
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.len() < 3 {
@@ -179,6 +180,8 @@ fn main() {
     let mut out = std::fs::File::create(&args[2]).expect("output file");
     let mut figs = args.get(3).map(|p| std::fs::File::create(p).expect("figures file"));
     let mut corpus = MemCorpus::default();
+    // With a figures file, align down to a lower similarity (the figures list every pair).
+    let floor = if figs.is_some() { 0.3 } else { stet::align::MIN_SIM };
     let mut path_of: HashMap<ArticleId, (String, Option<String>, usize)> = HashMap::new();
     let mut spent = Duration::ZERO;
     let mut n_detect = 0usize;
@@ -194,7 +197,7 @@ fn main() {
             let _ = writeln!(out, "{line}");
             continue;
         }
-        let examined = match detect::examine(&p, &corpus) {
+        let examined = match detect::examine_with(&p, &corpus, floor) {
             Ok(v) => v,
             Err(e) => {
                 eprintln!("{rel}: {e}");
@@ -206,6 +209,7 @@ fn main() {
         for ex in &examined {
             let Some((other, other_pub, _)) = path_of.get(&ex.other) else { continue };
             if let Some(f) = figs.as_mut() {
+                let other_words: Vec<u32> = corpus.profiles.get(&ex.other).map(|q| q.sentences.iter().map(|s| s.words).collect()).unwrap_or_default();
                 let fig = &ex.figures;
                 let line = serde_json::json!({
                     "a": other, "b": rel, "label": label_of(other, rel),
@@ -215,7 +219,13 @@ fn main() {
                     "cov_other": fig.coverage_b, "cov_new": fig.coverage_a,
                     "w_other": fig.weighted_b, "w_new": fig.weighted_a,
                     "verbatim": fig.verbatim, "order": fig.order,
-                    "sims": fig.pairs.iter().map(|p| (p.sim * 100.0).round() / 100.0).collect::<Vec<_>>(),
+                    "pairs": fig.pairs.iter().map(|q| (
+                        (q.sim * 1000.0).round() / 1000.0,
+                        p.sentences[q.a as usize].words,
+                        other_words.get(q.b as usize).copied().unwrap_or(0),
+                        q.verbatim,
+                    )).collect::<Vec<_>>(),
+                    "words": [other_words.iter().sum::<u32>(), p.sentences.iter().map(|s| s.words).sum::<u32>()],
                 });
                 let _ = writeln!(f, "{line}");
             }

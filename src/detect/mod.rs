@@ -151,20 +151,27 @@ pub struct Figures {
     pub verbatim: f32,
     /// Order preservation of the aligned pairs.
     pub order: f32,
+    /// Aligned pairs whose sentences both have at least [`MIN_PAIR_WORDS`] words.
+    pub substantive: usize,
     /// Sentences on each side (a, b).
     pub sentences: (usize, usize),
     /// The alignment.
     pub pairs: Vec<AlignedPair>,
 }
 
-/// Aligns two profiles and computes the figures; `weight` gives a content stem's rarity weight.
-pub fn compare(a: &Profile, b: &Profile, weight: &dyn Fn(u64) -> f32) -> Figures {
-    let al = align::align_sigs(&a.sentences, &b.sentences, weight, align::MIN_SIM);
+/// Aligns two profiles and computes the figures; `weight` gives a content stem's rarity weight,
+/// `min_sim` the lowest similarity of an aligned pair.
+pub fn compare(a: &Profile, b: &Profile, weight: &dyn Fn(u64) -> f32, min_sim: f32) -> Figures {
+    let al = align::align_sigs(&a.sentences, &b.sentences, weight, min_sim);
     let words = |p: &Profile| p.sentences.iter().map(|s| s.words as f32).sum::<f32>().max(1.0);
     let (wa, wb) = (words(a), words(b));
     let (mut ca, mut cb, mut sa, mut sb, mut verb) = (0f32, 0f32, 0f32, 0f32, 0f32);
+    let mut substantive = 0;
     for p in &al.pairs {
         let (x, y) = (&a.sentences[p.a as usize], &b.sentences[p.b as usize]);
+        if x.words.min(y.words) >= MIN_PAIR_WORDS {
+            substantive += 1;
+        }
         ca += x.words as f32;
         cb += y.words as f32;
         sa += x.words as f32 * p.sim;
@@ -180,6 +187,7 @@ pub fn compare(a: &Profile, b: &Profile, weight: &dyn Fn(u64) -> f32) -> Figures
         weighted_b: sb / wb,
         verbatim: if ca > 0.0 { verb / ca } else { 0.0 },
         order: al.order(),
+        substantive,
         sentences: (a.sentences.len(), b.sentences.len()),
         pairs: al.pairs,
     }
@@ -189,15 +197,20 @@ pub fn compare(a: &Profile, b: &Profile, weight: &dyn Fn(u64) -> f32) -> Figures
 pub const COPY_VERBATIM: f32 = 0.6;
 /// Coverage of both sides from which a copy is a near-duplicate rather than an excerpt.
 pub const NEAR_DUP_COVERAGE: f32 = 0.75;
-/// Fewest aligned sentences for any relation.
+/// Fewest aligned sentence pairs (both sentences of at least [`MIN_PAIR_WORDS`] words) for any
+/// relation.
 pub const MIN_PAIRS: usize = 3;
-/// Lowest similarity-weighted coverage of the better-covered side for any relation.
-pub const MIN_COVERAGE: f32 = 0.3;
+/// Shortest sentence counted towards [`MIN_PAIRS`] (keeps boilerplate lines out).
+pub const MIN_PAIR_WORDS: u32 = 4;
+/// Lowest coverage of the better-covered side for any relation.
+pub const MIN_COVERAGE: f32 = 0.25;
 
 /// Classifies a pair from its figures: the kind and a score in [0, 1], or `None` if unrelated.
+/// Calibrated on case sets built by `make_cases.py` (BBC and Reuters bases, several seeds):
+/// see `bench/detect_doc_rule.py`.
 pub fn classify(f: &Figures) -> Option<(RelationKind, f32)> {
-    let best = f.weighted_a.max(f.weighted_b);
-    if f.pairs.len() < MIN_PAIRS || best < MIN_COVERAGE {
+    let best = f.coverage_a.max(f.coverage_b);
+    if f.substantive < MIN_PAIRS || best < MIN_COVERAGE {
         return None;
     }
     let kind = if f.verbatim >= COPY_VERBATIM {
@@ -209,7 +222,7 @@ pub fn classify(f: &Figures) -> Option<(RelationKind, f32)> {
     } else {
         RelationKind::Rewrite
     };
-    Some((kind, best.clamp(0.0, 1.0)))
+    Some((kind, f.weighted_a.max(f.weighted_b).clamp(0.0, 1.0)))
 }
 
 /// One verified candidate: the figures, and the classification if related.
@@ -252,6 +265,11 @@ pub fn detect(new: &Profile, corpus: &dyn Corpus) -> Result<Vec<Finding>, Corpus
 
 /// Selects candidates for `new` and verifies each; returns all of them, related or not.
 pub fn examine(new: &Profile, corpus: &dyn Corpus) -> Result<Vec<Examined>, CorpusError> {
+    examine_with(new, corpus, align::MIN_SIM)
+}
+
+/// Like [`examine`], aligning pairs down to similarity `min_sim` (for calibration).
+pub fn examine_with(new: &Profile, corpus: &dyn Corpus, min_sim: f32) -> Result<Vec<Examined>, CorpusError> {
     let n_docs = corpus.article_count()?;
     let n = n_docs as f32 + 1.0;
     let feats = new.index_features();
@@ -296,7 +314,7 @@ pub fn examine(new: &Profile, corpus: &dyn Corpus) -> Result<Vec<Examined>, Corp
             };
             idf(df as f32, n)
         };
-        let figures = compare(new, &other, &weight);
+        let figures = compare(new, &other, &weight, min_sim);
         let class = classify(&figures);
         out.push(Examined { other: id, votes: v, figures, class });
     }

@@ -198,8 +198,11 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
                 if ends && plausible {
                     push(text, start, end, &mut out);
                     start = end;
+                    i = k;
+                } else {
+                    // Walk the white space: it may hold a paragraph break.
+                    i = j;
                 }
-                i = k;
                 continue;
             }
             i = j;
@@ -283,6 +286,7 @@ mod tests {
             vec!["\u{201c}We will win,\u{201d} he said.", "\u{201c}Stop!\u{201d} she shouted.", "Heading", "Body text"]
         );
         assert_eq!(split("He said \"go.\" Then he left."), vec!["He said \"go.\"", "Then he left."]);
+        assert_eq!(split("in his speech.\n\nscenes of war"), vec!["in his speech.", "scenes of war"]);
     }
 
     #[test]
