@@ -1,8 +1,20 @@
 //! Sentence alignment between two texts: one to one, order-free; the diff engine's base.
 //!
-//! Main items: [`align`], [`Alignment`], [`AlignedPair`].
+//! Main items: [`align_texts`] (two normalised texts), [`align`] (two sentence lists),
+//! [`align_sigs`] (the core, on precomputed [`SentenceSig`]s with caller-given word weights),
+//! [`Alignment`], [`AlignedPair`], [`similarity`] and [`order_preservation`].
+//!
+//! Sentence similarity combines, through a logistic model calibrated on human-labelled
+//! paraphrase pairs (MSRP train), the rarity-weighted overlap of content-word stems (robust to
+//! inflection and rewording), name matching by edit distance (transliteration: Kupiansk and
+//! Kupyansk), word-bigram overlap (shared phrasing), numbers that disagree and length ratio.
+
+mod sig;
+
+pub use sig::{sentence_sigs, stem_hash, SentenceSig, TAG_GRAM, TAG_SENTENCE, TAG_STEM};
 
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// Two aligned sentences, by index into each side's sentence list.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -11,8 +23,14 @@ pub struct AlignedPair {
     pub a: u32,
     /// Sentence index on side b.
     pub b: u32,
-    /// Similarity in [0, 1].
+    /// Similarity in [0, 1]: the calibrated chance that the two say the same thing.
     pub sim: f32,
+    /// Share of word bigrams the two sentences have in common (Dice), in [0, 1].
+    #[serde(default)]
+    pub overlap: f32,
+    /// The sentences are (nearly) word for word the same.
+    #[serde(default)]
+    pub verbatim: bool,
 }
 
 /// The one-to-one alignment of two sentence lists.
@@ -22,15 +40,358 @@ pub struct Alignment {
     pub pairs: Vec<AlignedPair>,
 }
 
-/// Aligns sentences of `a` with sentences of `b` (placeholder: exact matches only).
-pub fn align(a: &[&str], b: &[&str]) -> Alignment {
-    let mut used = vec![false; b.len()];
-    let mut pairs = Vec::new();
-    for (i, sa) in a.iter().enumerate() {
-        if let Some(j) = (0..b.len()).find(|&j| !used[j] && b[j].trim() == sa.trim()) {
-            used[j] = true;
-            pairs.push(AlignedPair { a: i as u32, b: j as u32, sim: 1.0 });
+impl Alignment {
+    /// Share of aligned pairs that keep their relative order (see [`order_preservation`]).
+    pub fn order(&self) -> f32 {
+        order_preservation(&self.pairs)
+    }
+}
+
+/// Word-bigram overlap from which a pair counts as verbatim.
+pub const VERBATIM_OVERLAP: f32 = 0.8;
+
+/// Default lowest similarity for two sentences to be aligned.
+pub const MIN_SIM: f32 = 0.6;
+
+/// The figures compared for one pair of sentences.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct PairFeatures {
+    /// Weighted Dice of content stems (names matched by edit distance count too).
+    pub wdice: f32,
+    /// Unweighted Dice of content stems.
+    pub dice: f32,
+    /// Dice of word bigrams.
+    pub overlap: f32,
+    /// Share of numbers found on one side only (0 when a side has none).
+    pub num_mismatch: f32,
+    /// Shorter over longer sentence length, in words.
+    pub len_ratio: f32,
+}
+
+/// Logistic model coefficients: intercept, wdice, dice, overlap, num_mismatch, len_ratio.
+/// Fitted by `examples/detect_calibrate.rs` on MSRP train (see that file).
+pub const COEF: [f32; 6] = [-2.122, 3.763, 0.0, 1.004, -0.444, 0.0];
+
+impl PairFeatures {
+    /// The calibrated similarity in [0, 1].
+    pub fn sim(&self) -> f32 {
+        let z = COEF[0]
+            + COEF[1] * self.wdice
+            + COEF[2] * self.dice
+            + COEF[3] * self.overlap
+            + COEF[4] * self.num_mismatch
+            + COEF[5] * self.len_ratio;
+        let s = 1.0 / (1.0 + (-z).exp());
+        if s.is_finite() {
+            s
+        } else {
+            0.0
         }
     }
+}
+
+/// Size of the intersection of two sorted, deduplicated slices.
+fn intersect_count(a: &[u64], b: &[u64]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+/// Levenshtein distance of two short strings, or `None` when above `max`.
+fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
+    let a: Vec<char> = a.chars().take(64).collect();
+    let b: Vec<char> = b.chars().take(64).collect();
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            row_min = row_min.min(cur[j]);
+        }
+        if row_min > max {
+            return None;
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    let d = prev[b.len()];
+    (d <= max).then_some(d)
+}
+
+/// True when two names are spellings of one another (transliteration, a typo).
+fn names_match(a: &str, b: &str) -> bool {
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    if la < 5 || lb < 5 || a.chars().next() != b.chars().next() {
+        return false;
+    }
+    let max = if la.max(lb) >= 8 { 2 } else { 1 };
+    edit_distance(a, b, max).is_some()
+}
+
+/// Computes the compared figures for two sentences; `weight` gives each content stem's weight.
+pub fn features(a: &SentenceSig, b: &SentenceSig, weight: &dyn Fn(u64) -> f32) -> PairFeatures {
+    if a.stems.is_empty() || b.stems.is_empty() {
+        let overlap = dice_count(intersect_count(&a.grams, &b.grams), a.grams.len(), b.grams.len());
+        return PairFeatures { overlap, ..Default::default() };
+    }
+    let (mut shared_w, mut wa, mut wb) = (0.0f32, 0.0f32, 0.0f32);
+    let mut shared = 0usize;
+    let (mut i, mut j) = (0, 0);
+    let mut only_a: Vec<u64> = Vec::new();
+    let mut only_b: Vec<u64> = Vec::new();
+    while i < a.stems.len() || j < b.stems.len() {
+        let x = a.stems.get(i).copied();
+        let y = b.stems.get(j).copied();
+        match (x, y) {
+            (Some(x), Some(y)) if x == y => {
+                let w = weight(x);
+                shared_w += w;
+                wa += w;
+                wb += w;
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+            (Some(x), Some(y)) if x < y => {
+                wa += weight(x);
+                only_a.push(x);
+                i += 1;
+            }
+            (Some(x), None) => {
+                wa += weight(x);
+                only_a.push(x);
+                i += 1;
+            }
+            (_, Some(y)) => {
+                wb += weight(y);
+                only_b.push(y);
+                j += 1;
+            }
+            (None, None) => break,
+        }
+    }
+    // Names spelled differently (transliteration): match unmatched capitalised words.
+    let mut fuzzy_w = 0.0f32;
+    if !only_a.is_empty() && !only_b.is_empty() {
+        let mut used: Vec<u64> = Vec::new();
+        for (ha, na) in &a.names {
+            if only_a.binary_search(ha).is_err() {
+                continue;
+            }
+            if let Some((hb, _)) = b.names.iter().find(|(hb, nb)| {
+                only_b.binary_search(hb).is_ok() && !used.contains(hb) && names_match(na, nb)
+            }) {
+                used.push(*hb);
+                fuzzy_w += 0.5 * (weight(*ha) + weight(*hb));
+            }
+        }
+    }
+    let shared_fuzzy = shared_w + 0.9 * fuzzy_w;
+    let wdice = if wa + wb > 0.0 { (2.0 * shared_fuzzy / (wa + wb)).min(1.0) } else { 0.0 };
+    let dice = dice_count(shared, a.stems.len(), b.stems.len());
+    let overlap = dice_count(intersect_count(&a.grams, &b.grams), a.grams.len(), b.grams.len());
+    let (na, nb) = (a.numbers.len(), b.numbers.len());
+    let num_mismatch = if na > 0 && nb > 0 {
+        let common = intersect_count(&a.numbers, &b.numbers);
+        ((na + nb - 2 * common) as f32 / (na + nb) as f32).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let (la, lb) = (a.words.max(1) as f32, b.words.max(1) as f32);
+    let len_ratio = la.min(lb) / la.max(lb);
+    PairFeatures { wdice, dice, overlap, num_mismatch, len_ratio }
+}
+
+/// Dice coefficient from an intersection size and two set sizes.
+fn dice_count(common: usize, na: usize, nb: usize) -> f32 {
+    if na + nb == 0 {
+        0.0
+    } else {
+        2.0 * common as f32 / (na + nb) as f32
+    }
+}
+
+/// The calibrated similarity of two sentences and their word-bigram overlap.
+pub fn similarity(a: &SentenceSig, b: &SentenceSig, weight: &dyn Fn(u64) -> f32) -> (f32, f32) {
+    if a.exact == b.exact && a.words > 0 {
+        return (1.0, 1.0);
+    }
+    let f = features(a, b, weight);
+    (f.sim(), f.overlap)
+}
+
+/// Aligns two lists of sentence signatures one to one, order-free: every pair sharing a content
+/// stem is scored, then pairs are taken greedily from the most similar down (ties: nearest to
+/// the diagonal), keeping those with similarity at least `min_sim`.
+pub fn align_sigs(
+    a: &[SentenceSig],
+    b: &[SentenceSig],
+    weight: &dyn Fn(u64) -> f32,
+    min_sim: f32,
+) -> Alignment {
+    let mut index: HashMap<u64, Vec<u32>> = HashMap::new();
+    for (j, s) in b.iter().enumerate() {
+        for &h in &s.stems {
+            index.entry(h).or_default().push(j as u32);
+        }
+    }
+    let mut exact: HashMap<u64, Vec<u32>> = HashMap::new();
+    for (j, s) in b.iter().enumerate() {
+        if s.words > 0 {
+            exact.entry(s.exact).or_default().push(j as u32);
+        }
+    }
+    let mut cands: Vec<(f32, f32, u32, u32)> = Vec::new();
+    let mut seen: Vec<u32> = Vec::new();
+    let (na, nb) = (a.len().max(1) as f32, b.len().max(1) as f32);
+    for (i, s) in a.iter().enumerate() {
+        seen.clear();
+        for h in &s.stems {
+            if let Some(js) = index.get(h) {
+                seen.extend_from_slice(js);
+            }
+        }
+        if let Some(js) = exact.get(&s.exact) {
+            seen.extend_from_slice(js);
+        }
+        seen.sort_unstable();
+        seen.dedup();
+        for &j in &seen {
+            let (sim, overlap) = similarity(s, &b[j as usize], weight);
+            if sim >= min_sim {
+                cands.push((sim, overlap, i as u32, j));
+            }
+        }
+    }
+    cands.sort_by(|x, y| {
+        let dx = (x.2 as f32 / na - x.3 as f32 / nb).abs();
+        let dy = (y.2 as f32 / na - y.3 as f32 / nb).abs();
+        y.0.total_cmp(&x.0).then(dx.total_cmp(&dy)).then(x.2.cmp(&y.2)).then(x.3.cmp(&y.3))
+    });
+    let mut used_a = vec![false; a.len()];
+    let mut used_b = vec![false; b.len()];
+    let mut pairs = Vec::new();
+    for (sim, overlap, i, j) in cands {
+        if used_a[i as usize] || used_b[j as usize] {
+            continue;
+        }
+        used_a[i as usize] = true;
+        used_b[j as usize] = true;
+        pairs.push(AlignedPair { a: i, b: j, sim, overlap, verbatim: overlap >= VERBATIM_OVERLAP });
+    }
+    pairs.sort_by_key(|p| p.a);
     Alignment { pairs }
+}
+
+/// Weights from the two sides themselves: stems found in many sentences weigh less.
+fn local_weights(a: &[SentenceSig], b: &[SentenceSig]) -> HashMap<u64, f32> {
+    let mut df: HashMap<u64, u32> = HashMap::new();
+    for s in a.iter().chain(b) {
+        for &h in &s.stems {
+            *df.entry(h).or_default() += 1;
+        }
+    }
+    let n = (a.len() + b.len()) as f32 + 1.0;
+    df.into_iter().map(|(h, c)| (h, (1.0 + n / c as f32).ln())).collect()
+}
+
+/// Aligns two lists of sentences (in one language), with word weights taken from the sentences
+/// themselves; `pairs` index into `a` and `b`.
+pub fn align(a: &[&str], b: &[&str]) -> Alignment {
+    let joined: String = a.iter().chain(b).take(40).copied().collect::<Vec<_>>().join(" ");
+    let tk = crate::text::Tokenizer::for_text(&joined);
+    let sa: Vec<SentenceSig> = a.iter().map(|s| SentenceSig::of(s, 0, &tk)).collect();
+    let sb: Vec<SentenceSig> = b.iter().map(|s| SentenceSig::of(s, 0, &tk)).collect();
+    let w = local_weights(&sa, &sb);
+    align_sigs(&sa, &sb, &|h| w.get(&h).copied().unwrap_or(1.0), MIN_SIM)
+}
+
+/// Aligns the sentences of two normalised texts; `pairs` index into
+/// [`crate::text::sentences`] of each text.
+pub fn align_texts(a: &str, b: &str) -> Alignment {
+    let mut sample = String::new();
+    sample.push_str(a.get(..a.len().min(2000)).unwrap_or(""));
+    let tk = crate::text::Tokenizer::for_text(if sample.is_empty() { b } else { a });
+    let sa = sentence_sigs(a, &tk);
+    let sb = sentence_sigs(b, &tk);
+    let w = local_weights(&sa, &sb);
+    align_sigs(&sa, &sb, &|h| w.get(&h).copied().unwrap_or(1.0), MIN_SIM)
+}
+
+/// Share of aligned pairs in the longest run that keeps the same order on both sides
+/// (longest increasing subsequence of `b` over pairs sorted by `a`); 1 for fewer than 2 pairs.
+pub fn order_preservation(pairs: &[AlignedPair]) -> f32 {
+    if pairs.len() < 2 {
+        return 1.0;
+    }
+    let mut sorted: Vec<&AlignedPair> = pairs.iter().collect();
+    sorted.sort_by_key(|p| p.a);
+    let mut tails: Vec<u32> = Vec::new();
+    for p in sorted {
+        match tails.binary_search(&p.b) {
+            Ok(_) => {}
+            Err(k) if k == tails.len() => tails.push(p.b),
+            Err(k) => tails[k] = p.b,
+        }
+    }
+    tails.len() as f32 / pairs.len() as f32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paraphrase_and_reorder() {
+        let a = "Russia is reinforcing military units in Kharkiv as it struggles to contain a Ukrainian advance. \
+                 Ukrainian forces reached the western outskirts of Kupiansk on Thursday. The weather was fine.";
+        let b = "Ukrainian troops have reached the outskirts of Kupyansk in the west. \
+                 Moscow is reinforcing its military units in Kharkiv, struggling to contain the Ukrainian advance. \
+                 A completely different statement about football results.";
+        let al = align_texts(a, b);
+        let got: Vec<(u32, u32)> = al.pairs.iter().map(|p| (p.a, p.b)).collect();
+        assert_eq!(got, vec![(0, 1), (1, 0)]);
+        assert!(al.pairs.iter().all(|p| !p.verbatim));
+        assert!(al.order() < 1.0);
+    }
+
+    #[test]
+    fn verbatim_pairs() {
+        let s = ["The cat sat on the mat today.", "Dogs bark loudly at night in the city."];
+        let al = align(&s, &s);
+        assert_eq!(al.pairs.len(), 2);
+        assert!(al.pairs.iter().all(|p| p.verbatim && p.sim == 1.0));
+        assert_eq!(al.order(), 1.0);
+    }
+
+    #[test]
+    fn names() {
+        assert!(names_match("kupiansk", "kupyansk"));
+        assert!(names_match("zelensky", "zelenskyy"));
+        assert!(!names_match("paris", "parma"));
+        assert_eq!(edit_distance("kitten", "sitting", 3), Some(3));
+        assert_eq!(edit_distance("kitten", "sitting", 2), None);
+    }
+
+    #[test]
+    fn empty_inputs() {
+        assert!(align(&[], &[]).pairs.is_empty());
+        assert!(align_texts("", "Some text here.").pairs.is_empty());
+        assert_eq!(order_preservation(&[]), 1.0);
+    }
 }

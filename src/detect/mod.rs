@@ -1,31 +1,92 @@
 //! Detection of related articles: fingerprints, candidates, verification, classification.
 //!
 //! Main items: [`Profile`] (what detection keeps of one article), [`Corpus`] (read access to
-//! the archive's index, implemented by the archive over the store), [`detect`] and [`Finding`].
+//! the archive's index, implemented by the archive over the store), [`detect`] and [`Finding`];
+//! also [`compare`] and [`classify`] (verification of one pair, usable without an index).
+//!
+//! Pipeline (DESIGN, "Detection, in outline"):
+//! 1. Candidates: every distinct content-word stem (names and numbers included) and every
+//!    sentence fingerprint of the new article is a feature; the rarest ones in the archive
+//!    (at most [`MAX_QUERY_FEATURES`], each carried by at most [`max_postings`] articles) vote
+//!    for the articles carrying them, weighted by rarity; the best [`MAX_CANDIDATES`] are
+//!    verified. The work per article is bounded whatever the archive's size.
+//! 2. Verification: one-to-one, order-free sentence alignment ([`crate::align`]) with word
+//!    weights from the archive's document frequencies; coverage of each side (share of words in
+//!    aligned sentences), verbatim share, order preservation.
+//! 3. Classification ([`classify`]) from those figures.
 
-use crate::align::AlignedPair;
+use crate::align::{self, AlignedPair, SentenceSig};
 use crate::model::{ArticleId, RelationKind};
+use crate::text::Tokenizer;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// Errors from the corpus while detecting.
 pub type CorpusError = Box<dyn std::error::Error + Send + Sync>;
 
-/// What detection keeps of one article's normalised text.
-#[derive(Clone, Debug, Default)]
+/// Most features of the new article looked up in the postings.
+pub const MAX_QUERY_FEATURES: usize = 96;
+/// Most candidates verified per new article.
+pub const MAX_CANDIDATES: usize = 24;
+/// Sentences with at least this many words get a whole-sentence fingerprint feature.
+const MIN_FINGERPRINT_WORDS: u32 = 6;
+
+/// Most articles a feature may carry to be used for candidates, for an archive of `n`.
+pub fn max_postings(n: u64) -> u64 {
+    (n / 20).clamp(50, 1000)
+}
+
+/// Rarity weight of a word found in `df` of `n` documents.
+pub fn idf(df: f32, n: f32) -> f32 {
+    (1.0 + n.max(1.0) / df.max(1.0)).ln()
+}
+
+/// What detection keeps of one article's normalised text (serialisable, to cache).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Profile {
-    /// Sentences of the text.
-    pub sentences: Vec<String>,
+    /// The article id (blake3 of the normalised text).
+    pub id: ArticleId,
+    /// Stemming language (ISO 639-3), if recognised.
+    pub lang: Option<String>,
+    /// Signatures of the sentences, in text order.
+    pub sentences: Vec<SentenceSig>,
+}
+
+impl Default for Profile {
+    fn default() -> Self {
+        profile("")
+    }
 }
 
 /// Profiles a normalised text.
 pub fn profile(text: &str) -> Profile {
-    let sentences = crate::text::sentences(text).into_iter().map(|r| text[r].to_string()).collect();
-    Profile { sentences }
+    let tk = Tokenizer::for_text(text);
+    Profile {
+        id: ArticleId::of_text(text),
+        lang: tk.lang().map(String::from),
+        sentences: align::sentence_sigs(text, &tk),
+    }
 }
 
 impl Profile {
-    /// Feature keys to add to the candidate index for this article.
+    /// Feature keys to add to the candidate index for this article: distinct content stems and
+    /// sentence fingerprints, sorted.
     pub fn index_features(&self) -> Vec<u64> {
-        Vec::new()
+        let mut f: Vec<u64> = Vec::new();
+        for s in &self.sentences {
+            f.extend_from_slice(&s.stems);
+            if s.words >= MIN_FINGERPRINT_WORDS {
+                f.push(s.exact);
+            }
+        }
+        f.sort_unstable();
+        f.dedup();
+        f
+    }
+
+    /// Total words of the text.
+    pub fn words(&self) -> u64 {
+        self.sentences.iter().map(|s| u64::from(s.words)).sum()
     }
 }
 
@@ -41,6 +102,16 @@ pub trait Corpus {
     fn profile(&self, id: &ArticleId) -> Result<Profile, CorpusError>;
 }
 
+/// One side of a pair.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    /// The new article.
+    New,
+    /// The archived article.
+    Other,
+}
+
 /// A related archived article found for a new one.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Finding {
@@ -50,18 +121,202 @@ pub struct Finding {
     pub kind: RelationKind,
     /// Strength in [0, 1].
     pub score: f32,
-    /// Share of the new article's sentences aligned.
+    /// Share of the new article's words in aligned sentences.
     pub coverage_new: f32,
-    /// Share of the other article's sentences aligned.
+    /// Share of the other article's words in aligned sentences.
     pub coverage_other: f32,
-    /// Share of aligned text that is verbatim.
+    /// Share of aligned words (new side) in verbatim pairs.
     pub verbatim: f32,
+    /// Share of aligned pairs that keep their relative order.
+    pub order: f32,
+    /// Which side the content says is the parent, when it says so; `None`: use dates, then
+    /// archive order.
+    pub parent_hint: Option<Side>,
     /// Evidence: aligned sentence pairs, `a` = new article, `b` = other.
     pub evidence: Vec<AlignedPair>,
 }
 
-/// Finds archived articles related to `new` (placeholder: none).
+/// The figures verification computes for a pair of articles.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Figures {
+    /// Share of side a's words in aligned sentences.
+    pub coverage_a: f32,
+    /// Share of side b's words in aligned sentences.
+    pub coverage_b: f32,
+    /// Like `coverage_a`, each sentence counted by its similarity.
+    pub weighted_a: f32,
+    /// Like `coverage_b`, each sentence counted by its similarity.
+    pub weighted_b: f32,
+    /// Share of aligned words (side a) in verbatim pairs.
+    pub verbatim: f32,
+    /// Order preservation of the aligned pairs.
+    pub order: f32,
+    /// Aligned pairs whose sentences both have at least [`MIN_PAIR_WORDS`] words.
+    pub substantive: usize,
+    /// Sentences on each side (a, b).
+    pub sentences: (usize, usize),
+    /// The alignment.
+    pub pairs: Vec<AlignedPair>,
+}
+
+/// Aligns two profiles and computes the figures; `weight` gives a content stem's rarity weight,
+/// `min_sim` the lowest similarity of an aligned pair.
+pub fn compare(a: &Profile, b: &Profile, weight: &dyn Fn(u64) -> f32, min_sim: f32) -> Figures {
+    let al = align::align_sigs(&a.sentences, &b.sentences, weight, min_sim);
+    let words = |p: &Profile| p.sentences.iter().map(|s| s.words as f32).sum::<f32>().max(1.0);
+    let (wa, wb) = (words(a), words(b));
+    let (mut ca, mut cb, mut sa, mut sb, mut verb) = (0f32, 0f32, 0f32, 0f32, 0f32);
+    let mut substantive = 0;
+    for p in &al.pairs {
+        let (x, y) = (&a.sentences[p.a as usize], &b.sentences[p.b as usize]);
+        if x.words.min(y.words) >= MIN_PAIR_WORDS {
+            substantive += 1;
+        }
+        ca += x.words as f32;
+        cb += y.words as f32;
+        sa += x.words as f32 * p.sim;
+        sb += y.words as f32 * p.sim;
+        if p.verbatim {
+            verb += x.words as f32;
+        }
+    }
+    Figures {
+        coverage_a: ca / wa,
+        coverage_b: cb / wb,
+        weighted_a: sa / wa,
+        weighted_b: sb / wb,
+        verbatim: if ca > 0.0 { verb / ca } else { 0.0 },
+        order: al.order(),
+        substantive,
+        sentences: (a.sentences.len(), b.sentences.len()),
+        pairs: al.pairs,
+    }
+}
+
+/// Verbatim share from which a pair is a copy (near-duplicate or excerpt) rather than a rewrite.
+pub const COPY_VERBATIM: f32 = 0.6;
+/// Coverage of both sides from which a copy is a near-duplicate rather than an excerpt.
+pub const NEAR_DUP_COVERAGE: f32 = 0.75;
+/// Fewest aligned sentence pairs (both sentences of at least [`MIN_PAIR_WORDS`] words) for any
+/// relation.
+pub const MIN_PAIRS: usize = 3;
+/// Shortest sentence counted towards [`MIN_PAIRS`] (keeps boilerplate lines out).
+pub const MIN_PAIR_WORDS: u32 = 4;
+/// Lowest coverage of the better-covered side for any relation.
+pub const MIN_COVERAGE: f32 = 0.25;
+
+/// Classifies a pair from its figures: the kind and a score in [0, 1], or `None` if unrelated.
+/// Calibrated on case sets built by `make_cases.py` (BBC and Reuters bases, several seeds):
+/// see `bench/detect_doc_rule.py`.
+pub fn classify(f: &Figures) -> Option<(RelationKind, f32)> {
+    let best = f.coverage_a.max(f.coverage_b);
+    if f.substantive < MIN_PAIRS || best < MIN_COVERAGE {
+        return None;
+    }
+    let kind = if f.verbatim >= COPY_VERBATIM {
+        if f.coverage_a.min(f.coverage_b) >= NEAR_DUP_COVERAGE {
+            RelationKind::NearDuplicate
+        } else {
+            RelationKind::Excerpt
+        }
+    } else {
+        RelationKind::Rewrite
+    };
+    Some((kind, f.weighted_a.max(f.weighted_b).clamp(0.0, 1.0)))
+}
+
+/// One verified candidate: the figures, and the classification if related.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Examined {
+    /// The archived article.
+    pub other: ArticleId,
+    /// Its candidate vote (sum of rarity weights of shared rare features).
+    pub votes: f32,
+    /// Verification figures (side a = new, side b = other).
+    pub figures: Figures,
+    /// Kind and score, when related.
+    pub class: Option<(RelationKind, f32)>,
+}
+
+/// The finding for a verified candidate, if related.
+pub fn finding(ex: &Examined) -> Option<Finding> {
+    let (kind, score) = ex.class?;
+    let f = &ex.figures;
+    Some(Finding {
+        other: ex.other,
+        kind,
+        score,
+        coverage_new: f.coverage_a,
+        coverage_other: f.coverage_b,
+        verbatim: f.verbatim,
+        order: f.order,
+        parent_hint: None,
+        evidence: f.pairs.clone(),
+    })
+}
+
+/// Finds archived articles related to `new`, strongest first. Call it before `new`'s features
+/// are added to the corpus (an archived copy with the same id is skipped anyway).
 pub fn detect(new: &Profile, corpus: &dyn Corpus) -> Result<Vec<Finding>, CorpusError> {
-    let _ = (new, corpus);
-    Ok(Vec::new())
+    let mut out: Vec<Finding> = examine(new, corpus)?.iter().filter_map(finding).collect();
+    out.sort_by(|x, y| y.score.total_cmp(&x.score).then(x.other.cmp(&y.other)));
+    Ok(out)
+}
+
+/// Selects candidates for `new` and verifies each; returns all of them, related or not.
+pub fn examine(new: &Profile, corpus: &dyn Corpus) -> Result<Vec<Examined>, CorpusError> {
+    examine_with(new, corpus, align::MIN_SIM)
+}
+
+/// Like [`examine`], aligning pairs down to similarity `min_sim` (for calibration).
+pub fn examine_with(new: &Profile, corpus: &dyn Corpus, min_sim: f32) -> Result<Vec<Examined>, CorpusError> {
+    let n_docs = corpus.article_count()?;
+    let n = n_docs as f32 + 1.0;
+    let feats = new.index_features();
+    let mut counts: HashMap<u64, u64> = HashMap::with_capacity(feats.len());
+    for &f in &feats {
+        counts.insert(f, corpus.feature_count(f)?);
+    }
+    // Candidates: the rarest shared features vote, weighted by rarity.
+    let cap = max_postings(n_docs);
+    let mut rare: Vec<(u64, u64)> = counts.iter().filter(|(_, &c)| c >= 1 && c <= cap).map(|(&f, &c)| (f, c)).collect();
+    rare.sort_unstable_by_key(|&(f, c)| (c, f));
+    rare.truncate(MAX_QUERY_FEATURES);
+    let mut votes: HashMap<ArticleId, f32> = HashMap::new();
+    for &(f, c) in &rare {
+        let w = idf(c as f32 + 1.0, n);
+        for id in corpus.postings(f, usize::try_from(cap).unwrap_or(usize::MAX))? {
+            if id != new.id {
+                *votes.entry(id).or_default() += w;
+            }
+        }
+    }
+    let mut cands: Vec<(ArticleId, f32)> = votes.into_iter().collect();
+    cands.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+    cands.truncate(MAX_CANDIDATES);
+
+    let mut extra: HashMap<u64, u64> = HashMap::new();
+    let mut out = Vec::new();
+    for (id, v) in cands {
+        let other = corpus.profile(&id)?;
+        // Document frequencies of the other side's stems not in the new article.
+        for s in &other.sentences {
+            for h in &s.stems {
+                if !counts.contains_key(h) && !extra.contains_key(h) {
+                    extra.insert(*h, corpus.feature_count(*h)?);
+                }
+            }
+        }
+        let weight = |h: u64| {
+            let df = match counts.get(&h) {
+                Some(c) => *c + 1,
+                None => extra.get(&h).copied().unwrap_or(1),
+            };
+            idf(df as f32, n)
+        };
+        let figures = compare(new, &other, &weight, min_sim);
+        let class = classify(&figures);
+        out.push(Examined { other: id, votes: v, figures, class });
+    }
+    Ok(out)
 }

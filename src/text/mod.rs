@@ -1,12 +1,15 @@
 //! Text processing: normalisation, sentences, tokens.
 //!
 //! Main items: [`normalize`] (what article ids hash and detection reads),
-//! [`sentences`] (sentence spans), [`tokens`] (lower-cased words with stems).
+//! [`sentences`] (sentence spans), [`tokens`] (lower-cased words with stems),
+//! [`stable_hash`] (feature hashes kept in the archive).
 
+mod hash;
 mod normalize;
 mod sentences;
 mod tokens;
 
+pub use hash::{mix, stable_hash};
 pub use normalize::normalize;
 pub use sentences::sentences;
-pub use tokens::{tokens, Token};
+pub use tokens::{is_stopword, tokens, Token, Tokenizer};
