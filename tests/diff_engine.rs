@@ -10,7 +10,7 @@ use stet::diff::{
 use unicode_width::UnicodeWidthStr;
 
 fn p(a: u32, b: u32, sim: f32) -> AlignedPair {
-    AlignedPair { a, b, sim }
+    AlignedPair { a, b, sim, ..Default::default() }
 }
 
 /// Every sentence of a and of b appears in exactly one operation, and b's sentences appear

@@ -28,23 +28,19 @@ fn diff() -> Diff {
         AlignedPair {
             a: 0,
             b: 1,
-            sim: 1.0,
-        },
+            sim: 1.0, ..Default::default() },
         AlignedPair {
             a: 1,
             b: 2,
-            sim: 0.8,
-        },
+            sim: 0.8, ..Default::default() },
         AlignedPair {
             a: 3,
             b: 0,
-            sim: 0.75,
-        },
+            sim: 0.75, ..Default::default() },
         AlignedPair {
             a: 4,
             b: 3,
-            sim: 1.0,
-        },
+            sim: 1.0, ..Default::default() },
     ];
     compute(&A, &B, &pairs)
 }

@@ -142,6 +142,8 @@ impl Archive {
                     coverage_new: 0.0,
                     coverage_other: 0.0,
                     verbatim: 0.0,
+                    order: 0.0,
+                    parent_hint: None,
                     evidence: Vec::new(),
                 });
             }
@@ -151,7 +153,11 @@ impl Archive {
         }
         for f in &findings {
             let Some(other) = self.article(&f.other)? else { continue };
-            let parent = crate::lineage::parent_of(&other, &rec);
+            let parent = match f.parent_hint {
+                Some(detect::Side::New) => rec.id,
+                Some(detect::Side::Other) => other.id,
+                None => crate::lineage::parent_of(&other, &rec),
+            };
             let rel = Relation {
                 a: other.id,
                 b: id,
@@ -164,7 +170,7 @@ impl Archive {
                 evidence: f
                     .evidence
                     .iter()
-                    .map(|p| crate::align::AlignedPair { a: p.b, b: p.a, sim: p.sim })
+                    .map(|p| crate::align::AlignedPair { a: p.b, b: p.a, ..*p })
                     .collect(),
                 found: now.clone(),
             };

@@ -305,7 +305,7 @@ mod tests {
     use super::*;
 
     fn pair(a: u32, b: u32) -> AlignedPair {
-        AlignedPair { a, b, sim: 1.0 }
+        AlignedPair { a, b, sim: 1.0, ..Default::default() }
     }
 
     #[test]
@@ -327,23 +327,19 @@ mod tests {
             AlignedPair {
                 a: 1,
                 b: 0,
-                sim: 0.2,
-            },
+                sim: 0.2, ..Default::default() },
             AlignedPair {
                 a: 0,
                 b: 0,
-                sim: 0.9,
-            },
+                sim: 0.9, ..Default::default() },
             AlignedPair {
                 a: 7,
                 b: 0,
-                sim: 1.0,
-            },
+                sim: 1.0, ..Default::default() },
             AlignedPair {
                 a: 0,
                 b: 9,
-                sim: f32::NAN,
-            },
+                sim: f32::NAN, ..Default::default() },
         ];
         let d = compute(&a, &b, &pairs);
         assert_eq!(d.summary.same, 1);

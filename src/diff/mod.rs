@@ -20,7 +20,7 @@
 //!
 //! let a = ["The river rose.", "Schools closed.", "Roads were shut."];
 //! let b = ["Schools closed.", "The river rose sharply."];
-//! let pairs = [AlignedPair { a: 0, b: 1, sim: 0.8 }, AlignedPair { a: 1, b: 0, sim: 1.0 }];
+//! let pairs = [AlignedPair { a: 0, b: 1, sim: 0.8, ..Default::default() }, AlignedPair { a: 1, b: 0, sim: 1.0, ..Default::default() }];
 //! let diff = compute(&a, &b, &pairs);
 //! assert_eq!(
 //!     render_inline(&diff, false),
