@@ -219,6 +219,9 @@ impl Archive {
             }
         }
         self.store.commit(batch)?;
+        if self.opts.detect {
+            self.remember_profile(id, profile);
+        }
         Ok(AddOutcome { status: AddStatus::Added, id, title: rec.title, relations, warnings: ex.warnings })
     }
 

@@ -1,20 +1,17 @@
 //! The archive as detection's [`Corpus`]: the candidate index and profiles read from the store.
 
 use super::{add::be_u64, ks, Archive};
-use crate::detect::{self, Corpus, CorpusError, Profile};
+use crate::detect::{Corpus, CorpusError, Profile};
 use crate::model::ArticleId;
-use std::cell::RefCell;
-use std::collections::HashMap;
 
 /// Read access to the candidate index and article texts for detection.
 pub(crate) struct StoreCorpus<'a> {
     archive: &'a Archive,
-    profiles: RefCell<HashMap<ArticleId, Profile>>,
 }
 
 impl<'a> StoreCorpus<'a> {
     pub(crate) fn new(archive: &'a Archive) -> Self {
-        StoreCorpus { archive, profiles: RefCell::new(HashMap::new()) }
+        StoreCorpus { archive }
     }
 }
 
@@ -39,13 +36,6 @@ impl Corpus for StoreCorpus<'_> {
     }
 
     fn profile(&self, id: &ArticleId) -> Result<Profile, CorpusError> {
-        if let Some(p) = self.profiles.borrow().get(id) {
-            return Ok(p.clone());
-        }
-        let rec = self.archive.article_required(id)?;
-        let text = self.archive.text(&rec)?;
-        let p = detect::profile(&text);
-        self.profiles.borrow_mut().insert(*id, p.clone());
-        Ok(p)
+        Ok(self.archive.cached_profile(id)?)
     }
 }

@@ -71,13 +71,18 @@ impl Progress for NoProgress {}
 pub struct Archive {
     store: Store,
     opts: OpenOptions,
+    /// Detection profiles of archived articles, kept across inputs of one command.
+    profiles: std::cell::RefCell<std::collections::HashMap<ArticleId, crate::detect::Profile>>,
 }
+
+/// How many detection profiles an open archive keeps in memory.
+const PROFILE_CACHE: usize = 20_000;
 
 impl Archive {
     /// Opens (or creates) the repository at `path`.
     pub fn open(path: &Path, opts: OpenOptions) -> Result<Archive> {
         let store = Store::open(path, StoreOptions { create: opts.create, ..StoreOptions::default() })?;
-        Ok(Archive { store, opts })
+        Ok(Archive { store, opts, profiles: Default::default() })
     }
 
     /// The underlying store.
@@ -97,6 +102,26 @@ impl Archive {
             Some(t) => t.clone(),
             None => chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         }
+    }
+
+    /// The detection profile of an archived article, from the cache or computed from its text.
+    pub(crate) fn cached_profile(&self, id: &ArticleId) -> Result<crate::detect::Profile> {
+        if let Some(p) = self.profiles.borrow().get(id) {
+            return Ok(p.clone());
+        }
+        let rec = self.article_required(id)?;
+        let p = crate::detect::profile(&self.text(&rec)?);
+        self.remember_profile(*id, p.clone());
+        Ok(p)
+    }
+
+    /// Keeps a profile in the bounded cache.
+    pub(crate) fn remember_profile(&self, id: ArticleId, p: crate::detect::Profile) {
+        let mut cache = self.profiles.borrow_mut();
+        if cache.len() >= PROFILE_CACHE {
+            cache.clear();
+        }
+        cache.insert(id, p);
     }
 
     /// Reads an article record.
