@@ -1,7 +1,22 @@
 //! Lineage: which article derives from which, dates, urls, and families of related articles.
 //!
 //! Main items: [`parent_of`] (direction of a relation), [`parse_date`], [`url_key`],
-//! [`families`] (connected groups of related articles).
+//! [`families`] (connected groups of related articles) and [`family_groups`] (the same with
+//! their relations), [`predecessors`] / [`successors`] (lazy walks over parent edges, see
+//! [`walk`]), [`lineage`] (an article's ancestors, descendants and relatives, see [`tree`]),
+//! and [`history`] (the versions of a url with the size of each change).
+
+pub mod graph;
+pub mod groups;
+pub mod history;
+pub mod tree;
+pub mod walk;
+
+pub use graph::{MemoryGraph, RelationSource};
+pub use groups::{family_groups, Family};
+pub use history::{history, ChangeSize, Version};
+pub use tree::{lineage, Edge, Lineage, Member, Role, TreeRow};
+pub use walk::{predecessors, successors, Direction, Step, Walk};
 
 use crate::model::{ArticleId, ArticleRecord, Relation};
 use std::collections::{BTreeMap, BTreeSet};
