@@ -62,7 +62,7 @@ pub fn url_key(url: &str) -> String {
     let u = url.trim();
     let u = u.split('#').next().unwrap_or(u);
     let rest = u.split_once("://").map(|(_, r)| r).unwrap_or(u);
-    let (host, path) = rest.split_once('/').map(|(h, p)| (h, p)).unwrap_or((rest, ""));
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
     let host = host.to_ascii_lowercase();
     let host = host.strip_prefix("www.").unwrap_or(&host);
     let path = path.trim_end_matches('/');
