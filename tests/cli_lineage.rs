@@ -177,3 +177,16 @@ fn dups_families() {
     assert_eq!(fams[0]["members"][0]["id"], ids["E"].as_str(), "members oldest first");
     stet(repo.path()).args(["dups", "--families", "--kind", "rewrite"]).assert().code(1);
 }
+
+#[test]
+fn control_characters_in_titles_stay_on_one_line() {
+    let repo = tempfile::tempdir().unwrap();
+    let url = "https://evil.example/a";
+    let a = add_bytes(repo.path(), text("A").to_string(), url, "Line\nbreak \u{1b}[31mred\u{1b}[0m", "2026-01-01");
+    add(repo.path(), "B", url, "Tab\there", "2026-01-02");
+    for args in [vec!["lineage", &a[..]], vec!["history", url], vec!["dups", "--families"], vec!["dups"]] {
+        let out = run(repo.path(), &args);
+        assert!(!out.contains('\u{1b}') && !out.contains('\t'), "{args:?}: {out:?}");
+        assert_eq!(out.lines().filter(|l| l.contains("Line")).count(), 1, "{args:?}: {out}");
+    }
+}

@@ -131,7 +131,7 @@ fn render_families(archive: &stet::Archive, ui: &Ui, pairs: &[Relation], out: &m
     let mut label = |id: &ArticleId| -> Result<String, CliError> {
         if !titles.contains_key(id) {
             let t = archive.article(id)?.and_then(|r| r.title);
-            titles.insert(*id, quote_title(t.as_deref()));
+            titles.insert(*id, quote_title(t.as_deref().map(one_line).as_deref()));
         }
         Ok(format!("{} {}", ui.paint(Style::Id, &archive.short_id(id, 8)), titles[id]))
     };
@@ -157,6 +157,11 @@ fn render_families(archive: &stet::Archive, ui: &Ui, pairs: &[Relation], out: &m
         }
     }
     Ok(())
+}
+
+/// Control characters and line breaks become spaces (titles come from user files).
+fn one_line(s: &str) -> String {
+    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
 }
 
 /// The date shown for an article: published, else archived.
@@ -210,8 +215,8 @@ fn list_families(archive: &stet::Archive, ui: &Ui, fams: &[Family], json: bool, 
                 "  {} {} {}{}",
                 ui.paint(Style::Id, &shorts[id]),
                 ui.paint(Style::Dim, date),
-                quote_title(r.and_then(|r| r.title.as_deref())),
-                ui.paint(Style::Dim, &source)
+                quote_title(r.and_then(|r| r.title.as_deref()).map(one_line).as_deref()),
+                ui.paint(Style::Dim, &one_line(&source))
             )?;
         }
         for r in &f.pairs {

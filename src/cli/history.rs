@@ -54,6 +54,11 @@ fn change_text(c: &Option<ChangeSize>) -> String {
     format!("{sentences}; +{}/-{} chars", c.chars_added, c.chars_removed)
 }
 
+/// Control characters and line breaks become spaces (titles come from user files).
+fn one_line(s: &str) -> String {
+    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+}
+
 /// `YYYY-MM-DD HH:MM` from RFC 3339.
 fn minute(t: &str) -> String {
     t.get(..16).unwrap_or(t).replace('T', " ")
@@ -124,7 +129,7 @@ fn write_table(out: &mut impl Write, ui: &Ui, key: &str, versions: &[Version], s
             published,
             ui.paint(Style::Id, &format!("{short:<wid$}")),
             change,
-            quote_title(r.title.as_deref())
+            quote_title(r.title.as_deref().map(one_line).as_deref())
         )?;
     }
     Ok(())

@@ -201,9 +201,9 @@ fn write_json(l: &Lineage, info: &Info, out: &mut impl Write) -> Result<(), CliE
 fn node_label(l: &Lineage, info: &Info, ui: &Ui, id: &ArticleId) -> String {
     let is_root = *id == l.root;
     let mut s = if is_root {
-        format!("{} {} {}", ui.paint(Style::Bold, "●"), ui.paint(Style::Id, &info.short(id)), ui.paint(Style::Bold, &quote_title(info.title(id))))
+        format!("{} {} {}", ui.paint(Style::Bold, "●"), ui.paint(Style::Id, &info.short(id)), ui.paint(Style::Bold, &quote_title(info.title(id).map(clean).as_deref())))
     } else {
-        format!("○ {} {}", ui.paint(Style::Id, &info.short(id)), quote_title(info.title(id)))
+        format!("○ {} {}", ui.paint(Style::Id, &info.short(id)), quote_title(info.title(id).map(clean).as_deref()))
     };
     for part in [info.day(id), info.source(id)].into_iter().flatten() {
         s.push_str(&ui.paint(Style::Dim, &format!(" · {}", clean(part))));
