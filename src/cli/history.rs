@@ -20,6 +20,15 @@ use stet::ArticleId;
 
 /// Arguments of `stet history`.
 #[derive(clap::Args, Debug)]
+#[command(after_long_help = "\
+Versions are numbered from 1, oldest first: `stet diff URL@1 URL@2` compares two of them. The
+change column counts sentences added, removed, edited and moved against the version before,
+then characters added and removed.
+
+--json writes one object per version:
+  {\"n\", \"id\", \"short\", \"title\", \"url\", \"archived\", \"published\", \"source\",
+   \"change\": null for the first version, else {\"same\", \"edited\", \"moved\", \"added\",
+   \"removed\", \"chars_added\", \"chars_removed\"}}")]
 pub struct HistoryArgs {
     /// The url (compared without scheme, `www.`, fragment and trailing slash), or an article
     /// whose url to use

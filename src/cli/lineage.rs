@@ -28,6 +28,19 @@ use stet::{ArticleId, ArticleRecord, Archive, RelationKind};
 
 /// Arguments of `stet lineage`.
 #[derive(clap::Args, Debug)]
+#[command(after_long_help = "\
+The tree starts at the oldest ancestors and goes down parent -> child; the given article is
+marked ●, an article with several parents is drawn in full once, then as \"(repeat, shown
+above)\". Relations whose direction is unknown are listed under \"related, direction unknown\".
+
+--json writes one object per article, then one per relation:
+  {\"type\":\"node\", \"id\", \"short\", \"role\": self|ancestor|descendant|related, \"depth\",
+   \"title\", \"date\" (published, else archived), \"published\", \"archived\", \"source\", \"url\",
+   \"truncated\" (--depth hid relations beyond it)}
+  {\"type\":\"edge\", \"parent\", \"child\" (null when the direction is unknown), \"a\", \"b\",
+   \"kind\", \"score\", \"coverage_a\", \"coverage_b\", \"verbatim\"}
+
+Example: stet lineage --dot 3f2a | dot -Tsvg > family.svg")]
 pub struct LineageArgs {
     /// Article: id, unique prefix, URL (its latest version) or URL@N
     target: String,
