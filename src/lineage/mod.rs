@@ -4,7 +4,7 @@
 //! [`families`] (connected groups of related articles) and [`family_groups`] (the same with
 //! their relations), [`predecessors`] / [`successors`] (lazy walks over parent edges, see
 //! [`walk`]), [`lineage`] (an article's ancestors, descendants and relatives, see [`tree`]),
-//! and [`history`] (the versions of a url with the size of each change).
+//! and [`history()`] (the versions of a url with the size of each change).
 
 pub mod graph;
 pub mod groups;
