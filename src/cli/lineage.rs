@@ -159,7 +159,7 @@ pub fn cmd_lineage(cli: &Cli, ui: &Ui, args: &LineageArgs) -> Result<i32, CliErr
         write!(out, "{}", render_mermaid(&l, &info))?;
     } else {
         write_tree(&l, &info, ui, &mut out)?;
-        if l.ancestors.is_empty() && l.descendants.is_empty() && l.related.is_empty() {
+        if l.members().len() == 1 && l.more_above.is_empty() && l.more_below.is_empty() {
             ui.status("no related articles");
         }
     }
@@ -240,11 +240,14 @@ fn write_tree(l: &Lineage, info: &Info, ui: &Ui, out: &mut impl Write) -> Result
         if row.repeat {
             line.push_str(&ui.paint(Style::Dim, " (repeat, shown above)"));
         } else {
-            if l.more_above.contains(&row.id) {
-                line.push_str(&ui.paint(Style::Dim, " (more above: raise --depth)"));
-            }
-            if l.more_below.contains(&row.id) {
-                line.push_str(&ui.paint(Style::Dim, " (more below: raise --depth)"));
+            let more = match (l.more_above.contains(&row.id), l.more_below.contains(&row.id)) {
+                (true, true) => " (more above and below: raise --depth)",
+                (true, false) => " (more above: raise --depth)",
+                (false, true) => " (more below: raise --depth)",
+                (false, false) => "",
+            };
+            if !more.is_empty() {
+                line.push_str(&ui.paint(Style::Dim, more));
             }
         }
         writeln!(out, "{line}")?;
