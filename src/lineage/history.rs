@@ -89,3 +89,26 @@ pub fn history(archive: &Archive, url: &str) -> Result<Vec<Version>> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::align::AlignedPair;
+    use crate::diff::compute;
+
+    #[test]
+    fn change_size_counts_sentences_and_characters() {
+        let a = ["The river rose.", "Schools closed.", "Roads were shut."];
+        let b = ["Schools closed.", "The river rose sharply.", "Two died."];
+        let pairs = [AlignedPair { a: 0, b: 1, sim: 0.8 }, AlignedPair { a: 1, b: 0, sim: 1.0 }];
+        let c = ChangeSize::of(&compute(&a, &b, &pairs));
+        assert_eq!((c.same, c.edited, c.moved, c.added, c.removed), (0, 1, 1, 1, 1));
+        // "sharply" plus its space is inserted; "Two died." added; "Roads were shut." removed.
+        assert_eq!(c.chars_added, " sharply".chars().count() + "Two died.".chars().count());
+        assert_eq!(c.chars_removed, "Roads were shut.".chars().count());
+        assert!(!c.is_empty());
+        let same = ChangeSize::of(&compute(&a, &a, &[AlignedPair { a: 0, b: 0, sim: 1.0 }, AlignedPair { a: 1, b: 1, sim: 1.0 }, AlignedPair { a: 2, b: 2, sim: 1.0 }]));
+        assert!(same.is_empty());
+        assert_eq!(same.same, 3);
+    }
+}
