@@ -96,18 +96,23 @@ mod tests {
     use crate::align::AlignedPair;
     use crate::diff::compute;
 
+    /// An aligned pair; built through serde so that fields added later keep their defaults.
+    fn pair(a: u32, b: u32, sim: f32) -> AlignedPair {
+        serde_json::from_value(serde_json::json!({ "a": a, "b": b, "sim": sim })).expect("aligned pair")
+    }
+
     #[test]
     fn change_size_counts_sentences_and_characters() {
         let a = ["The river rose.", "Schools closed.", "Roads were shut."];
         let b = ["Schools closed.", "The river rose sharply.", "Two died."];
-        let pairs = [AlignedPair { a: 0, b: 1, sim: 0.8 }, AlignedPair { a: 1, b: 0, sim: 1.0 }];
+        let pairs = [pair(0, 1, 0.8), pair(1, 0, 1.0)];
         let c = ChangeSize::of(&compute(&a, &b, &pairs));
         assert_eq!((c.same, c.edited, c.moved, c.added, c.removed), (0, 1, 1, 1, 1));
         // "sharply" plus its space is inserted; "Two died." added; "Roads were shut." removed.
         assert_eq!(c.chars_added, " sharply".chars().count() + "Two died.".chars().count());
         assert_eq!(c.chars_removed, "Roads were shut.".chars().count());
         assert!(!c.is_empty());
-        let same = ChangeSize::of(&compute(&a, &a, &[AlignedPair { a: 0, b: 0, sim: 1.0 }, AlignedPair { a: 1, b: 1, sim: 1.0 }, AlignedPair { a: 2, b: 2, sim: 1.0 }]));
+        let same = ChangeSize::of(&compute(&a, &a, &[pair(0, 0, 1.0), pair(1, 1, 1.0), pair(2, 2, 1.0)]));
         assert!(same.is_empty());
         assert_eq!(same.same, 3);
     }
