@@ -1,7 +1,22 @@
 //! Lineage: which article derives from which, dates, urls, and families of related articles.
 //!
 //! Main items: [`parent_of`] (direction of a relation), [`parse_date`], [`url_key`],
-//! [`families`] (connected groups of related articles).
+//! [`families`] (connected groups of related articles) and [`family_groups`] (the same with
+//! their relations), [`predecessors`] / [`successors`] (lazy walks over parent edges, see
+//! [`walk`]), [`lineage`] (an article's ancestors, descendants and relatives, see [`tree`]),
+//! and [`history()`] (the versions of a url with the size of each change).
+
+pub mod graph;
+pub mod groups;
+pub mod history;
+pub mod tree;
+pub mod walk;
+
+pub use graph::{MemoryGraph, RelationSource};
+pub use groups::{family_groups, Family};
+pub use history::{history, ChangeSize, Version};
+pub use tree::{lineage, Edge, Lineage, Member, Role, TreeRow};
+pub use walk::{predecessors, successors, Direction, Step, Walk};
 
 use crate::model::{ArticleId, ArticleRecord, Relation};
 use std::collections::{BTreeMap, BTreeSet};
@@ -47,7 +62,7 @@ pub fn url_key(url: &str) -> String {
     let u = url.trim();
     let u = u.split('#').next().unwrap_or(u);
     let rest = u.split_once("://").map(|(_, r)| r).unwrap_or(u);
-    let (host, path) = rest.split_once('/').map(|(h, p)| (h, p)).unwrap_or((rest, ""));
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
     let host = host.to_ascii_lowercase();
     let host = host.strip_prefix("www.").unwrap_or(&host);
     let path = path.trim_end_matches('/');
