@@ -125,7 +125,8 @@ pub struct Finding {
     pub coverage_new: f32,
     /// Share of the other article's words in aligned sentences.
     pub coverage_other: f32,
-    /// Share of aligned words (new side) in verbatim pairs.
+    /// Verbatim share: word-bigram overlap of the aligned pairs, averaged over the new side's
+    /// aligned words.
     pub verbatim: f32,
     /// Share of aligned pairs that keep their relative order.
     pub order: f32,
@@ -147,7 +148,7 @@ pub struct Figures {
     pub weighted_a: f32,
     /// Like `coverage_b`, each sentence counted by its similarity.
     pub weighted_b: f32,
-    /// Share of aligned words (side a) in verbatim pairs.
+    /// Word-bigram overlap of the aligned pairs, averaged over side a's aligned words.
     pub verbatim: f32,
     /// Order preservation of the aligned pairs.
     pub order: f32,
@@ -176,13 +177,15 @@ pub fn compare(a: &Profile, b: &Profile, weight: &dyn Fn(u64) -> f32, min_sim: f
         cb += y.words as f32;
         sa += x.words as f32 * p.sim;
         sb += y.words as f32 * p.sim;
-        if p.verbatim {
-            verb += x.words as f32;
-        }
+        verb += x.words as f32 * p.overlap;
     }
+    // Sentences split or merged between the two texts: an unaligned sentence whose word bigrams
+    // are nearly all inside one sentence of the other side is covered too (not a pair).
+    ca += fragments_covered(&a.sentences, &b.sentences, al.pairs.iter().map(|p| p.a as usize));
+    cb += fragments_covered(&b.sentences, &a.sentences, al.pairs.iter().map(|p| p.b as usize));
     Figures {
-        coverage_a: ca / wa,
-        coverage_b: cb / wb,
+        coverage_a: (ca / wa).min(1.0),
+        coverage_b: (cb / wb).min(1.0),
         weighted_a: sa / wa,
         weighted_b: sb / wb,
         verbatim: if ca > 0.0 { verb / ca } else { 0.0 },
@@ -191,6 +194,44 @@ pub fn compare(a: &Profile, b: &Profile, weight: &dyn Fn(u64) -> f32, min_sim: f
         sentences: (a.sentences.len(), b.sentences.len()),
         pairs: al.pairs,
     }
+}
+
+/// Share of an unaligned sentence's word bigrams found in one sentence of the other side that
+/// makes it a verbatim fragment (sentence split or merged).
+pub const FRAGMENT_CONTAINMENT: f32 = 0.8;
+
+/// Words of the unaligned sentences of `x` that are verbatim fragments of a sentence of `y`.
+fn fragments_covered(x: &[SentenceSig], y: &[SentenceSig], aligned: impl Iterator<Item = usize>) -> f32 {
+    let mut done = vec![false; x.len()];
+    for i in aligned {
+        if let Some(d) = done.get_mut(i) {
+            *d = true;
+        }
+    }
+    let mut index: HashMap<u64, Vec<u32>> = HashMap::new();
+    for (j, s) in y.iter().enumerate() {
+        for &g in &s.grams {
+            index.entry(g).or_default().push(j as u32);
+        }
+    }
+    let mut covered = 0f32;
+    let mut hits: HashMap<u32, u32> = HashMap::new();
+    for (i, s) in x.iter().enumerate() {
+        if done[i] || s.grams.len() < 3 {
+            continue;
+        }
+        hits.clear();
+        for g in &s.grams {
+            for &j in index.get(g).map(Vec::as_slice).unwrap_or(&[]) {
+                *hits.entry(j).or_default() += 1;
+            }
+        }
+        let best = hits.values().copied().max().unwrap_or(0);
+        if best as f32 >= FRAGMENT_CONTAINMENT * s.grams.len() as f32 {
+            covered += s.words as f32;
+        }
+    }
+    covered
 }
 
 /// Verbatim share from which a pair is a copy (near-duplicate or excerpt) rather than a rewrite.
@@ -205,6 +246,12 @@ pub const MIN_PAIR_WORDS: u32 = 4;
 /// Lowest coverage of the better-covered side for any relation.
 pub const MIN_COVERAGE: f32 = 0.25;
 
+/// Lowest coverage of the less-covered side for a relation that is not a verbatim copy, unless it
+/// has at least [`MANY_PAIRS`] substantive pairs (a rewrite shares a part of both texts).
+pub const MIN_REWRITE_COVERAGE: f32 = 0.15;
+/// Substantive pairs that make a rewrite without [`MIN_REWRITE_COVERAGE`].
+pub const MANY_PAIRS: usize = 6;
+
 /// Classifies a pair from its figures: the kind and a score in [0, 1], or `None` if unrelated.
 /// Calibrated on case sets built by `make_cases.py` (BBC and Reuters bases, several seeds):
 /// see `bench/detect_doc_rule.py`.
@@ -213,7 +260,11 @@ pub fn classify(f: &Figures) -> Option<(RelationKind, f32)> {
     if f.substantive < MIN_PAIRS || best < MIN_COVERAGE {
         return None;
     }
-    let kind = if f.verbatim >= COPY_VERBATIM {
+    let copy = f.verbatim >= COPY_VERBATIM;
+    if !copy && f.coverage_a.min(f.coverage_b) < MIN_REWRITE_COVERAGE && f.substantive < MANY_PAIRS {
+        return None;
+    }
+    let kind = if copy {
         if f.coverage_a.min(f.coverage_b) >= NEAR_DUP_COVERAGE {
             RelationKind::NearDuplicate
         } else {
