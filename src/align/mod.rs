@@ -360,7 +360,7 @@ mod tests {
     fn paraphrase_and_reorder() {
         let a = "Russia is reinforcing military units in Kharkiv as it struggles to contain a Ukrainian advance. \
                  Ukrainian forces reached the western outskirts of Kupiansk on Thursday. The weather was fine.";
-        let b = "Ukrainian troops have reached the outskirts of Kupyansk in the west. \
+        let b = "On Thursday Ukrainian forces reached the western outskirts of Kupyansk. \
                  Moscow is reinforcing its military units in Kharkiv, struggling to contain the Ukrainian advance. \
                  A completely different statement about football results.";
         let al = align_texts(a, b);
