@@ -17,7 +17,8 @@
 
 use crate::align::{self, AlignedPair, SentenceSig};
 use crate::model::{ArticleId, RelationKind};
-use crate::text::Tokenizer;
+use crate::text::{IdMap, Tokenizer};
+use std::cell::RefCell;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -27,7 +28,9 @@ pub type CorpusError = Box<dyn std::error::Error + Send + Sync>;
 /// Most features of the new article looked up in the postings.
 pub const MAX_QUERY_FEATURES: usize = 96;
 /// Most candidates verified per new article.
-pub const MAX_CANDIDATES: usize = 24;
+pub const MAX_CANDIDATES: usize = 12;
+/// Candidates with fewer votes than this share of the best candidate's are not verified.
+pub const MIN_VOTE_SHARE: f32 = 0.05;
 /// Sentences with at least this many words get a whole-sentence fingerprint feature.
 const MIN_FINGERPRINT_WORDS: u32 = 6;
 
@@ -181,8 +184,10 @@ pub fn compare(a: &Profile, b: &Profile, weight: &dyn Fn(u64) -> f32, min_sim: f
     }
     // Sentences split or merged between the two texts: an unaligned sentence whose word bigrams
     // are nearly all inside one sentence of the other side is covered too (not a pair).
-    ca += fragments_covered(&a.sentences, &b.sentences, al.pairs.iter().map(|p| p.a as usize));
-    cb += fragments_covered(&b.sentences, &a.sentences, al.pairs.iter().map(|p| p.b as usize));
+    if al.pairs.len() >= MIN_PAIRS {
+        ca += fragments_covered(&a.sentences, &b.sentences, al.pairs.iter().map(|p| p.a as usize));
+        cb += fragments_covered(&b.sentences, &a.sentences, al.pairs.iter().map(|p| p.b as usize));
+    }
     Figures {
         coverage_a: (ca / wa).min(1.0),
         coverage_b: (cb / wb).min(1.0),
@@ -208,7 +213,7 @@ fn fragments_covered(x: &[SentenceSig], y: &[SentenceSig], aligned: impl Iterato
             *d = true;
         }
     }
-    let mut index: HashMap<u64, Vec<u32>> = HashMap::new();
+    let mut index: IdMap<Vec<u32>> = IdMap::default();
     for (j, s) in y.iter().enumerate() {
         for &g in &s.grams {
             index.entry(g).or_default().push(j as u32);
@@ -324,7 +329,7 @@ pub fn examine_with(new: &Profile, corpus: &dyn Corpus, min_sim: f32) -> Result<
     let n_docs = corpus.article_count()?;
     let n = n_docs as f32 + 1.0;
     let feats = new.index_features();
-    let mut counts: HashMap<u64, u64> = HashMap::with_capacity(feats.len());
+    let mut counts: IdMap<u64> = IdMap::default();
     for &f in &feats {
         counts.insert(f, corpus.feature_count(f)?);
     }
@@ -345,27 +350,34 @@ pub fn examine_with(new: &Profile, corpus: &dyn Corpus, min_sim: f32) -> Result<
     let mut cands: Vec<(ArticleId, f32)> = votes.into_iter().collect();
     cands.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
     cands.truncate(MAX_CANDIDATES);
+    let top = cands.first().map_or(0.0, |c| c.1);
+    cands.retain(|c| c.1 >= MIN_VOTE_SHARE * top);
 
-    let mut extra: HashMap<u64, u64> = HashMap::new();
+    // Rarity weights, looked up lazily: only stems of sentences that get compared need one.
+    let weights: RefCell<IdMap<f32>> = RefCell::new(counts.iter().map(|(&h, &c)| (h, idf(c as f32 + 1.0, n))).collect());
+    let failure: RefCell<Option<CorpusError>> = RefCell::new(None);
+    let weight = |h: u64| -> f32 {
+        if let Some(w) = weights.borrow().get(&h) {
+            return *w;
+        }
+        let df = match corpus.feature_count(h) {
+            Ok(c) => c,
+            Err(e) => {
+                failure.borrow_mut().get_or_insert(e);
+                1
+            }
+        };
+        let w = idf(df as f32, n);
+        weights.borrow_mut().insert(h, w);
+        w
+    };
     let mut out = Vec::new();
     for (id, v) in cands {
         let other = corpus.profile(&id)?;
-        // Document frequencies of the other side's stems not in the new article.
-        for s in &other.sentences {
-            for h in &s.stems {
-                if !counts.contains_key(h) && !extra.contains_key(h) {
-                    extra.insert(*h, corpus.feature_count(*h)?);
-                }
-            }
-        }
-        let weight = |h: u64| {
-            let df = match counts.get(&h) {
-                Some(c) => *c + 1,
-                None => extra.get(&h).copied().unwrap_or(1),
-            };
-            idf(df as f32, n)
-        };
         let figures = compare(new, &other, &weight, min_sim);
+        if let Some(e) = failure.borrow_mut().take() {
+            return Err(e);
+        }
         let class = classify(&figures);
         out.push(Examined { other: id, votes: v, figures, class });
     }
