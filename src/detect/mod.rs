@@ -306,9 +306,30 @@ pub fn finding(ex: &Examined) -> Option<Finding> {
         coverage_other: f.coverage_b,
         verbatim: f.verbatim,
         order: f.order,
-        parent_hint: None,
+        parent_hint: direction_hint(f),
         evidence: f.pairs.clone(),
     })
+}
+
+/// Coverage gap from which the content suggests a direction (see [`direction_hint`]).
+pub const HINT_GAP: f32 = 0.5;
+/// Coverage of the contained side for a direction hint.
+pub const HINT_CONTAINED: f32 = 0.8;
+
+/// The parent side when the content says so: one text lies almost entirely (at least
+/// [`HINT_CONTAINED`] of its words) inside the other, which adds at least as much again
+/// ([`HINT_GAP`]): the contained text is the source that was quoted or expanded (as when an outlet
+/// builds a longer story around a wire copy). On the case sets built by `make_cases.py` this held
+/// for every pair where it applies; below that gap the better-covered side is the parent in only
+/// 85-100% of pairs, worse than dates and archive order, so no hint is given.
+pub fn direction_hint(f: &Figures) -> Option<Side> {
+    if f.coverage_a >= HINT_CONTAINED && f.coverage_a - f.coverage_b >= HINT_GAP {
+        Some(Side::New)
+    } else if f.coverage_b >= HINT_CONTAINED && f.coverage_b - f.coverage_a >= HINT_GAP {
+        Some(Side::Other)
+    } else {
+        None
+    }
 }
 
 /// Finds archived articles related to `new`, strongest first. Call it before `new`'s features
