@@ -26,12 +26,6 @@ pub struct AlignedPair {
     pub b: u32,
     /// Similarity in [0, 1]: the calibrated chance that the two say the same thing.
     pub sim: f32,
-    /// Share of word bigrams the two sentences have in common (Dice), in [0, 1].
-    #[serde(default)]
-    pub overlap: f32,
-    /// The sentences are (nearly) word for word the same.
-    #[serde(default)]
-    pub verbatim: bool,
 }
 
 /// The one-to-one alignment of two sentence lists.
@@ -39,9 +33,17 @@ pub struct AlignedPair {
 pub struct Alignment {
     /// Aligned pairs, sorted by `a`.
     pub pairs: Vec<AlignedPair>,
+    /// For each pair (same index): the share of word bigrams the two sentences have in common
+    /// (Dice, in [0, 1]); 1 for word-for-word copies.
+    pub overlap: Vec<f32>,
 }
 
 impl Alignment {
+    /// True when pair `k` is (nearly) word for word the same on both sides.
+    pub fn is_verbatim(&self, k: usize) -> bool {
+        self.overlap.get(k).is_some_and(|&o| o >= VERBATIM_OVERLAP)
+    }
+
     /// Share of aligned pairs that keep their relative order (see [`order_preservation`]).
     pub fn order(&self) -> f32 {
         order_preservation(&self.pairs)
@@ -294,17 +296,18 @@ pub fn align_sigs(
     });
     let mut used_a = vec![false; a.len()];
     let mut used_b = vec![false; b.len()];
-    let mut pairs = Vec::new();
+    let mut chosen: Vec<(AlignedPair, f32)> = Vec::new();
     for (sim, overlap, i, j) in cands {
         if used_a[i as usize] || used_b[j as usize] {
             continue;
         }
         used_a[i as usize] = true;
         used_b[j as usize] = true;
-        pairs.push(AlignedPair { a: i, b: j, sim, overlap, verbatim: overlap >= VERBATIM_OVERLAP });
+        chosen.push((AlignedPair { a: i, b: j, sim }, overlap));
     }
-    pairs.sort_by_key(|p| p.a);
-    Alignment { pairs }
+    chosen.sort_by_key(|p| p.0.a);
+    let (pairs, overlap) = chosen.into_iter().unzip();
+    Alignment { pairs, overlap }
 }
 
 /// Weights from the two sides themselves: stems found in many sentences weigh less.
@@ -375,7 +378,7 @@ mod tests {
         let al = align_texts(a, b);
         let got: Vec<(u32, u32)> = al.pairs.iter().map(|p| (p.a, p.b)).collect();
         assert_eq!(got, vec![(0, 1), (1, 0)]);
-        assert!(al.pairs.iter().all(|p| !p.verbatim));
+        assert!((0..al.pairs.len()).all(|k| !al.is_verbatim(k)));
         assert!(al.order() < 1.0);
     }
 
@@ -384,7 +387,7 @@ mod tests {
         let s = ["The cat sat on the mat today.", "Dogs bark loudly at night in the city."];
         let al = align(&s, &s);
         assert_eq!(al.pairs.len(), 2);
-        assert!(al.pairs.iter().all(|p| p.verbatim && p.sim == 1.0));
+        assert!((0..2).all(|k| al.is_verbatim(k) && al.pairs[k].sim == 1.0));
         assert_eq!(al.order(), 1.0);
     }
 
