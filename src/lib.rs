@@ -13,3 +13,11 @@ pub mod diff;
 pub mod extract;
 pub mod model;
 pub mod text;
+pub mod archive;
+pub mod error;
+pub mod inputs;
+pub mod lineage;
+
+pub use archive::{AddOutcome, AddRequest, AddStatus, Archive, OpenOptions, Progress};
+pub use error::{Error, InputError};
+pub use model::{ArticleId, ArticleRecord, Relation, RelationKind};

@@ -1,5 +1,8 @@
-//! The `stet` command line.
+//! The `stet` command line: parse, run, map errors to exit codes.
+
+mod cli;
 
 fn main() {
-    std::process::exit(0);
+    let code = cli::main();
+    std::process::exit(code);
 }

@@ -121,3 +121,88 @@ impl fmt::Display for RelationKind {
         f.write_str(self.as_str())
     }
 }
+
+/// One input that produced an article's exact text.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Capture {
+    /// The input path, URL or label ("-" for stdin).
+    pub input: String,
+    /// When it was archived (RFC 3339 UTC).
+    pub at: String,
+    /// Blob id (hex) of the raw input bytes.
+    pub raw: String,
+    /// Size of the raw input in bytes.
+    pub size: u64,
+    /// Detected input format.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<crate::extract::Format>,
+}
+
+/// The stored record of one article.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ArticleRecord {
+    /// blake3 of the normalised text.
+    pub id: ArticleId,
+    /// Position in archive order (0 = first archived).
+    pub seq: u64,
+    /// Headline.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// The url the article names for itself (or was given on the command line).
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Publication date (RFC 3339 UTC).
+    #[serde(default)]
+    pub published: Option<String>,
+    /// Author(s).
+    #[serde(default)]
+    pub byline: Option<String>,
+    /// Source label: outlet or site name, or what the user gave with `--source`.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// When the first capture was archived (RFC 3339 UTC).
+    pub archived: String,
+    /// Blob id (hex) of the normalised text.
+    pub text: String,
+    /// Length of the normalised text in bytes.
+    pub text_len: u64,
+    /// Every input that produced this exact text, first one first.
+    pub captures: Vec<Capture>,
+}
+
+/// A relation between two archived articles, with its evidence.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Relation {
+    /// The article archived first.
+    pub a: ArticleId,
+    /// The article archived later.
+    pub b: ArticleId,
+    /// How they are related.
+    pub kind: RelationKind,
+    /// Which one derives from the other, when known.
+    pub parent: Option<ArticleId>,
+    /// Strength in [0, 1].
+    pub score: f32,
+    /// Share of a's sentences aligned with b's.
+    pub coverage_a: f32,
+    /// Share of b's sentences aligned with a's.
+    pub coverage_b: f32,
+    /// Share of aligned text that is verbatim.
+    pub verbatim: f32,
+    /// Aligned sentence pairs: `a` indexes a's sentences, `b` indexes b's.
+    #[serde(default)]
+    pub evidence: Vec<crate::align::AlignedPair>,
+    /// When the relation was found (RFC 3339 UTC).
+    pub found: String,
+}
+
+impl Relation {
+    /// The other article of the pair, seen from `id`.
+    pub fn other(&self, id: &ArticleId) -> ArticleId {
+        if self.a == *id {
+            self.b
+        } else {
+            self.a
+        }
+    }
+}

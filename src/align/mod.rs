@@ -18,7 +18,7 @@ use crate::text::IdMap;
 use std::collections::HashMap;
 
 /// Two aligned sentences, by index into each side's sentence list.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AlignedPair {
     /// Sentence index on side a.
     pub a: u32,

@@ -2,8 +2,25 @@
 //!
 //! Main items: [`extract`], [`Extracted`], [`Format`], [`ExtractError`].
 //! Handles plain text, Markdown with YAML front matter, and HTML.
+//!
+//! Files: `sniff` (binary and format detection), `charset` (decoding), `html` (article text
+//! via dom_smoothie), `dom_text` (DOM to paragraphs), `meta` (HTML metadata), `dates`,
+//! `markdown`, `plain` (plain text and the shared line cleanup), `boilerplate` (line rules).
 
 use thiserror::Error;
+
+mod boilerplate;
+mod charset;
+mod dates;
+mod dom_text;
+mod html;
+mod markdown;
+mod meta;
+mod plain;
+mod sniff;
+
+pub use boilerplate::is_boilerplate;
+pub use dates::to_rfc3339_utc;
 
 /// The format of an input, from its name and its bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -50,24 +67,82 @@ pub enum ExtractError {
     /// The input had markup but no article text.
     #[error("no article text found")]
     NoText,
+    /// The bytes are neither valid UTF-8 nor a recognisable text encoding.
+    #[error("not text: invalid UTF-8 and no recognisable encoding")]
+    NotText,
 }
 
 /// Extracts an article from raw bytes; `name` is the path or label (used for the format).
+///
+/// Never panics; hostile HTML (deep nesting, huge pages) is read best effort.
 pub fn extract(bytes: &[u8], name: &str) -> Result<Extracted, ExtractError> {
-    if bytes.contains(&0) {
-        return Err(ExtractError::Binary);
-    }
-    let text = String::from_utf8_lossy(bytes).into_owned();
-    if text.trim().is_empty() {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ExtractError::Empty);
     }
-    let format = if name.ends_with(".html") || name.ends_with(".htm") {
-        Format::Html
-    } else if name.ends_with(".md") {
-        Format::Markdown
+    let mut warnings = Vec::new();
+    let wide = charset::bom(bytes).is_some_and(|(e, _)| e != encoding_rs::UTF_8)
+        || charset::utf16_without_bom(bytes).is_some();
+    if !wide && sniff::looks_binary(bytes) {
+        return Err(ExtractError::Binary);
+    }
+    // Sniff on a lossy view (ASCII-compatible bytes) or the decoded wide text.
+    let sniff_text = if wide {
+        charset::decode_text(bytes, &mut Vec::new())?
     } else {
-        Format::Text
+        String::from_utf8_lossy(&bytes[..bytes.len().min(8192)]).into_owned()
     };
-    let title = text.lines().find(|l| !l.trim().is_empty()).map(|l| l.trim().to_string());
-    Ok(Extracted { text, title, format: Some(format), ..Default::default() })
+    let format = sniff::detect(name, &sniff_text);
+    let text = match format {
+        Format::Html => charset::decode_html(bytes, &mut warnings),
+        _ => charset::decode_text(bytes, &mut warnings)?,
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    if text.chars().all(char::is_whitespace) {
+        return Err(ExtractError::Empty);
+    }
+    let mut out = match format {
+        Format::Html => html::extract(text)?,
+        Format::Markdown => markdown::extract(text),
+        Format::Text => plain::extract(text),
+    };
+    if out.text.trim().is_empty() {
+        return Err(ExtractError::NoText);
+    }
+    out.format = Some(format);
+    warnings.append(&mut out.warnings);
+    out.warnings = warnings;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_input() {
+        assert_eq!(extract(b"", "a.txt"), Err(ExtractError::Empty));
+        assert_eq!(extract(b"  \n\t ", "a.txt"), Err(ExtractError::Empty));
+        assert_eq!(extract(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "a.png"), Err(ExtractError::Binary));
+        let junk: Vec<u8> = (0..4000u32).map(|i| (i * 7919 % 251) as u8 | 0x80).collect();
+        assert!(matches!(extract(&junk, "x.txt"), Err(ExtractError::NotText) | Ok(_)));
+    }
+
+    #[test]
+    fn utf16_text() {
+        let mut b = vec![0xFE, 0xFF];
+        for u in "Title here\n\nA body sentence that is long enough to count as one.".encode_utf16() {
+            b.extend_from_slice(&u.to_be_bytes());
+        }
+        let e = extract(&b, "a.txt").unwrap();
+        assert_eq!(e.title.as_deref(), Some("Title here"));
+        assert_eq!(e.format, Some(Format::Text));
+    }
+
+    #[test]
+    fn text_holding_html_is_html() {
+        let page = b"<!DOCTYPE html><html><head><title>T</title></head><body><p>A body sentence that is long enough to count as one.</p></body></html>";
+        let e = extract(page, "saved.txt").unwrap();
+        assert_eq!(e.format, Some(Format::Html));
+        assert!(e.text.contains("A body sentence"));
+    }
 }

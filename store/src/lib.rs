@@ -1,16 +1,121 @@
 //! `stet-store`: the content-addressed store under stet, and the only code that touches sled.
 //!
 //! Main types:
-//! - [`BlobId`]: the blake3 hash of a blob's raw bytes, shown as 64 hex digits.
 //! - [`Store`]: an open repository folder holding a sled database and a lock file.
-//! - [`Batch`]: blob puts and record writes across named keyspaces, committed atomically.
+//! - [`Batch`]: blob puts and record writes across named keyspaces, committed atomically by
+//!   [`Store::commit`].
+//! - [`BlobId`]: the blake3 hash of a blob's raw bytes, shown as 64 hex digits.
+//! - [`StoreError`]: every failure, each displayed as one line.
 //!
-//! Blob encoding (one sled value per blob, key = the 32 id bytes):
-//! `magic "SB" | format u8 | codec u8 | depth u8 | raw_len u64 LE | [base id 32 bytes] | zstd frame`.
-//! The zstd frame has its content checksum on; `codec` is plain zstd or a zstd delta against the
-//! base blob (patch-from / ref-prefix). Reading re-hashes the decoded bytes.
+//! # Repository folder
+//!
+//! - `stet-repository`: the marker file, `stet repository\nformat 1\n`. A folder without it is
+//!   only adopted as a new repository when it is empty.
+//! - `lock`: taken with an exclusive advisory lock (no waiting) for as long as the [`Store`] lives.
+//! - `db/`: the sled database. Internal trees `blobs` and `meta` (which repeats the format
+//!   version under `format_version`, u32 big-endian, and holds `generation`, u64 big-endian);
+//!   each caller keyspace `NAME` is the tree `k:NAME`, so caller names can never collide with
+//!   internal ones.
+//! - `generation`: the generation number of the last [`Store::flush`] that followed a commit.
+//!   sled recovers its log only up to the first damaged entry and would otherwise open a
+//!   damaged database as an older or empty one; a database behind this number is refused at
+//!   open with [`StoreError::Database`].
+//!
+//! # Blob encoding
+//!
+//! One sled value per blob in the `blobs` tree, key = the 32 id bytes:
+//!
+//! `magic "SB" | format u8 (=1) | codec u8 (0 zstd, 1 zstd delta) | depth u8 | raw_len u64 LE |
+//! [base id, 32 bytes, deltas only] | zstd frame`.
+//!
+//! The zstd frame has its content size and content checksum on. A delta frame is compressed with
+//! the base blob's raw bytes as zstd prefix (patch-from); its depth is 1 + the base's depth and
+//! never exceeds [`StoreOptions::max_delta_depth`]. Reading resolves the chain of bases, checks
+//! each depth, size and zstd checksum, and re-hashes every decoded blob: damage is reported as
+//! [`StoreError::Corrupt`] naming the blob asked for, never as wrong bytes.
 //!
 //! The store knows nothing about articles: records are opaque bytes under keys in named
-//! keyspaces (sled trees) chosen by the caller.
+//! keyspaces chosen by the caller.
 
-// Skeleton: the store helper replaces this file with the implementation.
+mod codec;
+mod error;
+mod id;
+mod store;
+
+pub use error::{Result, StoreError};
+pub use id::{BlobId, ParseBlobIdError};
+pub use store::{Batch, Records, Store};
+
+/// The repository format version this build reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// How a blob's bytes are encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Codec {
+    /// One self-contained zstd frame.
+    Zstd,
+    /// A zstd frame compressed against the raw bytes of a base blob.
+    ZstdDelta,
+}
+
+/// What a blob's header says about it (nothing is decoded or verified).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BlobInfo {
+    /// The blob's id.
+    pub id: BlobId,
+    /// Its encoding.
+    pub codec: Codec,
+    /// Length of the decoded bytes.
+    pub raw_len: u64,
+    /// Length of the stored value, header included.
+    pub stored_len: u64,
+    /// The delta base, for [`Codec::ZstdDelta`].
+    pub base: Option<BlobId>,
+    /// Delta chain depth: 0 for plain blobs.
+    pub depth: u8,
+}
+
+/// Totals over all stored blobs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BlobStats {
+    /// Number of blobs.
+    pub count: u64,
+    /// Sum of decoded lengths.
+    pub raw_bytes: u64,
+    /// Sum of stored value lengths, headers included.
+    pub stored_bytes: u64,
+    /// How many blobs are stored as deltas.
+    pub deltas: u64,
+}
+
+/// One damaged object found by [`Store::verify_blobs`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Damage {
+    /// The object, e.g. `blob 1a2b…` (full 64-hex id).
+    pub what: String,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+impl std::fmt::Display for Damage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.what, self.reason)
+    }
+}
+
+/// How to open a repository.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreOptions {
+    /// Create the folder and an empty repository when missing (or an empty folder).
+    pub create: bool,
+    /// zstd level for new blobs.
+    pub zstd_level: i32,
+    /// Longest delta chain; 0 turns deltas off.
+    pub max_delta_depth: u8,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions { create: true, zstd_level: 3, max_delta_depth: 8 }
+    }
+}

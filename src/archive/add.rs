@@ -1,0 +1,275 @@
+//! Archiving one input: extract, normalise, deduplicate, detect, and commit in one batch.
+
+use super::{corpus::StoreCorpus, encode, ks, Archive};
+use crate::detect::{self, Finding};
+use crate::error::{Error, InputError};
+use crate::extract;
+use crate::model::{ArticleId, ArticleRecord, Capture, Relation, RelationKind};
+use serde::Serialize;
+use stet_store::BlobId;
+
+/// One input to archive, with what the user said about it.
+#[derive(Clone, Debug, Default)]
+pub struct AddRequest {
+    /// The input's name: a path, a URL, or "-" for stdin.
+    pub input: String,
+    /// Its raw bytes.
+    pub bytes: Vec<u8>,
+    /// Url given by the user (overrides the one found in the input).
+    pub url: Option<String>,
+    /// Title given by the user.
+    pub title: Option<String>,
+    /// Publication date given by the user (RFC 3339 or YYYY-MM-DD).
+    pub published: Option<String>,
+    /// Source label given by the user.
+    pub source: Option<String>,
+}
+
+/// What happened to one input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AddStatus {
+    /// A new article.
+    Added,
+    /// The same text was already archived; at most a capture was added.
+    Identical,
+}
+
+/// A relation found for a newly archived article, as reported by `add`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FoundRelation {
+    /// How they are related.
+    pub kind: RelationKind,
+    /// The archived article it relates to.
+    pub other: ArticleId,
+    /// Strength in [0, 1].
+    pub score: f32,
+    /// The parent, when known.
+    pub parent: Option<ArticleId>,
+}
+
+/// The outcome of archiving one input.
+#[derive(Clone, Debug)]
+pub struct AddOutcome {
+    /// Added or identical.
+    pub status: AddStatus,
+    /// The article id.
+    pub id: ArticleId,
+    /// Its title.
+    pub title: Option<String>,
+    /// Relations to archived articles found for it.
+    pub relations: Vec<FoundRelation>,
+    /// Non-fatal notes (e.g. invalid UTF-8 replaced).
+    pub warnings: Vec<String>,
+}
+
+impl Archive {
+    /// Archives one input as one atomic batch.
+    pub fn add(&self, req: &AddRequest) -> Result<AddOutcome, InputError> {
+        let ex = extract::extract(&req.bytes, &req.input)?;
+        let text = crate::text::normalize(&ex.text);
+        if text.trim().is_empty() {
+            return Err(InputError::EmptyText);
+        }
+        let id = ArticleId::of_text(&text);
+        let now = self.now();
+        let mut batch = self.store.batch();
+        let url = req.url.clone().or(ex.url.clone());
+
+        if let Some(mut rec) = self.article(&id)? {
+            let raw = BlobId::of(&req.bytes);
+            if !rec.captures.iter().any(|c| c.raw == raw.hex()) {
+                batch.put_blob(&req.bytes)?;
+                rec.captures.push(Capture {
+                    input: req.input.clone(),
+                    at: now,
+                    raw: raw.hex(),
+                    size: req.bytes.len() as u64,
+                    format: ex.format,
+                });
+                if rec.url.is_none() {
+                    rec.url = url.clone();
+                }
+                batch.insert(ks::ARTICLES, id.as_bytes(), &encode(&rec));
+                self.index_url(&mut batch, url.as_deref(), rec.seq, &id)?;
+                self.store.commit(batch)?;
+            }
+            return Ok(AddOutcome {
+                status: AddStatus::Identical,
+                id,
+                title: rec.title,
+                relations: Vec::new(),
+                warnings: ex.warnings,
+            });
+        }
+
+        let seq = self.next_seq(&batch)?;
+        let rec = ArticleRecord {
+            id,
+            seq,
+            title: req.title.clone().or(ex.title.clone()),
+            url: url.clone(),
+            published: req.published.as_deref().and_then(crate::lineage::parse_date).or(ex.published.clone()),
+            byline: ex.byline.clone(),
+            source: req.source.clone().or(ex.site_name.clone()),
+            archived: now.clone(),
+            text: String::new(),
+            text_len: text.len() as u64,
+            captures: Vec::new(),
+        };
+
+        // Detection against what is archived, then the url's earlier versions.
+        let profile = detect::profile(&text);
+        let mut findings = if self.opts.detect {
+            let corpus = StoreCorpus::new(self);
+            detect::detect(&profile, &corpus).map_err(|e| Error::Record { what: "candidate index".into(), reason: e.to_string() })?
+        } else {
+            Vec::new()
+        };
+        findings.retain(|f| f.other != id);
+        let mut relations = Vec::new();
+        let mut delta_base: Option<(ArticleRecord, f32)> = None;
+        let prior_version = match &url {
+            Some(u) => self.latest_version(u)?,
+            None => None,
+        };
+        if let Some(prev) = prior_version {
+            if prev != id && !findings.iter().any(|f| f.other == prev) {
+                findings.push(Finding {
+                    other: prev,
+                    kind: RelationKind::Version,
+                    score: 0.0,
+                    coverage_new: 0.0,
+                    coverage_other: 0.0,
+                    verbatim: 0.0,
+                    order: 0.0,
+                    parent_hint: None,
+                    evidence: Vec::new(),
+                });
+            }
+            for f in findings.iter_mut().filter(|f| f.other == prev) {
+                f.kind = RelationKind::Version;
+            }
+        }
+        for f in &findings {
+            let Some(other) = self.article(&f.other)? else { continue };
+            let parent = match f.parent_hint {
+                Some(detect::Side::New) => rec.id,
+                Some(detect::Side::Other) => other.id,
+                None => crate::lineage::parent_of(&other, &rec),
+            };
+            let rel = Relation {
+                a: other.id,
+                b: id,
+                kind: f.kind,
+                parent: Some(parent),
+                score: f.score,
+                coverage_a: f.coverage_other,
+                coverage_b: f.coverage_new,
+                verbatim: f.verbatim,
+                evidence: f
+                    .evidence
+                    .iter()
+                    .map(|p| crate::align::AlignedPair { a: p.b, b: p.a, ..*p })
+                    .collect(),
+                found: now.clone(),
+            };
+            let v = encode(&rel);
+            batch.insert(ks::RELATIONS, &pair_key(&other.id, &id), &v);
+            batch.insert(ks::RELATIONS, &pair_key(&id, &other.id), &v);
+            if matches!(f.kind, RelationKind::NearDuplicate | RelationKind::Version | RelationKind::Excerpt)
+                && delta_base.as_ref().is_none_or(|(_, s)| f.score > *s)
+            {
+                delta_base = Some((other.clone(), f.score));
+            }
+            relations.push(FoundRelation { kind: f.kind, other: other.id, score: f.score, parent: Some(parent) });
+        }
+        relations.sort_by(|x, y| y.score.total_cmp(&x.score));
+
+        // Blobs: the text (as a delta against a close relative when there is one) and the raw input.
+        let text_blob = match delta_base.as_ref().and_then(|(o, _)| BlobId::from_hex(&o.text)) {
+            Some(base) => batch.put_blob_delta(text.as_bytes(), &base)?,
+            None => batch.put_blob(text.as_bytes())?,
+        };
+        let raw_base = delta_base.as_ref().and_then(|(o, _)| o.captures.first()).and_then(|c| BlobId::from_hex(&c.raw));
+        let raw_blob = match raw_base {
+            Some(base) => batch.put_blob_delta(&req.bytes, &base)?,
+            None => batch.put_blob(&req.bytes)?,
+        };
+        let mut rec = rec;
+        rec.text = text_blob.hex();
+        rec.captures.push(Capture {
+            input: req.input.clone(),
+            at: now,
+            raw: raw_blob.hex(),
+            size: req.bytes.len() as u64,
+            format: ex.format,
+        });
+        batch.insert(ks::ARTICLES, id.as_bytes(), &encode(&rec));
+        batch.insert(ks::LOG, &seq.to_be_bytes(), id.as_bytes());
+        batch.insert(ks::META, b"next-seq", &(seq + 1).to_be_bytes());
+        self.index_url(&mut batch, url.as_deref(), seq, &id)?;
+        if self.opts.detect {
+            for feature in profile.index_features() {
+                let mut key = feature.to_be_bytes().to_vec();
+                key.extend_from_slice(id.as_bytes());
+                batch.insert(ks::POSTINGS, &key, &[]);
+                let count = batch.get(ks::FEATURE_COUNTS, &feature.to_be_bytes())?.map(|v| be_u64(&v)).unwrap_or(0);
+                batch.insert(ks::FEATURE_COUNTS, &feature.to_be_bytes(), &(count + 1).to_be_bytes());
+            }
+        }
+        self.store.commit(batch)?;
+        if self.opts.detect {
+            self.remember_profile(id, profile);
+        }
+        Ok(AddOutcome { status: AddStatus::Added, id, title: rec.title, relations, warnings: ex.warnings })
+    }
+
+    fn next_seq(&self, batch: &stet_store::Batch<'_>) -> Result<u64, Error> {
+        Ok(batch.get(ks::META, b"next-seq")?.map(|v| be_u64(&v)).unwrap_or(0))
+    }
+
+    fn index_url(&self, batch: &mut stet_store::Batch<'_>, url: Option<&str>, seq: u64, id: &ArticleId) -> Result<(), Error> {
+        let Some(url) = url.map(crate::lineage::url_key) else { return Ok(()) };
+        if self.latest_version(&url)? == Some(*id) {
+            return Ok(());
+        }
+        let mut key = url.into_bytes();
+        key.push(0);
+        key.extend_from_slice(&seq.to_be_bytes());
+        batch.insert(ks::URLS, &key, id.as_bytes());
+        Ok(())
+    }
+
+    /// The versions archived under one url, oldest first.
+    pub fn versions(&self, url: &str) -> Result<Vec<ArticleId>, Error> {
+        let mut prefix = crate::lineage::url_key(url).into_bytes();
+        prefix.push(0);
+        let mut out = Vec::new();
+        for kv in self.store.scan_prefix(ks::URLS, &prefix) {
+            let (_, v) = kv?;
+            if let Some(id) = ArticleId::from_slice(&v) {
+                if out.last() != Some(&id) {
+                    out.push(id);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn latest_version(&self, url: &str) -> Result<Option<ArticleId>, Error> {
+        Ok(self.versions(url)?.last().copied())
+    }
+}
+
+/// The relations key of a pair.
+pub(crate) fn pair_key(a: &ArticleId, b: &ArticleId) -> Vec<u8> {
+    let mut k = a.as_bytes().to_vec();
+    k.extend_from_slice(b.as_bytes());
+    k
+}
+
+pub(crate) fn be_u64(v: &[u8]) -> u64 {
+    <[u8; 8]>::try_from(v).map(u64::from_be_bytes).unwrap_or(0)
+}
+

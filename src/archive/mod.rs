@@ -1,0 +1,241 @@
+//! The archive: articles, captures and relations on top of the content-addressed store.
+//!
+//! Main types: [`Archive`] (an open repository), [`OpenOptions`], [`AddRequest`] and
+//! [`AddOutcome`] (archiving one input), [`Progress`] (progress reporting, implemented by
+//! the CLI). Keyspaces are listed in [`ks`].
+
+mod add;
+mod corpus;
+mod query;
+mod verify;
+
+pub use add::{AddOutcome, AddRequest, AddStatus, FoundRelation};
+pub use query::{PairFilter, Stats};
+pub use verify::VerifyReport;
+
+use crate::error::{Error, Result};
+use crate::model::{ArticleId, ArticleRecord, Relation};
+use std::path::Path;
+use stet_store::{Store, StoreOptions};
+
+/// Names of the store keyspaces the archive uses, and their layouts.
+pub mod ks {
+    /// article id (32 bytes) -> `ArticleRecord` JSON.
+    pub const ARTICLES: &str = "articles";
+    /// archive sequence (u64 BE) -> article id (32 bytes).
+    pub const LOG: &str = "log";
+    /// id a ++ id b (64 bytes) -> `Relation` JSON; stored under both orders.
+    pub const RELATIONS: &str = "relations";
+    /// url bytes ++ 0x00 ++ sequence (u64 BE) -> article id.
+    pub const URLS: &str = "urls";
+    /// feature (u64 BE) ++ article id -> empty: the candidate index.
+    pub const POSTINGS: &str = "postings";
+    /// feature (u64 BE) -> number of articles carrying it (u64 BE).
+    pub const FEATURE_COUNTS: &str = "feature-counts";
+    /// settings and counters: `next-seq` (u64 BE).
+    pub const META: &str = "archive-meta";
+}
+
+/// How to open a repository.
+#[derive(Clone, Debug)]
+pub struct OpenOptions {
+    /// Create the repository when missing.
+    pub create: bool,
+    /// A fixed clock (RFC 3339) for reproducible output; `None` uses the system clock.
+    pub now: Option<String>,
+    /// Run detection when adding.
+    pub detect: bool,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions { create: true, now: None, detect: true }
+    }
+}
+
+/// Progress of a long operation; the CLI shows it, the library only reports.
+pub trait Progress {
+    /// A new phase with `total` steps (0 when unknown).
+    fn start(&self, _what: &str, _total: u64) {}
+    /// `n` more steps done.
+    fn inc(&self, _n: u64) {}
+    /// The phase is over.
+    fn finish(&self) {}
+}
+
+/// Progress that shows nothing.
+pub struct NoProgress;
+impl Progress for NoProgress {}
+
+/// An open repository.
+pub struct Archive {
+    store: Store,
+    opts: OpenOptions,
+    /// Detection profiles of archived articles, kept across inputs of one command.
+    profiles: std::cell::RefCell<std::collections::HashMap<ArticleId, crate::detect::Profile>>,
+}
+
+/// How many detection profiles an open archive keeps in memory.
+const PROFILE_CACHE: usize = 20_000;
+
+impl Archive {
+    /// Opens (or creates) the repository at `path`.
+    pub fn open(path: &Path, opts: OpenOptions) -> Result<Archive> {
+        let store = Store::open(path, StoreOptions { create: opts.create, ..StoreOptions::default() })?;
+        Ok(Archive { store, opts, profiles: Default::default() })
+    }
+
+    /// The underlying store.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Flushes everything to disk.
+    pub fn flush(&self) -> Result<()> {
+        self.store.flush()?;
+        Ok(())
+    }
+
+    /// The current time as RFC 3339 UTC (or the pinned clock).
+    pub(crate) fn now(&self) -> String {
+        match &self.opts.now {
+            Some(t) => t.clone(),
+            None => chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        }
+    }
+
+    /// The detection profile of an archived article, from the cache or computed from its text.
+    pub(crate) fn cached_profile(&self, id: &ArticleId) -> Result<crate::detect::Profile> {
+        if let Some(p) = self.profiles.borrow().get(id) {
+            return Ok(p.clone());
+        }
+        let rec = self.article_required(id)?;
+        let p = crate::detect::profile(&self.text(&rec)?);
+        self.remember_profile(*id, p.clone());
+        Ok(p)
+    }
+
+    /// Keeps a profile in the bounded cache.
+    pub(crate) fn remember_profile(&self, id: ArticleId, p: crate::detect::Profile) {
+        let mut cache = self.profiles.borrow_mut();
+        if cache.len() >= PROFILE_CACHE {
+            cache.clear();
+        }
+        cache.insert(id, p);
+    }
+
+    /// Reads an article record.
+    pub fn article(&self, id: &ArticleId) -> Result<Option<ArticleRecord>> {
+        match self.store.get(ks::ARTICLES, id.as_bytes())? {
+            None => Ok(None),
+            Some(v) => decode(&v, &format!("article {}", id.hex())).map(Some),
+        }
+    }
+
+    /// Reads an article record that must exist.
+    pub fn article_required(&self, id: &ArticleId) -> Result<ArticleRecord> {
+        self.article(id)?.ok_or_else(|| Error::NotFound(id.hex()))
+    }
+
+    /// The normalised text of an article, verified against its hash.
+    pub fn text(&self, rec: &ArticleRecord) -> Result<String> {
+        let id = parse_blob(&rec.text, &rec.id)?;
+        let bytes = self.store.get_blob(&id)?;
+        String::from_utf8(bytes).map_err(|_| Error::Record {
+            what: format!("text of article {}", rec.id.hex()),
+            reason: "not UTF-8".into(),
+        })
+    }
+
+    /// The original bytes of an article's first capture, verified against their hash.
+    pub fn original(&self, rec: &ArticleRecord) -> Result<Vec<u8>> {
+        let cap = rec.captures.first().ok_or_else(|| Error::Record {
+            what: format!("article {}", rec.id.hex()),
+            reason: "no capture".into(),
+        })?;
+        let id = parse_blob(&cap.raw, &rec.id)?;
+        Ok(self.store.get_blob(&id)?)
+    }
+
+    /// Resolves a unique id prefix (4 to 64 hex digits) to an article id.
+    pub fn resolve(&self, prefix: &str) -> Result<ArticleId> {
+        let p = prefix.trim().to_ascii_lowercase();
+        if p.len() < 4 || p.len() > 64 || !p.bytes().all(|c| c.is_ascii_hexdigit()) {
+            return Err(Error::BadId(prefix.to_string()));
+        }
+        let even = &p[..p.len() / 2 * 2];
+        let bytes: Vec<u8> = (0..even.len())
+            .step_by(2)
+            .filter_map(|i| u8::from_str_radix(&even[i..i + 2], 16).ok())
+            .collect();
+        let mut found = Vec::new();
+        for kv in self.store.scan_prefix(ks::ARTICLES, &bytes) {
+            let (k, _) = kv?;
+            if let Some(id) = ArticleId::from_slice(&k) {
+                if id.hex().starts_with(&p) {
+                    found.push(id);
+                    if found.len() > 8 {
+                        break;
+                    }
+                }
+            }
+        }
+        match found.len() {
+            0 => Err(Error::NotFound(prefix.to_string())),
+            1 => Ok(found[0]),
+            _ => Err(Error::Ambiguous { prefix: prefix.to_string(), candidates: found }),
+        }
+    }
+
+    /// The shortest prefix of `id` (at least `min` hex digits) that no other article shares.
+    pub fn short_id(&self, id: &ArticleId, min: usize) -> String {
+        let hex = id.hex();
+        let mut len = min.clamp(4, 64);
+        while len < 64 {
+            let even = len / 2 * 2;
+            let prefix = &id.as_bytes()[..even / 2];
+            let clash = self
+                .store
+                .scan_prefix(ks::ARTICLES, prefix)
+                .filter_map(|kv| kv.ok())
+                .any(|(k, _)| k.as_slice() != id.as_bytes() && ArticleId::from_slice(&k).is_some_and(|o| o.hex()[..len] == hex[..len]));
+            if !clash {
+                break;
+            }
+            len += 2;
+        }
+        hex[..len].to_string()
+    }
+
+    /// The relations of one article.
+    pub fn relations_of(&self, id: &ArticleId) -> Result<Vec<Relation>> {
+        let mut out = Vec::new();
+        for kv in self.store.scan_prefix(ks::RELATIONS, id.as_bytes()) {
+            let (k, v) = kv?;
+            out.push(decode::<Relation>(&v, &format!("relation {}", hex(&k)))?);
+        }
+        Ok(out)
+    }
+}
+
+/// Decodes a JSON record, naming it in the error.
+pub(crate) fn decode<T: serde::de::DeserializeOwned>(v: &[u8], what: &str) -> Result<T> {
+    serde_json::from_slice(v).map_err(|e| Error::Record { what: what.to_string(), reason: e.to_string() })
+}
+
+/// Encodes a record as JSON.
+pub(crate) fn encode<T: serde::Serialize>(v: &T) -> Vec<u8> {
+    // Serialising plain records with string keys cannot fail.
+    serde_json::to_vec(v).unwrap_or_default()
+}
+
+fn parse_blob(hex: &str, owner: &ArticleId) -> Result<stet_store::BlobId> {
+    stet_store::BlobId::from_hex(hex).ok_or_else(|| Error::Record {
+        what: format!("article {}", owner.hex()),
+        reason: format!("bad blob id '{hex}'"),
+    })
+}
+
+pub(crate) fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}

@@ -1,0 +1,196 @@
+//! `stet add`: archive files, folders or standard input.
+
+use super::ui::{json_line, Bar, Style, Ui};
+use super::{exit, Cli, CliError};
+use serde::Serialize;
+use std::io::Write;
+use std::path::PathBuf;
+use stet::archive::FoundRelation;
+use stet::inputs::{read_input, read_limited, walk};
+use stet::{AddRequest, AddStatus, ArticleId};
+
+/// Arguments of `stet add`.
+#[derive(clap::Args, Debug)]
+pub struct AddArgs {
+    /// Files or folders to archive; "-" reads standard input
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<String>,
+    /// The article's url (overrides what the input says)
+    #[arg(long)]
+    url: Option<String>,
+    /// The article's title
+    #[arg(long)]
+    title: Option<String>,
+    /// Publication date (RFC 3339 or YYYY-MM-DD)
+    #[arg(long)]
+    published: Option<String>,
+    /// Source label (outlet, collection)
+    #[arg(long)]
+    source: Option<String>,
+    /// Refuse inputs larger than this many bytes
+    #[arg(long, default_value_t = 50 * 1024 * 1024, value_name = "BYTES")]
+    max_size: u64,
+    /// JSON Lines on stdout: one object per input
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Serialize)]
+struct AddJson<'a> {
+    input: &'a str,
+    status: &'static str,
+    id: Option<ArticleId>,
+    title: Option<&'a str>,
+    relations: &'a [FoundRelation],
+    error: Option<String>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    warnings: &'a [String],
+}
+
+/// Runs `stet add`.
+pub fn cmd_add(cli: &Cli, ui: &Ui, args: &AddArgs) -> Result<i32, CliError> {
+    if let Some(p) = &args.published {
+        if stet::lineage::parse_date(p).is_none() {
+            return Err(CliError::msg(format!("--published '{p}' is not a date")).hint("use RFC 3339 (2022-09-10T12:00:00Z) or YYYY-MM-DD"));
+        }
+    }
+    let archive = cli.open(true)?;
+    // Expand folders first so the progress bar knows the total.
+    let mut items: Vec<(String, Result<Option<PathBuf>, String>)> = Vec::new();
+    for p in &args.paths {
+        if p == "-" {
+            items.push(("-".to_string(), Ok(None)));
+            continue;
+        }
+        for (path, res) in walk(&[PathBuf::from(p)]) {
+            items.push((path.display().to_string(), res.map(|_| Some(path.clone())).map_err(|e| e.to_string())));
+        }
+    }
+    let bar = Bar::new(ui, items.len() as u64, 20);
+    stet::Progress::start(&bar, "archiving", items.len() as u64);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let (mut ok, mut failed) = (0usize, 0usize);
+    // Lines are reported only once what they report is flushed to disk, so that a kill
+    // never loses an article that was reported archived. Flushes are batched.
+    let mut pending: Vec<String> = Vec::new();
+    let mut last_flush = std::time::Instant::now();
+    for (input, item) in items {
+        let bytes = match item {
+            Ok(Some(path)) => read_input(&path, args.max_size).map_err(|e| e.to_string()),
+            Ok(None) => read_limited(std::io::stdin().lock(), args.max_size).map_err(|e| e.to_string()),
+            Err(e) => Err(e),
+        };
+        let result = bytes.and_then(|bytes| {
+            let req = AddRequest {
+                input: input.clone(),
+                bytes,
+                url: args.url.clone(),
+                title: args.title.clone(),
+                published: args.published.clone(),
+                source: args.source.clone(),
+            };
+            archive.add(&req).map_err(|e| e.to_string())
+        });
+        stet::Progress::inc(&bar, 1);
+        match result {
+            Ok(o) => {
+                ok += 1;
+                for w in &o.warnings {
+                    ui.warn(&format!("{input}: {w}"));
+                }
+                if args.json {
+                    let status = match o.status {
+                        AddStatus::Added => "added",
+                        AddStatus::Identical => "identical",
+                    };
+                    let mut line = Vec::new();
+                    json_line(&mut line, &AddJson { input: &input, status, id: Some(o.id), title: o.title.as_deref(), relations: &o.relations, error: None, warnings: &o.warnings })?;
+                    pending.push(String::from_utf8_lossy(&line).trim_end().to_string());
+                } else if !ui.quiet {
+                    pending.push(human_line(&archive, ui, &input, &o));
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                if args.json {
+                    let mut line = Vec::new();
+                    json_line(&mut line, &AddJson { input: &input, status: "error", id: None, title: None, relations: &[], error: Some(e.clone()), warnings: &[] })?;
+                    pending.push(String::from_utf8_lossy(&line).trim_end().to_string());
+                }
+                ui.error(&CliError::msg(format!("{input}: {e}")));
+            }
+        }
+        if pending.len() >= 64 || last_flush.elapsed().as_millis() >= 200 {
+            archive.flush()?;
+            emit(&bar, &mut out, &mut pending, args.json)?;
+            last_flush = std::time::Instant::now();
+        }
+    }
+    archive.flush()?;
+    emit(&bar, &mut out, &mut pending, args.json)?;
+    stet::Progress::finish(&bar);
+    out.flush()?;
+    if ok == 0 && failed == 0 {
+        return Err(CliError::msg("no input files found"));
+    }
+    Ok(match (ok, failed) {
+        (_, 0) => exit::OK,
+        (0, _) => exit::ERROR,
+        _ => exit::PARTIAL,
+    })
+}
+
+/// Prints the reported lines (after their articles were flushed).
+fn emit(bar: &Bar, out: &mut impl Write, pending: &mut Vec<String>, json: bool) -> Result<(), CliError> {
+    for line in pending.drain(..) {
+        if json {
+            writeln!(out, "{line}")?;
+        } else {
+            bar.println(&line);
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn human_line(archive: &stet::Archive, ui: &Ui, input: &str, o: &stet::AddOutcome) -> String {
+    let (word, style) = match o.status {
+        AddStatus::Added => ("added", Style::Good),
+        AddStatus::Identical => ("identical", Style::Dim),
+    };
+    let mut line = format!(
+        "{} {} {}",
+        ui.paint(style, &format!("{word:<9}")),
+        ui.paint(Style::Id, &archive.short_id(&o.id, 8)),
+        quote_title(o.title.as_deref())
+    );
+    if let Some(r) = o.relations.first() {
+        line.push_str(&format!(
+            " - {} of {} ({:.2})",
+            ui.paint(Style::Warn, r.kind.as_str()),
+            ui.paint(Style::Id, &archive.short_id(&r.other, 8)),
+            r.score
+        ));
+        if o.relations.len() > 1 {
+            line.push_str(&format!(" +{} more", o.relations.len() - 1));
+        }
+    }
+    line.push_str(&ui.paint(Style::Dim, &format!("  {input}")));
+    line
+}
+
+/// A title in quotes, shortened for one line.
+pub fn quote_title(t: Option<&str>) -> String {
+    match t {
+        Some(t) => {
+            let short: String = t.chars().take(70).collect();
+            if short.len() < t.len() {
+                format!("\"{short}…\"")
+            } else {
+                format!("\"{short}\"")
+            }
+        }
+        None => "(untitled)".to_string(),
+    }
+}

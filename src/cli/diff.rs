@@ -1,0 +1,118 @@
+//! `stet diff`: what changed between two articles, sentence by sentence and word by word.
+
+use super::ui::{json_line, Ui};
+use super::{exit, Cli, CliError};
+use serde::Serialize;
+use std::io::Write;
+use std::path::PathBuf;
+use stet::diff::{self, SideMeta};
+use stet::{ArticleId, ArticleRecord, Archive};
+
+/// Arguments of `stet diff`.
+#[derive(clap::Args, Debug)]
+pub struct DiffArgs {
+    /// The first article: id, unique prefix, or URL@N (the url's N-th version)
+    a: String,
+    /// The second article
+    b: String,
+    /// One JSON object on stdout: summary and operations
+    #[arg(long, conflicts_with_all = ["side_by_side", "html"])]
+    json: bool,
+    /// Two columns, fitted to the terminal width
+    #[arg(long, short = 's', conflicts_with = "html")]
+    side_by_side: bool,
+    /// Write a self-contained HTML report to FILE
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+    /// Terminal width for --side-by-side [default: $COLUMNS, else 100]
+    #[arg(long)]
+    width: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct DiffJson<'a> {
+    a: ArticleId,
+    b: ArticleId,
+    kind: Option<&'a str>,
+    summary: &'a diff::Summary,
+    ops: &'a [diff::Op],
+}
+
+/// Resolves an id, a prefix, or `URL@N` (1-based version number of a url).
+pub fn resolve_target(archive: &Archive, s: &str) -> Result<ArticleId, CliError> {
+    if let Some((url, n)) = s.rsplit_once('@') {
+        if let Ok(n) = n.parse::<usize>() {
+            if url.contains('/') || url.contains('.') {
+                let versions = archive.versions(url)?;
+                return match versions.get(n.wrapping_sub(1)) {
+                    Some(id) => Ok(*id),
+                    None => Err(CliError::msg(format!("{url} has {} archived versions, not {n}", versions.len())).hint(format!("`stet history {url}` lists them"))),
+                };
+            }
+        }
+    }
+    Ok(archive.resolve(s)?)
+}
+
+fn meta(archive: &Archive, rec: &ArticleRecord, label: &str) -> SideMeta {
+    SideMeta {
+        label: format!("{label} {}", archive.short_id(&rec.id, 8)),
+        title: rec.title.clone(),
+        published: rec.published.clone(),
+        source: rec.source.clone(),
+        url: rec.url.clone().or_else(|| rec.captures.first().map(|c| c.input.clone())),
+        id: Some(rec.id.hex()),
+    }
+}
+
+/// Runs `stet diff`.
+pub fn cmd_diff(cli: &Cli, ui: &Ui, args: &DiffArgs) -> Result<i32, CliError> {
+    let archive = cli.open(false)?;
+    let ida = resolve_target(&archive, &args.a)?;
+    let idb = resolve_target(&archive, &args.b)?;
+    let (ra, rb) = (archive.article_required(&ida)?, archive.article_required(&idb)?);
+    let (ta, tb) = (archive.text(&ra)?, archive.text(&rb)?);
+    let d = diff::diff_texts(&ta, &tb);
+    let kind = if ida == idb {
+        Some("identical")
+    } else {
+        archive.relations_of(&ida)?.into_iter().find(|r| r.other(&ida) == idb).map(|r| r.kind.as_str())
+    };
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        json_line(&mut out, &DiffJson { a: ida, b: idb, kind, summary: &d.summary, ops: &d.ops })?;
+        return Ok(exit::OK);
+    }
+    if let Some(path) = &args.html {
+        let page = diff::render_html_report(&d, &meta(&archive, &ra, "A"), &meta(&archive, &rb, "B"), kind);
+        write_atomically(path, page.as_bytes()).map_err(|e| CliError::msg(format!("cannot write {}: {e}", path.display())))?;
+        ui.status(&format!("wrote {}", path.display()));
+        return Ok(exit::OK);
+    }
+    let header = format!(
+        "a {} {}\nb {} {}\n",
+        archive.short_id(&ida, 8),
+        super::add::quote_title(ra.title.as_deref()),
+        archive.short_id(&idb, 8),
+        super::add::quote_title(rb.title.as_deref())
+    );
+    write!(out, "{header}{}\n", diff::render_summary(&d, kind))?;
+    if args.side_by_side {
+        let width = args.width.or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok())).unwrap_or(100);
+        write!(out, "{}", diff::render_side_by_side(&d, width.max(40), ui.color))?;
+    } else {
+        write!(out, "{}", diff::render_inline(&d, ui.color))?;
+    }
+    out.flush()?;
+    Ok(exit::OK)
+}
+
+/// Writes a file through a temporary sibling and a rename, so no half-written file stays.
+fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let tmp = dir.join(format!(".{}.tmp{}", path.file_name().and_then(|n| n.to_str()).unwrap_or("stet"), std::process::id()));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}

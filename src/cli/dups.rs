@@ -1,0 +1,240 @@
+//! `stet dups`: related pairs and families, strongest first.
+//!
+//! Main items: [`DupsArgs`] and [`cmd_dups`]. `--families` lists whole families (connected
+//! groups, from [`stet::lineage::family_groups`]) with their members and the relations inside;
+//! with `--json` one object per family: `{"family","size","score","members":[{"id","short",
+//! "title","date","source","url"}],"pairs":[{"a","b","kind","score","parent",...}]}`.
+
+use super::add::quote_title;
+use super::ui::{json_line, Style, Ui};
+use super::{exit, Cli, CliError};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::io::Write;
+use stet::archive::PairFilter;
+use stet::lineage::{family_groups, Family};
+use stet::{ArticleId, ArticleRecord, Relation, RelationKind};
+
+/// Arguments of `stet dups`.
+#[derive(clap::Args, Debug)]
+pub struct DupsArgs {
+    /// Only pairs involving this article (id or unique prefix)
+    id: Option<String>,
+    /// Only this kind (repeat for several): near-duplicate, excerpt, rewrite, version
+    #[arg(long, value_parser = parse_kind)]
+    kind: Vec<RelationKind>,
+    /// Only pairs scoring at least this
+    #[arg(long, default_value_t = 0.0)]
+    min_score: f32,
+    /// List whole families (connected groups): members and the relations inside, strongest
+    /// family first; with ID, only that article's family
+    #[arg(long)]
+    families: bool,
+    /// JSON Lines on stdout: one object per pair (per family with --families)
+    #[arg(long)]
+    json: bool,
+}
+
+fn parse_kind(s: &str) -> Result<RelationKind, String> {
+    RelationKind::parse(s).ok_or_else(|| format!("unknown kind '{s}': near-duplicate, excerpt, rewrite, version, identical"))
+}
+
+#[derive(Serialize)]
+struct FamilyJson<'a> {
+    family: usize,
+    size: usize,
+    score: f32,
+    members: Vec<MemberJson<'a>>,
+    pairs: Vec<PairJson>,
+}
+
+#[derive(Serialize)]
+struct MemberJson<'a> {
+    id: ArticleId,
+    short: String,
+    title: Option<&'a str>,
+    date: Option<&'a str>,
+    source: Option<&'a str>,
+    url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct PairJson {
+    a: ArticleId,
+    b: ArticleId,
+    kind: RelationKind,
+    score: f32,
+    parent: Option<ArticleId>,
+    coverage_a: f32,
+    coverage_b: f32,
+    verbatim: f32,
+}
+
+impl PairJson {
+    fn of(r: &Relation) -> PairJson {
+        PairJson { a: r.a, b: r.b, kind: r.kind, score: r.score, parent: r.parent, coverage_a: r.coverage_a, coverage_b: r.coverage_b, verbatim: r.verbatim }
+    }
+}
+
+/// Runs `stet dups`; exit 0 when there are pairs, 1 when none.
+pub fn cmd_dups(cli: &Cli, ui: &Ui, args: &DupsArgs) -> Result<i32, CliError> {
+    let archive = cli.open(false)?;
+    let id = args.id.as_deref().map(|p| archive.resolve(p)).transpose()?;
+    if args.families {
+        let pairs = archive.pairs(&PairFilter { id: None, kinds: args.kind.clone(), min_score: args.min_score })?;
+        let fams: Vec<Family> = family_groups(&pairs).into_iter().filter(|f| id.is_none_or(|i| f.members.contains(&i))).collect();
+        let mut out = std::io::stdout().lock();
+        list_families(&archive, ui, &fams, args.json, &mut out)?;
+        if fams.is_empty() {
+            if !args.json {
+                ui.status("no families");
+            }
+            return Ok(exit::ERROR);
+        }
+        return Ok(exit::OK);
+    }
+    let pairs = archive.pairs(&PairFilter { id, kinds: args.kind.clone(), min_score: args.min_score })?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        for r in &pairs {
+            json_line(&mut out, &PairJson::of(r))?;
+        }
+    } else {
+        render_families(&archive, ui, &pairs, &mut out)?;
+    }
+    if pairs.is_empty() {
+        if !args.json {
+            ui.status("no related pairs");
+        }
+        return Ok(exit::ERROR);
+    }
+    Ok(exit::OK)
+}
+
+fn render_families(archive: &stet::Archive, ui: &Ui, pairs: &[Relation], out: &mut impl Write) -> Result<(), CliError> {
+    let fams = stet::lineage::families(pairs);
+    let mut fam_of: HashMap<ArticleId, usize> = HashMap::new();
+    for (i, f) in fams.iter().enumerate() {
+        for id in f {
+            fam_of.insert(*id, i);
+        }
+    }
+    // Families in order of their strongest pair (pairs are sorted strongest first).
+    let mut order: Vec<usize> = Vec::new();
+    for r in pairs {
+        let f = fam_of[&r.a];
+        if !order.contains(&f) {
+            order.push(f);
+        }
+    }
+    let mut titles: HashMap<ArticleId, String> = HashMap::new();
+    let mut label = |id: &ArticleId| -> Result<String, CliError> {
+        if !titles.contains_key(id) {
+            let t = archive.article(id)?.and_then(|r| r.title);
+            titles.insert(*id, quote_title(t.as_deref().map(one_line).as_deref()));
+        }
+        Ok(format!("{} {}", ui.paint(Style::Id, &archive.short_id(id, 8)), titles[id]))
+    };
+    for (n, f) in order.iter().enumerate() {
+        if n > 0 {
+            writeln!(out)?;
+        }
+        writeln!(out, "{}", ui.paint(Style::Bold, &format!("family of {} articles", fams[*f].len())))?;
+        for r in pairs.iter().filter(|r| fam_of[&r.a] == *f) {
+            let (parent, child) = match r.parent {
+                Some(p) if p == r.b => (r.b, r.a),
+                _ => (r.a, r.b),
+            };
+            writeln!(
+                out,
+                "  {} {:.2}  {}  {}  {}",
+                ui.paint(Style::Warn, &format!("{:<14}", r.kind.as_str())),
+                r.score,
+                label(&parent)?,
+                ui.paint(Style::Dim, "->"),
+                label(&child)?
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Control characters and line breaks become spaces (titles come from user files).
+fn one_line(s: &str) -> String {
+    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+}
+
+/// The date shown for an article: published, else archived.
+fn date_of(r: &ArticleRecord) -> &str {
+    r.published.as_deref().unwrap_or(&r.archived)
+}
+
+/// Lists whole families: members oldest first, then the relations inside, strongest first.
+fn list_families(archive: &stet::Archive, ui: &Ui, fams: &[Family], json: bool, out: &mut impl Write) -> Result<(), CliError> {
+    for (n, f) in fams.iter().enumerate() {
+        let mut recs: HashMap<ArticleId, ArticleRecord> = HashMap::new();
+        for id in &f.members {
+            if let Some(r) = archive.article(id)? {
+                recs.insert(*id, r);
+            }
+        }
+        let mut members = f.members.clone();
+        members.sort_by_key(|id| (recs.get(id).map(|r| date_of(r).to_string()), recs.get(id).map(|r| r.seq), *id));
+        let shorts: HashMap<ArticleId, String> = members.iter().map(|id| (*id, archive.short_id(id, 8))).collect();
+        if json {
+            let members = members
+                .iter()
+                .map(|id| {
+                    let r = recs.get(id);
+                    MemberJson {
+                        id: *id,
+                        short: shorts[id].clone(),
+                        title: r.and_then(|r| r.title.as_deref()),
+                        date: r.map(date_of),
+                        source: r.and_then(|r| r.source.as_deref()),
+                        url: r.and_then(|r| r.url.as_deref()),
+                    }
+                })
+                .collect();
+            let pairs = f.pairs.iter().map(PairJson::of).collect();
+            json_line(out, &FamilyJson { family: n + 1, size: f.members.len(), score: f.score, members, pairs })?;
+            continue;
+        }
+        if n > 0 {
+            writeln!(out)?;
+        }
+        let plural = if f.pairs.len() == 1 { "" } else { "s" };
+        let head = format!("family {}: {} articles, {} relation{plural}, strongest {:.2}", n + 1, f.members.len(), f.pairs.len(), f.score);
+        writeln!(out, "{}", ui.paint(Style::Bold, &head))?;
+        for id in &members {
+            let r = recs.get(id);
+            let date = r.map(date_of).map(|d| d.get(..10).unwrap_or(d)).unwrap_or("-");
+            let source = r.and_then(|r| r.source.as_deref()).map(|s| format!("  {s}")).unwrap_or_default();
+            writeln!(
+                out,
+                "  {} {} {}{}",
+                ui.paint(Style::Id, &shorts[id]),
+                ui.paint(Style::Dim, date),
+                quote_title(r.and_then(|r| r.title.as_deref()).map(one_line).as_deref()),
+                ui.paint(Style::Dim, &one_line(&source))
+            )?;
+        }
+        for r in &f.pairs {
+            let (from, to, arrow) = match r.parent {
+                Some(p) if p == r.b => (r.b, r.a, "->"),
+                Some(_) => (r.a, r.b, "->"),
+                None => (r.a, r.b, "--"),
+            };
+            writeln!(
+                out,
+                "    {} {:.2}  {} {} {}",
+                ui.paint(Style::Warn, &format!("{:<14}", r.kind.as_str())),
+                r.score,
+                ui.paint(Style::Id, &shorts.get(&from).cloned().unwrap_or_default()),
+                ui.paint(Style::Dim, arrow),
+                ui.paint(Style::Id, &shorts.get(&to).cloned().unwrap_or_default())
+            )?;
+        }
+    }
+    Ok(())
+}

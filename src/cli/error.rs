@@ -1,0 +1,82 @@
+//! The command line's one error type, with hints and exit codes.
+//!
+//! Policy: every failure the user sees is one line starting with "error:", naming the thing
+//! it is about (input path, article id, repository), optionally followed by one "hint:" line.
+//! Errors about one input of `add` are reported per input and do not stop the batch (exit 3);
+//! errors about the repository stop the command (exit 1); usage errors exit 2 (clap).
+
+use super::exit;
+use std::fmt;
+use std::path::Path;
+use stet_store::StoreError;
+
+/// An error shown to the user.
+#[derive(Debug)]
+pub struct CliError {
+    message: String,
+    hint: Option<String>,
+    code: i32,
+}
+
+impl CliError {
+    /// A plain error with exit code 1.
+    pub fn msg(message: impl Into<String>) -> Self {
+        CliError { message: message.into(), hint: None, code: exit::ERROR }
+    }
+
+    /// Adds a hint line.
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Adds the repository path to errors that concern the repository as a whole.
+    pub fn with_repo(mut self, path: &Path) -> Self {
+        if !self.message.contains(&path.display().to_string()) && self.message.starts_with("cannot open") {
+            self.message = format!("{} ({})", self.message, path.display());
+        }
+        self
+    }
+
+    /// The exit code for this error.
+    pub fn exit_code(&self) -> i32 {
+        self.code
+    }
+
+    /// The hint, if any.
+    pub fn hint_text(&self) -> Option<&str> {
+        self.hint.as_deref()
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl From<stet::Error> for CliError {
+    fn from(e: stet::Error) -> Self {
+        let hint = match &e {
+            stet::Error::Store(StoreError::Locked { .. }) => Some("wait for the other stet command to finish".to_string()),
+            stet::Error::Store(StoreError::Corrupt { .. }) => Some("run `stet verify` to list all damaged objects".to_string()),
+            stet::Error::Store(StoreError::FormatVersion { .. }) => Some("this repository was written by a newer stet; upgrade stet".to_string()),
+            stet::Error::Ambiguous { .. } => Some("give more digits of the id".to_string()),
+            stet::Error::NotFound(_) => Some("`stet log` lists archived articles".to_string()),
+            _ => None,
+        };
+        CliError { message: e.to_string(), hint, code: exit::ERROR }
+    }
+}
+
+impl From<StoreError> for CliError {
+    fn from(e: StoreError) -> Self {
+        CliError::from(stet::Error::Store(e))
+    }
+}
+
+impl From<std::io::Error> for CliError {
+    fn from(e: std::io::Error) -> Self {
+        CliError::msg(format!("I/O error: {e}"))
+    }
+}

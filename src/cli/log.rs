@@ -1,0 +1,66 @@
+//! `stet log`: archived articles, newest first.
+
+use super::add::quote_title;
+use super::ui::{json_line, Style, Ui};
+use super::{exit, Cli, CliError};
+use serde::Serialize;
+use std::io::Write;
+
+/// Arguments of `stet log`.
+#[derive(clap::Args, Debug)]
+pub struct LogArgs {
+    /// Show at most this many articles
+    #[arg(short = 'n', long)]
+    limit: Option<usize>,
+    /// JSON Lines on stdout: one object per article
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Serialize)]
+struct LogJson<'a> {
+    id: stet::ArticleId,
+    title: Option<&'a str>,
+    url: Option<&'a str>,
+    published: Option<&'a str>,
+    source: Option<&'a str>,
+    archived: &'a str,
+    captures: usize,
+    input: Option<&'a str>,
+}
+
+/// Runs `stet log`.
+pub fn cmd_log(cli: &Cli, ui: &Ui, args: &LogArgs) -> Result<i32, CliError> {
+    let archive = cli.open(false)?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for rec in archive.log().take(args.limit.unwrap_or(usize::MAX)) {
+        let rec = rec?;
+        if args.json {
+            json_line(
+                &mut out,
+                &LogJson {
+                    id: rec.id,
+                    title: rec.title.as_deref(),
+                    url: rec.url.as_deref(),
+                    published: rec.published.as_deref(),
+                    source: rec.source.as_deref(),
+                    archived: &rec.archived,
+                    captures: rec.captures.len(),
+                    input: rec.captures.first().map(|c| c.input.as_str()),
+                },
+            )?;
+        } else {
+            let date = rec.published.as_deref().unwrap_or(&rec.archived);
+            writeln!(
+                out,
+                "{} {} {}{}",
+                ui.paint(Style::Id, &archive.short_id(&rec.id, 8)),
+                ui.paint(Style::Dim, date.get(..10).unwrap_or(date)),
+                quote_title(rec.title.as_deref()),
+                rec.source.as_deref().map(|s| ui.paint(Style::Dim, &format!("  {s}"))).unwrap_or_default()
+            )?;
+        }
+    }
+    Ok(exit::OK)
+}

@@ -1,0 +1,145 @@
+//! Command-line definitions and dispatch; one file per command, each with its clap args
+//! struct and one `cmd_*` function.
+
+mod add;
+mod cat;
+mod completions;
+mod diff;
+mod dups;
+mod error;
+mod history;
+mod lineage;
+mod log;
+mod show;
+mod stats;
+mod ui;
+mod verify;
+
+use clap::{Parser, Subcommand};
+pub use error::CliError;
+use std::path::PathBuf;
+use stet::{Archive, OpenOptions};
+use ui::Ui;
+
+/// Exit codes (documented in the README).
+pub mod exit {
+    /// Success.
+    pub const OK: i32 = 0;
+    /// An error (or, for `dups`, no pairs; for `verify`, damage found).
+    pub const ERROR: i32 = 1;
+    /// Bad usage.
+    pub const USAGE: i32 = 2;
+    /// Some inputs failed, the rest were archived.
+    pub const PARTIAL: i32 = 3;
+}
+
+/// stet: a deduplicating article archiver. Stores each article once, finds republished,
+/// excerpted and rewritten copies, shows their differences, and records their lineage.
+#[derive(Parser, Debug)]
+#[command(name = "stet", version, about, long_about = None, max_term_width = 100)]
+pub struct Cli {
+    /// Repository folder [default: $STET_REPO, else $XDG_DATA_HOME/stet]
+    #[arg(long, global = true, value_name = "PATH")]
+    repo: Option<PathBuf>,
+    /// When to use colour
+    #[arg(long, global = true, value_enum, default_value_t = ui::ColorChoice::Auto)]
+    color: ui::ColorChoice,
+    /// Print less (errors only)
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    /// Print more (repeat for debug logs)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Archive files, folders (recursively) or standard input ("-")
+    Add(add::AddArgs),
+    /// List related pairs: near-duplicates, excerpts, rewrites, versions
+    Dups(dups::DupsArgs),
+    /// Show what changed between two articles, sentence by sentence
+    Diff(diff::DiffArgs),
+    /// Show an article's family: what it derives from and what derives from it
+    Lineage(lineage::LineageArgs),
+    /// List the archived versions of one url
+    History(history::HistoryArgs),
+    /// Show an article: metadata, captures, relations and text
+    Show(show::ShowArgs),
+    /// Print the original bytes of an article's first capture, verified
+    Cat(cat::CatArgs),
+    /// List archived articles, newest first
+    Log(log::LogArgs),
+    /// Re-hash every blob and check every reference
+    Verify(verify::VerifyArgs),
+    /// Figures about the repository
+    Stats(stats::StatsArgs),
+    /// Print a shell completion script
+    Completions(completions::CompletionsArgs),
+}
+
+/// Parses the command line, runs it, and returns the exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { exit::USAGE } else { exit::OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let ui = Ui::new(cli.color, cli.quiet, cli.verbose);
+    ui.init_tracing();
+    match run(&cli, &ui) {
+        Ok(code) => code,
+        Err(e) => {
+            ui.error(&e);
+            e.exit_code()
+        }
+    }
+}
+
+fn run(cli: &Cli, ui: &Ui) -> Result<i32, CliError> {
+    match &cli.command {
+        Command::Add(a) => add::cmd_add(cli, ui, a),
+        Command::Dups(a) => dups::cmd_dups(cli, ui, a),
+        Command::Diff(a) => diff::cmd_diff(cli, ui, a),
+        Command::Lineage(a) => lineage::cmd_lineage(cli, ui, a),
+        Command::History(a) => history::cmd_history(cli, ui, a),
+        Command::Show(a) => show::cmd_show(cli, ui, a),
+        Command::Cat(a) => cat::cmd_cat(cli, ui, a),
+        Command::Log(a) => log::cmd_log(cli, ui, a),
+        Command::Verify(a) => verify::cmd_verify(cli, ui, a),
+        Command::Stats(a) => stats::cmd_stats(cli, ui, a),
+        Command::Completions(a) => completions::cmd_completions(a),
+    }
+}
+
+impl Cli {
+    /// The repository folder: --repo, else STET_REPO, else the XDG data dir.
+    fn repo_path(&self) -> Result<PathBuf, CliError> {
+        if let Some(p) = &self.repo {
+            return Ok(p.clone());
+        }
+        if let Some(p) = std::env::var_os("STET_REPO").filter(|p| !p.is_empty()) {
+            return Ok(PathBuf::from(p));
+        }
+        if let Some(p) = std::env::var_os("XDG_DATA_HOME").filter(|p| !p.is_empty()) {
+            return Ok(PathBuf::from(p).join("stet"));
+        }
+        match std::env::var_os("HOME").filter(|p| !p.is_empty()) {
+            Some(h) => Ok(PathBuf::from(h).join(".local/share/stet")),
+            None => Err(CliError::msg("no repository: give --repo PATH or set STET_REPO")),
+        }
+    }
+
+    /// Opens the repository (created on first use when `create`).
+    fn open(&self, create: bool) -> Result<Archive, CliError> {
+        let path = self.repo_path()?;
+        let now = std::env::var("STET_NOW").ok().filter(|s| !s.is_empty());
+        let opts = OpenOptions { create, now, ..OpenOptions::default() };
+        Archive::open(&path, opts).map_err(|e| CliError::from(e).with_repo(&path))
+    }
+}

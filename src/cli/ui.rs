@@ -1,0 +1,173 @@
+//! Terminal output: colour choice, styled text, JSON lines, progress bars, messages on stderr.
+
+use super::CliError;
+use std::io::{IsTerminal, Write};
+
+/// When to colour output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Output settings for one command.
+pub struct Ui {
+    /// Colour on stdout.
+    pub color: bool,
+    /// Colour on stderr.
+    pub color_err: bool,
+    /// Errors only.
+    pub quiet: bool,
+    /// Verbosity level.
+    pub verbose: u8,
+}
+
+/// Styles used in human output.
+#[derive(Clone, Copy)]
+pub enum Style {
+    /// Article ids.
+    Id,
+    /// Good news (added).
+    Good,
+    /// Warnings and relation kinds.
+    Warn,
+    /// Errors.
+    Bad,
+    /// Less important text.
+    Dim,
+    /// Headings.
+    Bold,
+}
+
+impl Ui {
+    /// Settles colour from the flag, NO_COLOR and whether the streams are terminals.
+    pub fn new(choice: ColorChoice, quiet: bool, verbose: u8) -> Ui {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let decide = |tty: bool| match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => tty && !no_color,
+        };
+        Ui {
+            color: decide(std::io::stdout().is_terminal()),
+            color_err: decide(std::io::stderr().is_terminal()),
+            quiet,
+            verbose,
+        }
+    }
+
+    /// Sets up tracing on stderr: warnings by default, more with -v.
+    pub fn init_tracing(&self) {
+        let level = match (self.quiet, self.verbose) {
+            (true, _) => "error",
+            (_, 0) => "warn",
+            (_, 1) => "info",
+            _ => "debug",
+        };
+        let filter = tracing_subscriber::EnvFilter::try_from_env("STET_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+        let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).without_time().with_target(false).with_ansi(self.color_err).try_init();
+    }
+
+    /// Paints `s` for stdout.
+    pub fn paint(&self, style: Style, s: &str) -> String {
+        paint(self.color, style, s)
+    }
+
+    /// Paints `s` for stderr.
+    pub fn paint_err(&self, style: Style, s: &str) -> String {
+        paint(self.color_err, style, s)
+    }
+
+    /// Prints an error (and its hint) on stderr.
+    pub fn error(&self, e: &CliError) {
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(err, "{} {e}", self.paint_err(Style::Bad, "error:"));
+        if let Some(h) = e.hint_text() {
+            let _ = writeln!(err, "{} {h}", self.paint_err(Style::Dim, "hint:"));
+        }
+    }
+
+    /// Prints a warning on stderr unless quiet.
+    pub fn warn(&self, msg: &str) {
+        if !self.quiet {
+            eprintln!("{} {msg}", self.paint_err(Style::Warn, "warning:"));
+        }
+    }
+
+    /// Prints a status line on stderr unless quiet.
+    pub fn status(&self, msg: &str) {
+        if !self.quiet {
+            eprintln!("{msg}");
+        }
+    }
+}
+
+fn paint(on: bool, style: Style, s: &str) -> String {
+    if !on {
+        return s.to_string();
+    }
+    let code = match style {
+        Style::Id => "33",
+        Style::Good => "32",
+        Style::Warn => "35",
+        Style::Bad => "1;31",
+        Style::Dim => "2",
+        Style::Bold => "1",
+    };
+    format!("\x1b[{code}m{s}\x1b[0m")
+}
+
+/// Writes one JSON value as a line on stdout.
+pub fn json_line<T: serde::Serialize>(out: &mut impl Write, v: &T) -> Result<(), CliError> {
+    serde_json::to_writer(&mut *out, v).map_err(|e| CliError::msg(format!("cannot write JSON: {e}")))?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+/// A progress bar on stderr, shown only on a terminal and for long runs.
+pub struct Bar(Option<indicatif::ProgressBar>);
+
+impl Bar {
+    /// A bar for `total` steps, hidden off a terminal, when quiet, or for fewer than `min` steps.
+    pub fn new(ui: &Ui, total: u64, min: u64) -> Bar {
+        if ui.quiet || total < min || !std::io::stderr().is_terminal() {
+            return Bar(None);
+        }
+        let pb = indicatif::ProgressBar::new(total);
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {per_sec} eta {eta} {msg}") {
+            pb.set_style(style);
+        }
+        Bar(Some(pb))
+    }
+
+    /// Prints a line above the bar (or plainly without one).
+    pub fn println(&self, line: &str) {
+        match &self.0 {
+            Some(pb) => pb.println(line),
+            None => println!("{line}"),
+        }
+    }
+}
+
+impl stet::Progress for Bar {
+    fn start(&self, what: &str, total: u64) {
+        if let Some(pb) = &self.0 {
+            pb.set_length(total);
+            pb.set_message(what.to_string());
+        }
+    }
+    fn inc(&self, n: u64) {
+        if let Some(pb) = &self.0 {
+            pb.inc(n);
+        }
+    }
+    fn finish(&self) {
+        if let Some(pb) = &self.0 {
+            pb.finish_and_clear();
+        }
+    }
+}

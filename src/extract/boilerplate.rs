@@ -1,0 +1,218 @@
+//! Site furniture recognised line by line: ad markers, prompts, share and related lines,
+//! breadcrumbs, lone dates and bylines.
+//!
+//! The rules look at one line (a paragraph) at a time and only ever match short lines, so an
+//! article sentence that merely mentions "share" or "comment" is never dropped.
+
+use super::dates;
+
+/// Words of a line, split on whitespace.
+fn word_count(s: &str) -> usize {
+    s.split_whitespace().count()
+}
+
+/// Lower-cased line with surrounding dashes, bullets, pipes and spaces removed.
+fn core(line: &str) -> String {
+    line.trim_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '-' | '–' | '—' | '|' | '•' | '·' | '*' | '=' | '_' | '>' | '<' | '»' | '«' | '[' | ']' | '(' | ')' | ':')
+    })
+    .to_lowercase()
+}
+
+/// An advertisement marker such as "- Advertisement -" or "- Article Inline Advertisement 1-".
+pub fn is_ad_marker(line: &str) -> bool {
+    let c = core(line);
+    if c.is_empty() || word_count(&c) > 7 {
+        return false;
+    }
+    c == "ad"
+        || c == "ads"
+        || c.contains("advertisement")
+        || c.contains("advertisment")
+        || c.contains("advertising")
+        || c == "sponsored"
+        || c == "sponsored content"
+        || c.starts_with("story continues below")
+        || c.starts_with("article continues below")
+        || c.starts_with("continue reading below")
+}
+
+/// Exact short lines (after [`core`]) that are furniture on news sites.
+const FURNITURE: &[&str] = &[
+    "share", "share this", "share this article", "share this story", "share article", "shares",
+    "tweet", "email", "e-mail", "print", "print this", "print article", "comments", "comment",
+    "no comments", "no comments found", "no comments yet", "leave a reply", "leave a comment",
+    "post a comment", "add a comment", "add comment", "view comments", "show comments",
+    "related", "related articles", "related news", "related posts", "related stories",
+    "related content", "related links", "related topics", "more on this story",
+    "read more", "read also", "see also", "also read", "more stories", "more news",
+    "hot topics", "must read", "latest posts", "latest news", "latest headlines", "latest",
+    "stay connected", "most popular", "most read", "popular", "trending", "trending now",
+    "recommended", "recommended for you", "you may also like", "you might also like",
+    "don't miss", "top stories", "editor's picks", "editors' picks", "breaking news",
+    "skip to main content", "skip to content", "sign in", "log in", "login", "register",
+    "subscribe", "subscribe now", "sign up", "newsletter", "follow us", "menu", "search",
+    "home", "back to top", "next article", "previous article", "next", "previous",
+    "advertise with us", "contact us", "about us", "privacy policy", "terms of use",
+    "cookie policy", "all rights reserved", "loading", "loading...", "close", "open",
+    "facebook", "twitter", "whatsapp", "linkedin", "pinterest", "reddit", "telegram",
+    "copy link", "link copied", "listen", "listen to this article", "watch", "video",
+    "photo", "image", "gallery", "tags", "topics", "filed under", "categories",
+];
+
+/// Prefixes of short furniture lines ("Tags: …", "Follow us on …", "Share on Facebook").
+const FURNITURE_PREFIXES: &[&str] = &[
+    "tags:", "tagged:", "topics:", "filed under", "categories:", "category:", "share on ",
+    "share via", "share this", "follow us", "follow @", "follow on ", "like us on",
+    "subscribe to", "subscribe for", "sign up for", "sign up to", "join our", "get our",
+    "click here", "click to ", "please enter your", "you have entered an incorrect",
+    "save my name", "would love your thoughts", "please comment", "notify me of",
+    "you must be logged in", "log in to comment", "comments are closed", "be the first to comment",
+    "copyright ©", "copyright (c)", "© ", "(c) ", "all rights reserved",
+    "you are here", "related:", "related articles", "related stories", "read more:", "read more at",
+    "read also:", "also read:", "see also:", "more:", "recommended:", "watch:", "listen:",
+    "photo:", "image:", "file photo", "getty images", "(photo", "photograph:", "credit:",
+    "this article was", "this story was", "report an error", "send us feedback",
+    "posted in ", "share your thoughts", "what do you think", "join the conversation",
+    "download our app", "get the app", "trending now", "loading comments",
+];
+
+/// A short line that is site furniture: prompts, share/follow/subscribe lines, section labels.
+pub fn is_furniture(line: &str) -> bool {
+    let c = core(line);
+    if c.is_empty() {
+        return false;
+    }
+    let words = word_count(&c);
+    if words <= 6 && FURNITURE.contains(&c.as_str()) {
+        return true;
+    }
+    if words <= 14 && FURNITURE_PREFIXES.iter().any(|p| c.starts_with(p)) {
+        return true;
+    }
+    // "Share Facebook Twitter Email": a row of sharing targets.
+    let share_words = ["share", "facebook", "twitter", "email", "whatsapp", "linkedin", "pinterest",
+        "reddit", "print", "tweet", "comments", "copy", "link", "x", "telegram", "messenger", "sms"];
+    words >= 2 && words <= 10 && c.split_whitespace().all(|w| share_words.contains(&w.trim_matches(|ch: char| !ch.is_alphanumeric())))
+}
+
+/// A breadcrumb trail: "HomeNEWSAfter Five Months…", "Home > World > Europe", "News | Politics".
+pub fn is_breadcrumb(line: &str) -> bool {
+    let t = line.trim();
+    // Concatenated links: "Home" glued to the next capitalised item.
+    if let Some(rest) = t.strip_prefix("Home") {
+        if rest.chars().next().is_some_and(|c| c.is_uppercase()) {
+            return true;
+        }
+    }
+    let lower = t.to_lowercase();
+    if lower.starts_with("you are here") {
+        return true;
+    }
+    for sep in [" > ", " » ", " › ", " / ", " | ", " :: ", " → "] {
+        let parts: Vec<&str> = t.split(sep).collect();
+        if parts.len() >= 3 && parts.iter().all(|p| word_count(p) <= 5) {
+            return true;
+        }
+        if parts.len() >= 2
+            && parts[0].trim().eq_ignore_ascii_case("home")
+            && parts.iter().all(|p| word_count(p) <= 6)
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// Words that may appear in a dateline such as "Updated: Saturday, March 25, 2023 at 10:04 am EDT".
+fn is_date_word(w: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "january", "february", "march", "april", "may", "june", "july", "august", "september",
+        "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+        "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday",
+        "saturday", "sunday", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat",
+        "sun", "am", "pm", "a.m", "p.m", "at", "on", "published", "updated", "posted", "last",
+        "modified", "date", "utc", "gmt", "est", "edt", "cst", "cdt", "pst", "pdt", "et", "bst",
+        "cet", "cest", "ist", "of", "the", "th", "st", "nd", "rd", "and", "created", "time",
+    ];
+    let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '.').trim_end_matches('.');
+    if w.is_empty() {
+        return true;
+    }
+    if w.chars().all(|c| c.is_ascii_digit() || matches!(c, ':' | '/' | '-' | '.' | '+')) {
+        return true;
+    }
+    // "25th", "1st", "10:04am"
+    let lower = w.to_lowercase();
+    let alpha: String = lower.chars().filter(|c| c.is_alphabetic()).collect();
+    let has_digit = lower.chars().any(|c| c.is_ascii_digit());
+    (has_digit && matches!(alpha.as_str(), "th" | "st" | "nd" | "rd" | "am" | "pm" | "h" | "z" | "t"))
+        || WORDS.contains(&lower.as_str())
+}
+
+/// A line holding only a date or a dateline ("Saturday, March 25, 2023", "Updated 10:04 AM EDT").
+pub fn is_lone_date(line: &str) -> bool {
+    let t = line.trim();
+    if t.is_empty() || word_count(t) > 12 {
+        return false;
+    }
+    if dates::to_rfc3339_utc(t).is_some() {
+        return true;
+    }
+    let has_digit = t.chars().any(|c| c.is_ascii_digit());
+    has_digit && t.split_whitespace().all(is_date_word)
+}
+
+/// A byline line ("By Jane Doe", "By Jane Doe and John Roe, CNN"); returns the names.
+pub fn byline(line: &str) -> Option<String> {
+    let t = line.trim();
+    let rest = t.strip_prefix("By ").or_else(|| t.strip_prefix("BY ")).or_else(|| t.strip_prefix("by "))?;
+    let words = word_count(rest);
+    if words == 0 || words > 10 || rest.ends_with('.') && words > 4 {
+        return None;
+    }
+    // Names are capitalised.
+    let caps = rest.split_whitespace().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count();
+    (caps * 2 >= words).then(|| rest.trim().to_string())
+}
+
+/// Any of the line rules that apply anywhere in an article.
+pub fn is_boilerplate(line: &str) -> bool {
+    is_ad_marker(line) || is_furniture(line) || is_breadcrumb(line) || is_lone_date(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers() {
+        for l in ["- Advertisement -", "- Article Top Advertisement -", "- Article Inline Advertisement 1-", "ADVERTISEMENT"] {
+            assert!(is_ad_marker(l), "{l}");
+        }
+        assert!(!is_ad_marker("The advertisement campaign cost the company millions of dollars last year."));
+        assert!(!is_ad_marker("- 'Big operational defeat' -"));
+    }
+
+    #[test]
+    fn furniture() {
+        for l in ["Please enter your comment!", "Please enter your name here", "Related Articles", "Share",
+            "Tags: Ukraine, Russia", "Hot Topics", "Share Facebook Twitter Email", "No Comments Found"] {
+            assert!(is_furniture(l), "{l}");
+        }
+        assert!(!is_furniture("Three bodies lay in white bags in a yard."));
+        assert!(!is_furniture("Shares in the company fell 5% on Monday after the announcement."));
+    }
+
+    #[test]
+    fn breadcrumbs_and_dates() {
+        assert!(is_breadcrumb("HomeNEWSAfter Five Months Of Russian Occupation..."));
+        assert!(is_breadcrumb("Home > World > Europe"));
+        assert!(!is_breadcrumb("Homes were destroyed in the blast."));
+        assert!(is_lone_date("Saturday, March 25, 2023"));
+        assert!(is_lone_date("Updated 10:04 AM EDT, Sat September 10, 2022"));
+        assert!(!is_lone_date("On September 9, military trucks from Russia will arrive in Kharkiv."));
+        assert_eq!(byline("By Jane Doe, CNN").as_deref(), Some("Jane Doe, CNN"));
+        assert_eq!(byline("By the end of the day, the troops had left."), None);
+    }
+}

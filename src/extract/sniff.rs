@@ -1,0 +1,113 @@
+//! Input sniffing: binary detection and format detection from the name and the content.
+
+use super::Format;
+
+/// How many leading bytes are looked at to guess the format.
+const SNIFF_LEN: usize = 4096;
+
+/// True when the bytes look binary: NUL bytes, or many control characters.
+///
+/// Call only on ASCII-compatible bytes (UTF-16 is decoded before).
+pub(crate) fn looks_binary(bytes: &[u8]) -> bool {
+    let sample = &bytes[..bytes.len().min(64 * 1024)];
+    // A stray NUL in a large text file is damage, not a binary format.
+    let nuls = sample.iter().filter(|&&b| b == 0).count();
+    if nuls * 1000 > sample.len() || (nuls > 0 && sample.len() < 1000) {
+        return true;
+    }
+    let controls = sample
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c | 0x1b))
+        .count();
+    controls * 20 > sample.len()
+}
+
+/// The format named by a file extension, if any.
+fn format_from_name(name: &str) -> Option<Format> {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let ext = base.rsplit_once('.')?.1.to_ascii_lowercase();
+    match ext.as_str() {
+        "html" | "htm" | "xhtml" | "shtml" | "php" | "asp" | "aspx" | "jsp" => Some(Format::Html),
+        "md" | "markdown" | "mdown" | "mkd" => Some(Format::Markdown),
+        "txt" | "text" => Some(Format::Text),
+        _ => None,
+    }
+}
+
+/// True when the start of the content is unmistakably HTML.
+pub(crate) fn content_is_html(text: &str) -> bool {
+    let head: String = text.trim_start_matches('\u{feff}').trim_start().chars().take(SNIFF_LEN).collect();
+    let lower = head.to_ascii_lowercase();
+    if lower.starts_with("<!doctype html")
+        || lower.starts_with("<html")
+        || lower.starts_with("<head")
+        || lower.starts_with("<body")
+        || (lower.starts_with("<?xml") && lower.contains("<html"))
+        || (lower.starts_with("<!--") && lower.contains("<html"))
+    {
+        return true;
+    }
+    if !lower.starts_with('<') {
+        return false;
+    }
+    // A fragment: several block tags early on.
+    let tags = ["<p>", "<p ", "<div", "<br", "<article", "<table", "<span", "<meta", "<title", "<script"];
+    tags.iter().map(|t| lower.matches(t).count()).sum::<usize>() >= 3
+}
+
+/// True when the content looks like Markdown (front matter or several Markdown constructs).
+fn content_is_markdown(text: &str) -> bool {
+    let t = text.trim_start_matches('\u{feff}');
+    if t.starts_with("---\n") || t.starts_with("---\r\n") {
+        return t.lines().skip(1).take(40).any(|l| l.trim_end() == "---" || l.trim_end() == "...");
+    }
+    let mut score = 0;
+    for line in t.lines().take(200) {
+        let l = line.trim_start();
+        if l.starts_with("# ") || l.starts_with("## ") || l.starts_with("### ") || l.starts_with("```") {
+            score += 2;
+        }
+        if l.contains("](") {
+            score += 1;
+        }
+    }
+    score >= 4
+}
+
+/// Detects the format from the name, checked against the content.
+pub(crate) fn detect(name: &str, text: &str) -> Format {
+    if content_is_html(text) {
+        return Format::Html;
+    }
+    match format_from_name(name) {
+        Some(Format::Text) if content_is_markdown(text) && text.trim_start().starts_with("---") => {
+            Format::Markdown
+        }
+        Some(f) => f,
+        None if content_is_markdown(text) => Format::Markdown,
+        None => Format::Text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(detect("a.txt", "<!DOCTYPE html><html><p>x</p></html>"), Format::Html);
+        assert_eq!(detect("a.txt", "Just a line.\n\nAnother."), Format::Text);
+        assert_eq!(detect("a.md", "Just a line."), Format::Markdown);
+        assert_eq!(detect("noext", "---\ntitle: x\n---\nbody"), Format::Markdown);
+        assert_eq!(detect("noext", "<html><body>x</body></html>"), Format::Html);
+        assert_eq!(detect("noext", "Plain words < and > here."), Format::Text);
+        assert_eq!(detect("page.HTM", "hello"), Format::Html);
+    }
+
+    #[test]
+    fn binary() {
+        assert!(looks_binary(b"\x89PNG\r\n\x1a\n\0\0\0"));
+        assert!(!looks_binary(b"hello\nworld\t!"));
+        assert!(looks_binary(&[1u8, 2, 3, 4, 5, 6, 7, 8, b'a']));
+    }
+}

@@ -1,0 +1,157 @@
+//! Finding and reading inputs: files, folders walked recursively, standard input.
+//!
+//! Main items: [`walk`] (paths to input files, with per-path errors), [`read_input`]
+//! (bytes of one file, with a size limit), [`InputProblem`].
+
+use std::collections::HashSet;
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+/// Why a path could not be read as an input.
+#[derive(Debug, Error)]
+pub enum InputProblem {
+    /// The path does not exist (or is a dangling symlink).
+    #[error("no such file (or a dangling symlink)")]
+    Missing,
+    /// Permission denied or another I/O error.
+    #[error("cannot read: {0}")]
+    Io(String),
+    /// A FIFO, socket or device: not archived.
+    #[error("not a regular file")]
+    NotAFile,
+    /// A symlink that leads back into a folder being walked.
+    #[error("symlink loop, skipped")]
+    Loop,
+    /// Larger than the size limit.
+    #[error("{size} bytes is over the size limit of {limit} bytes (see --max-size)")]
+    TooLarge {
+        /// The file's size.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+}
+
+/// One input found by [`walk`]: a file to read, or a path that cannot be.
+pub type Found = (PathBuf, Result<(), InputProblem>);
+
+/// Expands paths into input files: folders are walked recursively in name order, hidden
+/// entries (names starting with '.') inside folders are skipped, symlinks are followed once
+/// and loops are reported, not followed.
+pub fn walk(paths: &[PathBuf]) -> Vec<Found> {
+    let mut out = Vec::new();
+    let mut seen_dirs = HashSet::new();
+    for p in paths {
+        visit(p, &mut seen_dirs, &mut out, 0);
+    }
+    out
+}
+
+fn visit(path: &Path, seen: &mut HashSet<PathBuf>, out: &mut Vec<Found>, depth: usize) {
+    let meta = match fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            out.push((path.to_path_buf(), Err(InputProblem::Missing)));
+            return;
+        }
+        Err(e) => {
+            let problem = if e.raw_os_error() == Some(40) { InputProblem::Loop } else { InputProblem::Io(e.to_string()) };
+            out.push((path.to_path_buf(), Err(problem)));
+            return;
+        }
+    };
+    if meta.is_dir() {
+        let canon = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        if !seen.insert(canon) || depth > 64 {
+            out.push((path.to_path_buf(), Err(InputProblem::Loop)));
+            return;
+        }
+        let mut entries: Vec<PathBuf> = match fs::read_dir(path) {
+            Ok(rd) => rd.filter_map(|e| e.ok()).map(|e| e.path()).collect(),
+            Err(e) => {
+                out.push((path.to_path_buf(), Err(InputProblem::Io(e.to_string()))));
+                return;
+            }
+        };
+        entries.sort();
+        for e in entries {
+            if e.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.')) {
+                continue;
+            }
+            visit(&e, seen, out, depth + 1);
+        }
+    } else if meta.is_file() {
+        out.push((path.to_path_buf(), Ok(())));
+    } else {
+        out.push((path.to_path_buf(), Err(InputProblem::NotAFile)));
+    }
+}
+
+/// Reads one input file, refusing files over `limit` bytes without reading them whole.
+pub fn read_input(path: &Path, limit: u64) -> Result<Vec<u8>, InputProblem> {
+    let f = fs::File::open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => InputProblem::Missing,
+        _ => InputProblem::Io(e.to_string()),
+    })?;
+    let meta = f.metadata().map_err(|e| InputProblem::Io(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(InputProblem::NotAFile);
+    }
+    if meta.len() > limit {
+        return Err(InputProblem::TooLarge { size: meta.len(), limit });
+    }
+    read_limited(f, limit)
+}
+
+/// Reads a stream (e.g. standard input) up to `limit` bytes.
+pub fn read_limited(r: impl Read, limit: u64) -> Result<Vec<u8>, InputProblem> {
+    let mut buf = Vec::new();
+    r.take(limit + 1).read_to_end(&mut buf).map_err(|e| InputProblem::Io(e.to_string()))?;
+    if buf.len() as u64 > limit {
+        return Err(InputProblem::TooLarge { size: buf.len() as u64, limit });
+    }
+    Ok(buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walk_skips_hidden_and_sorts() {
+        let d = tempfile::tempdir().unwrap();
+        fs::write(d.path().join("b.txt"), "b").unwrap();
+        fs::write(d.path().join("a.txt"), "a").unwrap();
+        fs::write(d.path().join(".hidden"), "h").unwrap();
+        fs::create_dir(d.path().join("sub")).unwrap();
+        fs::write(d.path().join("sub/c.txt"), "c").unwrap();
+        let got: Vec<_> = walk(&[d.path().to_path_buf()]).into_iter().map(|(p, r)| (p.file_name().unwrap().to_owned(), r.is_ok())).collect();
+        let names: Vec<_> = got.iter().map(|(n, _)| n.to_str().unwrap().to_string()).collect();
+        assert_eq!(names, ["a.txt", "b.txt", "c.txt"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn walk_reports_symlink_loop_and_dangling_link() {
+        let d = tempfile::tempdir().unwrap();
+        fs::create_dir(d.path().join("sub")).unwrap();
+        fs::write(d.path().join("sub/a.txt"), "a").unwrap();
+        std::os::unix::fs::symlink(d.path(), d.path().join("sub/up")).unwrap();
+        std::os::unix::fs::symlink(d.path().join("nowhere"), d.path().join("sub/dangling")).unwrap();
+        let got = walk(&[d.path().to_path_buf()]);
+        assert_eq!(got.iter().filter(|(_, r)| r.is_ok()).count(), 1);
+        assert!(got.iter().any(|(_, r)| matches!(r, Err(InputProblem::Loop))));
+        assert!(got.iter().any(|(_, r)| matches!(r, Err(InputProblem::Missing))));
+    }
+
+    #[test]
+    fn read_input_refuses_large_files() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("big.txt");
+        fs::write(&p, vec![b'a'; 100]).unwrap();
+        assert!(matches!(read_input(&p, 10), Err(InputProblem::TooLarge { .. })));
+        assert_eq!(read_input(&p, 100).unwrap().len(), 100);
+    }
+}

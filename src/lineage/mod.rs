@@ -1,0 +1,123 @@
+//! Lineage: which article derives from which, dates, urls, and families of related articles.
+//!
+//! Main items: [`parent_of`] (direction of a relation), [`parse_date`], [`url_key`],
+//! [`families`] (connected groups of related articles) and [`family_groups`] (the same with
+//! their relations), [`predecessors`] / [`successors`] (lazy walks over parent edges, see
+//! [`walk`]), [`lineage`] (an article's ancestors, descendants and relatives, see [`tree`]),
+//! and [`history()`] (the versions of a url with the size of each change).
+
+pub mod graph;
+pub mod groups;
+pub mod history;
+pub mod tree;
+pub mod walk;
+
+pub use graph::{MemoryGraph, RelationSource};
+pub use groups::{family_groups, Family};
+pub use history::{history, ChangeSize, Version};
+pub use tree::{lineage, Edge, Lineage, Member, Role, TreeRow};
+pub use walk::{predecessors, successors, Direction, Step, Walk};
+
+use crate::model::{ArticleId, ArticleRecord, Relation};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The parent of two related articles: the one published earlier (metadata), else the one
+/// archived earlier.
+pub fn parent_of(x: &ArticleRecord, y: &ArticleRecord) -> ArticleId {
+    let px = x.published.as_deref().and_then(parse_date);
+    let py = y.published.as_deref().and_then(parse_date);
+    if let (Some(a), Some(b)) = (&px, &py) {
+        if a != b {
+            return if a < b { x.id } else { y.id };
+        }
+    }
+    if x.seq <= y.seq {
+        x.id
+    } else {
+        y.id
+    }
+}
+
+/// Parses a date (RFC 3339, `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS]`) to RFC 3339 UTC.
+pub fn parse_date(s: &str) -> Option<String> {
+    use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
+    let s = s.trim();
+    if let Ok(d) = DateTime::parse_from_rfc3339(s) {
+        return Some(d.with_timezone(&Utc).to_rfc3339_opts(SecondsFormat::Secs, true));
+    }
+    for f in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"] {
+        if let Ok(d) = NaiveDateTime::parse_from_str(s, f) {
+            return Some(d.and_utc().to_rfc3339_opts(SecondsFormat::Secs, true));
+        }
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return d.and_hms_opt(0, 0, 0).map(|d| d.and_utc().to_rfc3339_opts(SecondsFormat::Secs, true));
+    }
+    None
+}
+
+/// The form of a url used to find versions: scheme and `www.` dropped, host lower-cased,
+/// fragment and trailing slash removed.
+pub fn url_key(url: &str) -> String {
+    let u = url.trim();
+    let u = u.split('#').next().unwrap_or(u);
+    let rest = u.split_once("://").map(|(_, r)| r).unwrap_or(u);
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let host = host.to_ascii_lowercase();
+    let host = host.strip_prefix("www.").unwrap_or(&host);
+    let path = path.trim_end_matches('/');
+    if path.is_empty() {
+        host.to_string()
+    } else {
+        format!("{host}/{path}")
+    }
+}
+
+/// Groups related articles into families (connected components), each sorted by id.
+pub fn families(relations: &[Relation]) -> Vec<Vec<ArticleId>> {
+    let mut parent: BTreeMap<ArticleId, ArticleId> = BTreeMap::new();
+    fn find(p: &mut BTreeMap<ArticleId, ArticleId>, x: ArticleId) -> ArticleId {
+        let mut r = x;
+        while let Some(&n) = p.get(&r) {
+            if n == r {
+                break;
+            }
+            r = n;
+        }
+        p.insert(x, r);
+        r
+    }
+    for r in relations {
+        parent.entry(r.a).or_insert(r.a);
+        parent.entry(r.b).or_insert(r.b);
+        let (ra, rb) = (find(&mut parent, r.a), find(&mut parent, r.b));
+        if ra != rb {
+            parent.insert(ra.max(rb), ra.min(rb));
+        }
+    }
+    let mut groups: BTreeMap<ArticleId, BTreeSet<ArticleId>> = BTreeMap::new();
+    let keys: Vec<ArticleId> = parent.keys().copied().collect();
+    for k in keys {
+        let r = find(&mut parent, k);
+        groups.entry(r).or_default().insert(k);
+    }
+    groups.into_values().map(|s| s.into_iter().collect()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_key_folds_scheme_www_and_slash() {
+        assert_eq!(url_key("https://www.Example.com/a/b/"), "example.com/a/b");
+        assert_eq!(url_key("http://example.com/a/b#x"), "example.com/a/b");
+    }
+
+    #[test]
+    fn parse_date_forms() {
+        assert_eq!(parse_date("2022-09-10").as_deref(), Some("2022-09-10T00:00:00Z"));
+        assert_eq!(parse_date("2022-09-10T12:00:00+02:00").as_deref(), Some("2022-09-10T10:00:00Z"));
+        assert_eq!(parse_date("yesterday"), None);
+    }
+}

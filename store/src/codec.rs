@@ -1,0 +1,161 @@
+//! The on-disk encoding of one blob value: header plus zstd frame.
+//!
+//! Layout (all integers little-endian):
+//!
+//! | bytes | field                                                  |
+//! |-------|--------------------------------------------------------|
+//! | 2     | magic `b"SB"`                                          |
+//! | 1     | blob format, currently 1                               |
+//! | 1     | codec: 0 = zstd, 1 = zstd delta                        |
+//! | 1     | delta depth: 0 for zstd, 1 + the base's depth for delta |
+//! | 8     | raw length (u64) of the decoded bytes                  |
+//! | 32    | base blob id, for deltas only                          |
+//! | rest  | one zstd frame, content size and checksum flags on     |
+
+use zstd::zstd_safe::{self, CCtx, CParameter, DCtx};
+
+use crate::{BlobId, Codec};
+
+pub(crate) const MAGIC: [u8; 2] = *b"SB";
+pub(crate) const BLOB_FORMAT: u8 = 1;
+const CODEC_ZSTD: u8 = 0;
+const CODEC_ZSTD_DELTA: u8 = 1;
+const PLAIN_HEADER_LEN: usize = 13;
+const DELTA_HEADER_LEN: usize = PLAIN_HEADER_LEN + 32;
+/// Base plus new bytes must fit the window a default decoder accepts (2^27).
+pub(crate) const MAX_DELTA_SPAN: usize = 1 << 27;
+
+/// The parsed header of a blob value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Header {
+    pub codec: Codec,
+    pub depth: u8,
+    pub raw_len: u64,
+    pub base: Option<BlobId>,
+    pub body_offset: usize,
+}
+
+/// Parses and sanity-checks a blob value's header.
+pub(crate) fn parse_header(value: &[u8]) -> Result<Header, String> {
+    if value.len() < PLAIN_HEADER_LEN {
+        return Err(format!("stored value too short ({} bytes)", value.len()));
+    }
+    if value[0..2] != MAGIC {
+        return Err("bad magic in blob header".to_string());
+    }
+    if value[2] != BLOB_FORMAT {
+        return Err(format!("unknown blob format {}", value[2]));
+    }
+    let depth = value[4];
+    let mut len = [0u8; 8];
+    len.copy_from_slice(&value[5..13]);
+    let raw_len = u64::from_le_bytes(len);
+    match value[3] {
+        CODEC_ZSTD => {
+            if depth != 0 {
+                return Err(format!("plain blob with delta depth {depth}"));
+            }
+            Ok(Header { codec: Codec::Zstd, depth, raw_len, base: None, body_offset: PLAIN_HEADER_LEN })
+        }
+        CODEC_ZSTD_DELTA => {
+            if value.len() < DELTA_HEADER_LEN {
+                return Err(format!("delta value too short ({} bytes)", value.len()));
+            }
+            if depth == 0 {
+                return Err("delta blob with depth 0".to_string());
+            }
+            let base = BlobId::from_slice(&value[PLAIN_HEADER_LEN..DELTA_HEADER_LEN])
+                .ok_or_else(|| "bad base id".to_string())?;
+            Ok(Header {
+                codec: Codec::ZstdDelta,
+                depth,
+                raw_len,
+                base: Some(base),
+                body_offset: DELTA_HEADER_LEN,
+            })
+        }
+        other => Err(format!("unknown codec {other}")),
+    }
+}
+
+fn header_bytes(codec: u8, depth: u8, raw_len: u64, base: Option<&BlobId>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(DELTA_HEADER_LEN);
+    out.extend_from_slice(&MAGIC);
+    out.push(BLOB_FORMAT);
+    out.push(codec);
+    out.push(depth);
+    out.extend_from_slice(&raw_len.to_le_bytes());
+    if let Some(b) = base {
+        out.extend_from_slice(b.as_bytes());
+    }
+    out
+}
+
+fn zstd_msg(code: usize) -> String {
+    zstd_safe::get_error_name(code).to_string()
+}
+
+/// Sets the level and the checksum flag on a compression context.
+pub(crate) fn configure(cctx: &mut CCtx<'_>, level: i32) -> Result<(), String> {
+    cctx.set_parameter(CParameter::CompressionLevel(level)).map_err(zstd_msg)?;
+    cctx.set_parameter(CParameter::ChecksumFlag(true)).map_err(zstd_msg)?;
+    cctx.set_parameter(CParameter::ContentSizeFlag(true)).map_err(zstd_msg)?;
+    Ok(())
+}
+
+fn compress_with(cctx: &mut CCtx<'_>, header: Vec<u8>, bytes: &[u8]) -> Result<Vec<u8>, String> {
+    let mut frame = Vec::with_capacity(zstd_safe::compress_bound(bytes.len()));
+    cctx.compress2(&mut frame, bytes).map_err(zstd_msg)?;
+    let mut out = header;
+    out.extend_from_slice(&frame);
+    Ok(out)
+}
+
+/// Encodes `bytes` as a plain zstd blob value with an already configured context.
+pub(crate) fn encode_plain(cctx: &mut CCtx<'_>, bytes: &[u8]) -> Result<Vec<u8>, String> {
+    compress_with(cctx, header_bytes(CODEC_ZSTD, 0, bytes.len() as u64, None), bytes)
+}
+
+/// Encodes `bytes` as a zstd delta against `base_bytes` (the raw bytes of blob `base`).
+pub(crate) fn encode_delta(
+    level: i32,
+    bytes: &[u8],
+    base: &BlobId,
+    base_bytes: &[u8],
+    depth: u8,
+) -> Result<Vec<u8>, String> {
+    let mut cctx = CCtx::try_create().ok_or_else(|| "cannot allocate a zstd context".to_string())?;
+    configure(&mut cctx, level)?;
+    // The window must reach back over the whole base, or big bases are barely used.
+    let span = base_bytes.len().saturating_add(bytes.len()).max(1 << 10);
+    let window_log = usize::BITS - (span - 1).leading_zeros();
+    cctx.set_parameter(CParameter::WindowLog(window_log.min(27))).map_err(zstd_msg)?;
+    if span > 1 << 20 {
+        cctx.set_parameter(CParameter::EnableLongDistanceMatching(true)).map_err(zstd_msg)?;
+    }
+    cctx.ref_prefix(base_bytes).map_err(zstd_msg)?;
+    compress_with(&mut cctx, header_bytes(CODEC_ZSTD_DELTA, depth, bytes.len() as u64, Some(base)), bytes)
+}
+
+/// Decompresses one blob body (the zstd frame), given the raw bytes of its base for deltas.
+/// Checks the frame's content size against the header and the zstd checksum.
+pub(crate) fn decode_body(body: &[u8], raw_len: u64, prefix: Option<&[u8]>) -> Result<Vec<u8>, String> {
+    match zstd_safe::get_frame_content_size(body) {
+        Ok(Some(n)) if n == raw_len => {}
+        Ok(Some(n)) => return Err(format!("header says {raw_len} bytes but the frame holds {n}")),
+        Ok(None) => return Err("zstd frame without content size".to_string()),
+        Err(_) => return Err("not a valid zstd frame".to_string()),
+    }
+    let len = usize::try_from(raw_len).map_err(|_| format!("raw length {raw_len} too large"))?;
+    let mut out: Vec<u8> = Vec::new();
+    out.try_reserve_exact(len).map_err(|_| format!("cannot allocate {raw_len} bytes"))?;
+    let mut dctx = DCtx::try_create().ok_or_else(|| "cannot allocate a zstd context".to_string())?;
+    if let Some(p) = prefix {
+        dctx.ref_prefix(p).map_err(zstd_msg)?;
+    }
+    let n = dctx.decompress(&mut out, body).map_err(|c| format!("zstd: {}", zstd_msg(c)))?;
+    if n != len {
+        return Err(format!("decoded {n} bytes, expected {raw_len}"));
+    }
+    Ok(out)
+}

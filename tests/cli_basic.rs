@@ -1,0 +1,107 @@
+//! End-to-end tests of the everyday commands on the sample articles.
+
+mod common;
+use common::{fixtures, json_lines, stet};
+
+#[test]
+fn add_seeds_then_again_reports_identical_and_adds_nothing() {
+    let repo = tempfile::tempdir().unwrap();
+    let out = stet(repo.path()).args(["add", "--json", "seeds"]).assert().success().get_output().stdout.clone();
+    let first = json_lines(&out);
+    assert_eq!(first.len(), 5);
+    assert!(first.iter().all(|o| o["status"] == "added" && o["id"].as_str().unwrap().len() == 64));
+    let out = stet(repo.path()).args(["add", "--json", "seeds"]).assert().success().get_output().stdout.clone();
+    let again = json_lines(&out);
+    assert!(again.iter().all(|o| o["status"] == "identical"));
+    let ids = |v: &[serde_json::Value]| v.iter().map(|o| o["id"].clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&first), ids(&again));
+    let stats = json_lines(&stet(repo.path()).args(["stats", "--json"]).assert().success().get_output().stdout);
+    assert_eq!(stats[0]["articles"], 5);
+    assert_eq!(stats[0]["captures"], 5);
+}
+
+#[test]
+fn cat_gives_back_the_original_bytes_and_show_the_text() {
+    let repo = tempfile::tempdir().unwrap();
+    let out = stet(repo.path()).args(["add", "--json", "seeds/000_856e4ff5e2b4e0a7.txt"]).assert().success().get_output().stdout.clone();
+    let id = json_lines(&out)[0]["id"].as_str().unwrap().to_string();
+    let original = std::fs::read(fixtures().join("seeds/000_856e4ff5e2b4e0a7.txt")).unwrap();
+    stet(repo.path()).args(["cat", &id[..8]]).assert().success().stdout(original);
+    let show = json_lines(&stet(repo.path()).args(["show", "--json", &id[..6]]).assert().success().get_output().stdout);
+    assert_eq!(show[0]["id"], id.as_str());
+    assert!(show[0]["text"].as_str().unwrap().contains("Poddubny"));
+    assert_eq!(show[0]["captures"][0]["input"], "seeds/000_856e4ff5e2b4e0a7.txt");
+}
+
+#[test]
+fn log_lists_newest_first_and_verify_passes() {
+    let repo = tempfile::tempdir().unwrap();
+    let added = json_lines(&stet(repo.path()).args(["add", "--json", "seeds"]).assert().success().get_output().stdout);
+    let log = json_lines(&stet(repo.path()).args(["log", "--json"]).assert().success().get_output().stdout);
+    let mut want: Vec<_> = added.iter().map(|o| o["id"].clone()).collect();
+    want.reverse();
+    assert_eq!(log.iter().map(|o| o["id"].clone()).collect::<Vec<_>>(), want);
+    stet(repo.path()).arg("verify").assert().success();
+}
+
+#[test]
+fn bad_inputs_fail_one_by_one_and_the_batch_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("empty.txt"), "").unwrap();
+    std::fs::write(dir.path().join("blank.txt"), " \n\t\n").unwrap();
+    std::fs::write(dir.path().join("binary.bin"), [0u8, 159, 146, 150, 0, 1, 2]).unwrap();
+    std::fs::copy(fixtures().join("seeds/001_1848e0611e54fac2.txt"), dir.path().join("good.txt")).unwrap();
+    let repo = tempfile::tempdir().unwrap();
+    let a = stet(repo.path()).args(["add", "--json"]).arg(dir.path()).arg(dir.path().join("missing.txt")).assert().code(3);
+    let out = json_lines(&a.get_output().stdout);
+    let stderr = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert_eq!(out.len(), 5);
+    assert_eq!(out.iter().filter(|o| o["status"] == "added").count(), 1);
+    for o in out.iter().filter(|o| o["status"] == "error") {
+        let input = o["input"].as_str().unwrap();
+        assert!(!o["error"].as_str().unwrap().is_empty());
+        assert!(stderr.lines().any(|l| l.starts_with("error: ") && l.contains(input)), "no error line naming {input} in {stderr}");
+    }
+    let stats = json_lines(&stet(repo.path()).args(["stats", "--json"]).assert().success().get_output().stdout);
+    assert_eq!(stats[0]["articles"], 1);
+    assert_eq!(stats[0]["captures"], 1);
+    stet(repo.path()).arg("verify").assert().success();
+}
+
+#[test]
+fn stdin_with_metadata() {
+    let repo = tempfile::tempdir().unwrap();
+    let out = stet(repo.path())
+        .args(["add", "--json", "-", "--url", "https://example.com/a", "--title", "Given title", "--published", "2022-09-10", "--source", "Wire"])
+        .write_stdin("Some article text. It has two sentences.\n")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let o = &json_lines(&out)[0];
+    assert_eq!(o["input"], "-");
+    assert_eq!(o["title"], "Given title");
+    let show = json_lines(&stet(repo.path()).args(["show", "--json", &o["id"].as_str().unwrap()[..10]]).assert().success().get_output().stdout);
+    assert_eq!(show[0]["url"], "https://example.com/a");
+    assert_eq!(show[0]["published"], "2022-09-10T00:00:00Z");
+    assert_eq!(show[0]["source"], "Wire");
+}
+
+#[test]
+fn unknown_and_malformed_ids_are_clear_errors() {
+    let repo = tempfile::tempdir().unwrap();
+    stet(repo.path()).args(["add", "seeds"]).assert().success();
+    let a = stet(repo.path()).args(["show", "zzzz"]).assert().code(1);
+    assert!(String::from_utf8_lossy(&a.get_output().stderr).contains("not an article id"));
+    let a = stet(repo.path()).args(["show", "0000000000"]).assert().code(1);
+    assert!(String::from_utf8_lossy(&a.get_output().stderr).contains("no article matches"));
+}
+
+#[test]
+fn usage_errors_exit_2_and_completions_work() {
+    let repo = tempfile::tempdir().unwrap();
+    stet(repo.path()).args(["add"]).assert().code(2);
+    stet(repo.path()).args(["frobnicate"]).assert().code(2);
+    stet(repo.path()).args(["completions", "bash"]).assert().success().stdout(predicates::str::contains("_stet"));
+}
