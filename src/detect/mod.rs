@@ -208,7 +208,8 @@ pub fn compare(a: &Profile, b: &Profile, weight: &dyn Fn(u64) -> f32, min_sim: f
 /// makes it a verbatim fragment (sentence split or merged).
 pub const FRAGMENT_CONTAINMENT: f32 = 0.8;
 
-/// Words of the unaligned sentences of `x` that are verbatim fragments of a sentence of `y`.
+/// Words of the unaligned sentences of `x` (of at least [`MIN_PAIR_WORDS`] words) that are
+/// verbatim fragments of a sentence of `y`.
 fn fragments_covered(x: &[SentenceSig], y: &[SentenceSig], aligned: impl Iterator<Item = usize>) -> f32 {
     let mut done = vec![false; x.len()];
     for i in aligned {
@@ -225,7 +226,7 @@ fn fragments_covered(x: &[SentenceSig], y: &[SentenceSig], aligned: impl Iterato
     let mut covered = 0f32;
     let mut hits: HashMap<u32, u32> = HashMap::new();
     for (i, s) in x.iter().enumerate() {
-        if done[i] || s.grams.len() < 3 {
+        if done[i] || s.grams.len() < 3 || s.words < MIN_PAIR_WORDS {
             continue;
         }
         hits.clear();
@@ -251,8 +252,13 @@ pub const NEAR_DUP_COVERAGE: f32 = 0.75;
 pub const MIN_PAIRS: usize = 3;
 /// Shortest sentence counted towards [`MIN_PAIRS`] (keeps boilerplate lines out).
 pub const MIN_PAIR_WORDS: u32 = 4;
-/// Lowest coverage of the better-covered side for any relation.
+/// Lowest coverage of the better-covered side for a rewrite.
 pub const MIN_COVERAGE: f32 = 0.25;
+/// Lowest coverage of the better-covered side for a word-for-word copy (verbatim share at least
+/// [`STRICT_VERBATIM`]): verbatim sentences are stronger evidence than paraphrases.
+pub const MIN_COPY_COVERAGE: f32 = 0.2;
+/// Verbatim share of a word-for-word copy.
+pub const STRICT_VERBATIM: f32 = 0.9;
 
 /// Lowest coverage of the less-covered side for a relation that is not a verbatim copy, unless it
 /// has at least [`MANY_PAIRS`] substantive pairs (a rewrite shares a part of both texts).
@@ -265,10 +271,11 @@ pub const MANY_PAIRS: usize = 6;
 /// see `bench/detect_doc_rule.py`.
 pub fn classify(f: &Figures) -> Option<(RelationKind, f32)> {
     let best = f.coverage_a.max(f.coverage_b);
-    if f.substantive < MIN_PAIRS || best < MIN_COVERAGE {
+    let copy = f.verbatim >= COPY_VERBATIM;
+    let min_cov = if f.verbatim >= STRICT_VERBATIM { MIN_COPY_COVERAGE } else { MIN_COVERAGE };
+    if f.substantive < MIN_PAIRS || best < min_cov {
         return None;
     }
-    let copy = f.verbatim >= COPY_VERBATIM;
     if !copy && f.coverage_a.min(f.coverage_b) < MIN_REWRITE_COVERAGE && f.substantive < MANY_PAIRS {
         return None;
     }
