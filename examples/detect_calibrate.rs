@@ -8,7 +8,7 @@
 //!
 //!     cargo run --release --example detect_calibrate -- ../shared/corpora/msrp-train.jsonl
 
-use stet::align::{features, stem_hash, PairFeatures, SentenceSig};
+use stet::align::{features, PairFeatures, SentenceSig};
 use stet::text::Tokenizer;
 use std::collections::HashMap;
 
@@ -109,12 +109,11 @@ fn main() {
         .iter()
         .map(|(a, b, y, hn)| Row { x: vec_of(&features(a, b, &weight)), y: *y, hard_neg: *hn })
         .collect();
-    let _ = stem_hash("x");
     println!("pairs {}  positives {}  hard negatives {}", rows.len(), rows.iter().filter(|r| r.y > 0.5).count(), rows.iter().filter(|r| r.hard_neg).count());
     let names = ["wdice", "dice", "overlap", "num_mismatch", "len_ratio"];
-    for k in 0..5 {
+    for (k, name) in names.iter().enumerate() {
         let s: Vec<(f32, f32)> = rows.iter().map(|r| (r.x[k], r.y)).collect();
-        println!("AUC {:13} {:.3}", names[k], auc(&s));
+        println!("AUC {name:13} {:.3}", auc(&s));
     }
     let masks: [(&str, [bool; 5]); 4] = [
         ("wdice", [true, false, false, false, false]),

@@ -14,6 +14,7 @@ mod sig;
 pub use sig::{sentence_sigs, stem_hash, SentenceSig, TAG_GRAM, TAG_SENTENCE, TAG_STEM};
 
 use serde::{Deserialize, Serialize};
+use crate::text::IdMap;
 use std::collections::HashMap;
 
 /// Two aligned sentences, by index into each side's sentence list.
@@ -25,12 +26,6 @@ pub struct AlignedPair {
     pub b: u32,
     /// Similarity in [0, 1]: the calibrated chance that the two say the same thing.
     pub sim: f32,
-    /// Share of word bigrams the two sentences have in common (Dice), in [0, 1].
-    #[serde(default)]
-    pub overlap: f32,
-    /// The sentences are (nearly) word for word the same.
-    #[serde(default)]
-    pub verbatim: bool,
 }
 
 /// The one-to-one alignment of two sentence lists.
@@ -38,9 +33,17 @@ pub struct AlignedPair {
 pub struct Alignment {
     /// Aligned pairs, sorted by `a`.
     pub pairs: Vec<AlignedPair>,
+    /// For each pair (same index): the share of word bigrams the two sentences have in common
+    /// (Dice, in [0, 1]); 1 for word-for-word copies.
+    pub overlap: Vec<f32>,
 }
 
 impl Alignment {
+    /// True when pair `k` is (nearly) word for word the same on both sides.
+    pub fn is_verbatim(&self, k: usize) -> bool {
+        self.overlap.get(k).is_some_and(|&o| o >= VERBATIM_OVERLAP)
+    }
+
     /// Share of aligned pairs that keep their relative order (see [`order_preservation`]).
     pub fn order(&self) -> f32 {
         order_preservation(&self.pairs)
@@ -145,59 +148,53 @@ fn names_match(a: &str, b: &str) -> bool {
 
 /// Computes the compared figures for two sentences; `weight` gives each content stem's weight.
 pub fn features(a: &SentenceSig, b: &SentenceSig, weight: &dyn Fn(u64) -> f32) -> PairFeatures {
-    if a.stems.is_empty() || b.stems.is_empty() {
+    let wa: Vec<f32> = a.stems.iter().map(|&h| weight(h)).collect();
+    let wb: Vec<f32> = b.stems.iter().map(|&h| weight(h)).collect();
+    features_weighted(a, &wa, b, &wb)
+}
+
+/// Like [`features`], with the weights of `a.stems` and `b.stems` given in the same order.
+fn features_weighted(a: &SentenceSig, wa_: &[f32], b: &SentenceSig, wb_: &[f32]) -> PairFeatures {
+    if a.stems.is_empty() || b.stems.is_empty() || wa_.len() != a.stems.len() || wb_.len() != b.stems.len() {
         let overlap = dice_count(intersect_count(&a.grams, &b.grams), a.grams.len(), b.grams.len());
         return PairFeatures { overlap, ..Default::default() };
     }
-    let (mut shared_w, mut wa, mut wb) = (0.0f32, 0.0f32, 0.0f32);
+    let wa: f32 = wa_.iter().sum();
+    let wb: f32 = wb_.iter().sum();
+    let mut shared_w = 0.0f32;
     let mut shared = 0usize;
     let (mut i, mut j) = (0, 0);
-    let mut only_a: Vec<u64> = Vec::new();
-    let mut only_b: Vec<u64> = Vec::new();
-    while i < a.stems.len() || j < b.stems.len() {
-        let x = a.stems.get(i).copied();
-        let y = b.stems.get(j).copied();
-        match (x, y) {
-            (Some(x), Some(y)) if x == y => {
-                let w = weight(x);
-                shared_w += w;
-                wa += w;
-                wb += w;
+    let mut matched_a = vec![false; a.stems.len()];
+    let mut matched_b = vec![false; b.stems.len()];
+    while i < a.stems.len() && j < b.stems.len() {
+        match a.stems[i].cmp(&b.stems[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared_w += 0.5 * (wa_[i] + wb_[j]);
                 shared += 1;
+                matched_a[i] = true;
+                matched_b[j] = true;
                 i += 1;
                 j += 1;
             }
-            (Some(x), Some(y)) if x < y => {
-                wa += weight(x);
-                only_a.push(x);
-                i += 1;
-            }
-            (Some(x), None) => {
-                wa += weight(x);
-                only_a.push(x);
-                i += 1;
-            }
-            (_, Some(y)) => {
-                wb += weight(y);
-                only_b.push(y);
-                j += 1;
-            }
-            (None, None) => break,
         }
     }
     // Names spelled differently (transliteration): match unmatched capitalised words.
     let mut fuzzy_w = 0.0f32;
-    if !only_a.is_empty() && !only_b.is_empty() {
-        let mut used: Vec<u64> = Vec::new();
+    if shared < a.stems.len() && shared < b.stems.len() && !a.names.is_empty() && !b.names.is_empty() {
         for (ha, na) in &a.names {
-            if only_a.binary_search(ha).is_err() {
+            let Ok(ia) = a.stems.binary_search(ha) else { continue };
+            if matched_a[ia] {
                 continue;
             }
-            if let Some((hb, _)) = b.names.iter().find(|(hb, nb)| {
-                only_b.binary_search(hb).is_ok() && !used.contains(hb) && names_match(na, nb)
-            }) {
-                used.push(*hb);
-                fuzzy_w += 0.5 * (weight(*ha) + weight(*hb));
+            for (hb, nb) in &b.names {
+                let Ok(ib) = b.stems.binary_search(hb) else { continue };
+                if !matched_b[ib] && names_match(na, nb) {
+                    matched_b[ib] = true;
+                    fuzzy_w += 0.5 * (wa_[ia] + wb_[ib]);
+                    break;
+                }
             }
         }
     }
@@ -237,25 +234,28 @@ pub fn similarity(a: &SentenceSig, b: &SentenceSig, weight: &dyn Fn(u64) -> f32)
 
 /// Aligns two lists of sentence signatures one to one, order-free: every pair sharing a content
 /// stem is scored, then pairs are taken greedily from the most similar down (ties: nearest to
-/// the diagonal), keeping those with similarity at least `min_sim`.
+/// the diagonal), keeping those with similarity at least `min_sim`. `weight` is called once per
+/// stem of each sentence that has a pair to score.
 pub fn align_sigs(
     a: &[SentenceSig],
     b: &[SentenceSig],
     weight: &dyn Fn(u64) -> f32,
     min_sim: f32,
 ) -> Alignment {
-    let mut index: HashMap<u64, Vec<u32>> = HashMap::new();
+    let mut index: IdMap<Vec<u32>> = IdMap::default();
     for (j, s) in b.iter().enumerate() {
         for &h in &s.stems {
             index.entry(h).or_default().push(j as u32);
         }
     }
-    let mut exact: HashMap<u64, Vec<u32>> = HashMap::new();
+    let mut exact: IdMap<Vec<u32>> = IdMap::default();
     for (j, s) in b.iter().enumerate() {
         if s.words > 0 {
             exact.entry(s.exact).or_default().push(j as u32);
         }
     }
+    let weights_of = |s: &SentenceSig| -> Vec<f32> { s.stems.iter().map(|&h| weight(h)).collect() };
+    let mut wb: Vec<Option<Vec<f32>>> = vec![None; b.len()];
     let mut cands: Vec<(f32, f32, u32, u32)> = Vec::new();
     let mut seen: Vec<u32> = Vec::new();
     let (na, nb) = (a.len().max(1) as f32, b.len().max(1) as f32);
@@ -269,10 +269,21 @@ pub fn align_sigs(
         if let Some(js) = exact.get(&s.exact) {
             seen.extend_from_slice(js);
         }
+        if seen.is_empty() {
+            continue;
+        }
         seen.sort_unstable();
         seen.dedup();
+        let wa = weights_of(s);
         for &j in &seen {
-            let (sim, overlap) = similarity(s, &b[j as usize], weight);
+            let t = &b[j as usize];
+            let (sim, overlap) = if s.exact == t.exact && s.words > 0 {
+                (1.0, 1.0)
+            } else {
+                let w = wb[j as usize].get_or_insert_with(|| weights_of(t));
+                let f = features_weighted(s, &wa, t, w);
+                (f.sim(), f.overlap)
+            };
             if sim >= min_sim {
                 cands.push((sim, overlap, i as u32, j));
             }
@@ -285,17 +296,18 @@ pub fn align_sigs(
     });
     let mut used_a = vec![false; a.len()];
     let mut used_b = vec![false; b.len()];
-    let mut pairs = Vec::new();
+    let mut chosen: Vec<(AlignedPair, f32)> = Vec::new();
     for (sim, overlap, i, j) in cands {
         if used_a[i as usize] || used_b[j as usize] {
             continue;
         }
         used_a[i as usize] = true;
         used_b[j as usize] = true;
-        pairs.push(AlignedPair { a: i, b: j, sim, overlap, verbatim: overlap >= VERBATIM_OVERLAP });
+        chosen.push((AlignedPair { a: i, b: j, sim }, overlap));
     }
-    pairs.sort_by_key(|p| p.a);
-    Alignment { pairs }
+    chosen.sort_by_key(|p| p.0.a);
+    let (pairs, overlap) = chosen.into_iter().unzip();
+    Alignment { pairs, overlap }
 }
 
 /// Weights from the two sides themselves: stems found in many sentences weigh less.
@@ -360,13 +372,13 @@ mod tests {
     fn paraphrase_and_reorder() {
         let a = "Russia is reinforcing military units in Kharkiv as it struggles to contain a Ukrainian advance. \
                  Ukrainian forces reached the western outskirts of Kupiansk on Thursday. The weather was fine.";
-        let b = "Ukrainian troops have reached the outskirts of Kupyansk in the west. \
+        let b = "On Thursday Ukrainian forces reached the western outskirts of Kupyansk. \
                  Moscow is reinforcing its military units in Kharkiv, struggling to contain the Ukrainian advance. \
                  A completely different statement about football results.";
         let al = align_texts(a, b);
         let got: Vec<(u32, u32)> = al.pairs.iter().map(|p| (p.a, p.b)).collect();
         assert_eq!(got, vec![(0, 1), (1, 0)]);
-        assert!(al.pairs.iter().all(|p| !p.verbatim));
+        assert!((0..al.pairs.len()).all(|k| !al.is_verbatim(k)));
         assert!(al.order() < 1.0);
     }
 
@@ -375,7 +387,7 @@ mod tests {
         let s = ["The cat sat on the mat today.", "Dogs bark loudly at night in the city."];
         let al = align(&s, &s);
         assert_eq!(al.pairs.len(), 2);
-        assert!(al.pairs.iter().all(|p| p.verbatim && p.sim == 1.0));
+        assert!((0..2).all(|k| al.is_verbatim(k) && al.pairs[k].sim == 1.0));
         assert_eq!(al.order(), 1.0);
     }
 

@@ -1,6 +1,7 @@
 //! Stable 64-bit hashes for features that outlive one process (stored in the archive's index).
 //!
-//! Main item: [`stable_hash`] (FNV-1a with a SplitMix64 finaliser, a tag byte per feature kind).
+//! Main items: [`stable_hash`] (FNV-1a with a SplitMix64 finaliser, a tag byte per feature kind)
+//! and [`IdMap`] (a hash map keyed by such hashes, which need no re-hashing).
 
 /// Hashes `bytes` under a `tag` (one per feature kind); stable across builds and platforms.
 pub fn stable_hash(tag: u8, bytes: &[u8]) -> u64 {
@@ -21,6 +22,30 @@ pub fn mix(mut x: u64) -> u64 {
     x = x.wrapping_mul(0x94d0_49bb_1331_11eb);
     x ^ (x >> 31)
 }
+
+/// A hasher for keys that are already well-mixed 64-bit hashes: passes them through.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = mix(u64::from(n));
+    }
+}
+
+/// A hash map keyed by [`stable_hash`] values (or other well-mixed u64s).
+pub type IdMap<V> = std::collections::HashMap<u64, V, std::hash::BuildHasherDefault<IdHasher>>;
 
 #[cfg(test)]
 mod tests {

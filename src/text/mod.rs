@@ -9,7 +9,7 @@ mod normalize;
 mod sentences;
 mod tokens;
 
-pub use hash::{mix, stable_hash};
+pub use hash::{mix, stable_hash, IdHasher, IdMap};
 pub use normalize::normalize;
 pub use sentences::sentences;
 pub use tokens::{is_stopword, tokens, Token, Tokenizer};

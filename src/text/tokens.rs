@@ -40,15 +40,22 @@ impl std::fmt::Debug for Tokenizer {
 }
 
 impl Tokenizer {
-    /// A tokenizer for the language of `text` (guessed with whatlang; no stemming if unknown).
+    /// A tokenizer for the language of `text` (guessed with whatlang; English for short Latin-script
+    /// texts; no stemming if unknown).
     pub fn for_text(text: &str) -> Tokenizer {
         // A sample is enough to guess the language and keeps huge texts cheap.
         let mut end = text.len().min(4000);
         while !text.is_char_boundary(end) {
             end -= 1;
         }
-        let lang = whatlang::detect(&text[..end]).filter(|i| i.is_reliable() || i.confidence() > 0.3).map(|i| i.lang().code());
-        Tokenizer::for_lang(lang.unwrap_or("und"))
+        let sample = &text[..end];
+        let lang = match whatlang::detect(sample) {
+            Some(i) if i.is_reliable() => i.lang().code(),
+            // Too short to tell: Latin script defaults to English, the archive's main language.
+            Some(i) if i.script() == whatlang::Script::Latin => "eng",
+            _ => "und",
+        };
+        Tokenizer::for_lang(lang)
     }
 
     /// A tokenizer for an ISO 639-3 language code ("eng", "fra"...); unknown codes do not stem.
