@@ -160,7 +160,37 @@ pub fn is_lone_date(line: &str) -> bool {
         return true;
     }
     let has_digit = t.chars().any(|c| c.is_ascii_digit());
-    has_digit && t.split_whitespace().all(is_date_word)
+    (has_digit && t.split_whitespace().all(is_date_word)) || is_dateline(t)
+}
+
+/// A short line dominated by date and time tokens in any language
+/// ("Submitted on Mon, 2019-01-21 13:49", "2018年6月18日 10:01 発信地：…").
+fn is_dateline(t: &str) -> bool {
+    let tokens: Vec<&str> = t.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).collect();
+    if tokens.is_empty() || tokens.len() > 12 {
+        return false;
+    }
+    let digits: Vec<&str> = tokens.iter().copied().filter(|w| w.chars().any(|c| c.is_ascii_digit())).collect();
+    if digits.len() * 100 < tokens.len() * 35 {
+        return false;
+    }
+    let num = |w: &str| -> Option<u32> {
+        let d: String = w.chars().filter(char::is_ascii_digit).collect();
+        (d.len() == w.trim_matches(|c: char| !c.is_alphanumeric()).len()).then(|| d.parse().ok()).flatten()
+    };
+    let year = |w: &str| num(w).is_some_and(|n| (1900..=2099).contains(&n));
+    let has_year = digits.iter().any(|w| year(w));
+    let has_time = digits.iter().any(|w| {
+        let b = w.as_bytes();
+        b.windows(3).any(|x| x[0].is_ascii_digit() && x[1] == b':' && x[2].is_ascii_digit())
+    });
+    let has_day = digits.iter().any(|w| num(w).is_some_and(|n| (1..=31).contains(&n)));
+    let iso = digits.iter().any(|w| {
+        let b = w.as_bytes();
+        b.len() >= 8 && b[..4].iter().all(u8::is_ascii_digit) && matches!(b[4], b'-' | b'/' | b'.')
+    });
+    let cjk = digits.iter().any(|w| w.contains('年') && (w.contains('月') || w.contains('日')));
+    iso || cjk || (has_year && (has_time || has_day))
 }
 
 /// A byline line ("By Jane Doe", "By Jane Doe and John Roe, CNN"); returns the names.
@@ -212,6 +242,9 @@ mod tests {
         assert!(is_lone_date("Saturday, March 25, 2023"));
         assert!(is_lone_date("Updated 10:04 AM EDT, Sat September 10, 2022"));
         assert!(!is_lone_date("On September 9, military trucks from Russia will arrive in Kharkiv."));
+        assert!(is_lone_date("Submitted on Mon, 2019-01-21 13:49"));
+        assert!(is_lone_date("2018年6月18日 10:01 発信地：カノ/ナイジェリア [ ナイジェリア アフリカ ]"));
+        assert!(!is_lone_date("In 2019: 45,000 deaths"));
         assert_eq!(byline("By Jane Doe, CNN").as_deref(), Some("Jane Doe, CNN"));
         assert_eq!(byline("By the end of the day, the troops had left."), None);
     }

@@ -20,27 +20,57 @@ const BLOCK: &[&str] = &[
     "hgroup", "menu", "dir", "noframes", "tt", "listing", "xmp", "plaintext",
 ];
 
-/// One walk step: entering a node, or leaving an element.
+/// One walk step: entering a node, or leaving an element (is it a block, is it a link).
 enum Step<'a> {
     Enter(NodeRef<'a>),
-    Leave(bool),
+    Leave(bool, bool),
+}
+
+/// A paragraph of text and how much of it sits inside links.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Para {
+    /// The text, whitespace collapsed.
+    pub text: String,
+    /// Characters of `text` inside `<a>` elements.
+    pub link_chars: usize,
+}
+
+impl Para {
+    /// Share of the paragraph's characters inside links.
+    pub fn link_density(&self) -> f64 {
+        self.link_chars as f64 / self.text.chars().count().max(1) as f64
+    }
 }
 
 /// Collects the text of `root` as paragraphs (whitespace collapsed, empty ones dropped).
 pub(crate) fn paragraphs(root: &NodeRef<'_>, skip_extra: &dyn Fn(&NodeRef<'_>) -> bool) -> Vec<String> {
+    paragraphs_with_links(root, skip_extra).into_iter().map(|p| p.text).collect()
+}
+
+/// Like [`paragraphs`], also counting link text per paragraph.
+pub(crate) fn paragraphs_with_links(root: &NodeRef<'_>, skip_extra: &dyn Fn(&NodeRef<'_>) -> bool) -> Vec<Para> {
     let mut out = Vec::new();
     let mut cur = String::new();
+    let mut link_chars = 0usize;
+    let mut in_link = 0usize;
     let mut stack = vec![Step::Enter(root.clone())];
     while let Some(step) = stack.pop() {
         match step {
-            Step::Leave(block) => {
+            Step::Leave(block, link) => {
+                if link {
+                    in_link = in_link.saturating_sub(1);
+                }
                 if block {
-                    flush(&mut cur, &mut out);
+                    flush(&mut cur, &mut link_chars, &mut out);
                 }
             }
             Step::Enter(node) => {
                 if node.is_text() {
+                    let before = cur.chars().count();
                     push_text(&mut cur, &node.text());
+                    if in_link > 0 {
+                        link_chars += cur.chars().count() - before;
+                    }
                     continue;
                 }
                 if !(node.is_element() || node.is_document() || node.is_fragment()) {
@@ -52,17 +82,21 @@ pub(crate) fn paragraphs(root: &NodeRef<'_>, skip_extra: &dyn Fn(&NodeRef<'_>) -
                 }
                 let block = BLOCK.contains(&name.as_str());
                 if block {
-                    flush(&mut cur, &mut out);
+                    flush(&mut cur, &mut link_chars, &mut out);
                 } else if name == "img" {
                     continue;
                 }
-                stack.push(Step::Leave(block));
+                let link = name == "a";
+                if link {
+                    in_link += 1;
+                }
+                stack.push(Step::Leave(block, link));
                 let children: Vec<NodeRef<'_>> = node.children_it(true).collect();
                 stack.extend(children.into_iter().map(Step::Enter));
             }
         }
     }
-    flush(&mut cur, &mut out);
+    flush(&mut cur, &mut link_chars, &mut out);
     out
 }
 
@@ -77,12 +111,14 @@ fn push_text(cur: &mut String, text: &str) {
 }
 
 /// Ends the current paragraph.
-fn flush(cur: &mut String, out: &mut Vec<String>) {
+fn flush(cur: &mut String, link_chars: &mut usize, out: &mut Vec<Para>) {
     let p = cur.trim_matches(|c: char| c.is_whitespace());
     if p.chars().any(char::is_alphanumeric) {
-        out.push(p.to_string());
+        let n = p.chars().count();
+        out.push(Para { text: p.to_string(), link_chars: (*link_chars).min(n) });
     }
     cur.clear();
+    *link_chars = 0;
 }
 
 /// True for elements hidden with `hidden`, `aria-hidden` or an inline `display:none`.
@@ -111,6 +147,10 @@ mod tests {
         let root = doc.root();
         let p = paragraphs(&root, &|_| false);
         assert_eq!(p, vec!["One bold word.", "Two", "three", "four"]);
+        let doc = dom_query::Document::from("<p><a href=x>Related story headline</a></p><p>Text with <a href=y>a link</a> inside.</p>");
+        let p = paragraphs_with_links(&doc.root(), &|_| false);
+        assert!(p[0].link_density() > 0.99);
+        assert!(p[1].link_density() < 0.5);
     }
 
     #[test]

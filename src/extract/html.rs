@@ -70,7 +70,11 @@ fn main_text(doc: Document, html: &str) -> (Vec<String>, Option<String>) {
     let article = Readability::with_document(doc, None, Some(cfg)).ok().and_then(|mut r| r.parse().ok());
     if let Some(a) = article {
         let content = Document::from(a.content.as_ref());
-        let paras = dom_text::paragraphs(&content.root(), &|_| false);
+        let paras: Vec<String> = dom_text::paragraphs_with_links(&content.root(), &|_| false)
+            .into_iter()
+            .filter(|p| !is_link_teaser(p))
+            .map(|p| p.text)
+            .collect();
         let title = Some(a.title.trim().to_string()).filter(|t| !t.is_empty());
         if paras.iter().map(|p| p.len()).sum::<usize>() > 0 {
             return (paras, title);
@@ -84,6 +88,11 @@ fn main_text(doc: Document, html: &str) -> (Vec<String>, Option<String>) {
         None => dom_text::paragraphs(&fallback_doc.root(), &is_chrome),
     };
     (paras, None)
+}
+
+/// A paragraph that is (almost) all link text and not long: a teaser for another story.
+fn is_link_teaser(p: &dom_text::Para) -> bool {
+    p.link_density() > 0.8 && p.text.chars().count() < 300
 }
 
 /// Page chrome skipped by the fallback pass: navigation, headers, footers, asides.

@@ -132,7 +132,7 @@ fn clean_title(title: &str, site: Option<&str>) -> String {
             p.split_whitespace().count() <= 4
                 || site_l.as_deref().is_some_and(|s| !s.is_empty() && (pl.contains(s) || s.contains(&pl)))
         });
-        if others_are_labels && longest.split_whitespace().count() >= 3 {
+        if others_are_labels && (longest.split_whitespace().count() >= 2 || longest.chars().count() >= 6) {
             return longest.to_string();
         }
     }

@@ -80,7 +80,7 @@ pub(crate) fn clean(paras: Vec<String>, find_title: bool, regions: bool) -> (Vec
     let mut byline = None;
     let paras: Vec<String> = paras.into_iter().filter(|p| !boilerplate::is_boilerplate(p)).collect();
     let first_body = paras.iter().position(|p| is_body_line(p)).unwrap_or(paras.len());
-    let last_body = paras.iter().rposition(|p| is_body_line(p) && ends_sentence(p));
+    let last_body = paras.iter().rposition(|p| is_body_line(p) && (ends_sentence(p) || p.chars().count() >= 200));
     let mut kept = Vec::new();
     for (i, p) in paras.into_iter().enumerate() {
         if let Some(b) = boilerplate::byline(&p) {
@@ -103,7 +103,7 @@ pub(crate) fn clean(paras: Vec<String>, find_title: bool, regions: bool) -> (Vec
         }
         if let Some(last) = last_body.filter(|_| regions) {
             // The footer: after the last sentence, lines that are not sentences.
-            if i > last && (!ends_sentence(&p) || p.split_whitespace().count() <= 3) {
+            if i > last && ((!ends_sentence(&p) && p.chars().count() < 200) || p.split_whitespace().count() <= 3) {
                 continue;
             }
         }
