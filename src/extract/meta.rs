@@ -126,12 +126,20 @@ fn clean_title(title: &str, site: Option<&str>) -> String {
         if parts.len() < 2 {
             continue;
         }
-        let Some(longest) = parts.iter().copied().max_by_key(|p| p.chars().count()) else { continue };
-        let others_are_labels = parts.iter().filter(|p| **p != longest).all(|p| {
+        let names_site = |p: &str| {
             let pl = p.to_lowercase();
-            p.split_whitespace().count() <= 4
-                || site_l.as_deref().is_some_and(|s| !s.is_empty() && (pl.contains(s) || s.contains(&pl)))
-        });
+            site_l.as_deref().is_some_and(|s| !s.is_empty() && (pl.contains(s) || s.contains(&pl)))
+        };
+        // The longest part that does not name the site; the first one on ties.
+        let mut longest: Option<&str> = None;
+        for p in parts.iter().copied().filter(|p| !names_site(p)) {
+            if longest.is_none_or(|l| p.chars().count() > l.chars().count()) {
+                longest = Some(p);
+            }
+        }
+        let Some(longest) = longest else { continue };
+        let others_are_labels =
+            parts.iter().filter(|p| **p != longest).all(|p| p.split_whitespace().count() <= 4 || names_site(p));
         if others_are_labels && (longest.split_whitespace().count() >= 2 || longest.chars().count() >= 6) {
             return longest.to_string();
         }
