@@ -139,7 +139,7 @@ fn clean_title(title: &str, site: Option<&str>) -> String {
         }
         let Some(longest) = longest else { continue };
         let others_are_labels =
-            parts.iter().filter(|p| **p != longest).all(|p| p.split_whitespace().count() <= 4 || names_site(p));
+            parts.iter().filter(|p| **p != longest).all(|p| p.split_whitespace().count() <= 3 || names_site(p));
         if others_are_labels && (longest.split_whitespace().count() >= 2 || longest.chars().count() >= 6) {
             return longest.to_string();
         }
