@@ -183,7 +183,8 @@ fn pick_title(doc: &Document, pairs: &[(String, String)], ld_headline: Option<St
             }
         }
         if let Some(m) = meta_title.as_deref() {
-            if tag.contains(m) {
+            // The meta title when it is the visible headline, or the <title> without labels.
+            if tag.contains(m) || h1s.iter().any(|h| crate::text::normalize(h) == crate::text::normalize(m)) {
                 return Some(m.to_string());
             }
         }
@@ -239,7 +240,17 @@ pub(crate) fn page_meta(doc: &Document) -> PageMeta {
                 n.attr("datetime").or_else(|| n.attr("content")).and_then(|d| dates::to_rfc3339_utc(&d))
             })
         })
-        .or_else(|| doc.select("time[pubdate]").nodes().iter().find_map(|n| dates::to_rfc3339_utc(&n.text())));
+        .or_else(|| doc.select("time[pubdate]").nodes().iter().find_map(|n| dates::to_rfc3339_utc(&n.text())))
+        .or_else(|| {
+            // Date-like elements near the headline: "info", "date", "time", "pub" classes.
+            doc.select(r#"[class*="date"], [class*="time"], [class*="info"], [class*="pub"], [id*="date"], [id*="time"], [class*="byline"]"#)
+                .nodes()
+                .iter()
+                .take(40)
+                .map(|n| n.text())
+                .filter(|t| t.len() <= 300)
+                .find_map(|t| dates::find_in_text(&t))
+        });
 
     let byline = article
         .and_then(|a| a.get("author"))

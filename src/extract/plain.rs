@@ -81,6 +81,9 @@ pub(crate) fn clean(paras: Vec<String>, find_title: bool, regions: bool) -> (Vec
     let paras: Vec<String> = paras.into_iter().filter(|p| !boilerplate::is_boilerplate(p)).collect();
     let first_body = paras.iter().position(|p| is_body_line(p)).unwrap_or(paras.len());
     let last_body = paras.iter().rposition(|p| is_body_line(p) && (ends_sentence(p) || p.chars().count() >= 200));
+    // Scripts such as Thai end paragraphs without sentence marks.
+    let long: Vec<&String> = paras.iter().filter(|p| p.chars().count() >= 100).collect();
+    let uses_marks = long.is_empty() || long.iter().filter(|p| ends_sentence(p)).count() * 2 >= long.len();
     let mut kept = Vec::new();
     for (i, p) in paras.into_iter().enumerate() {
         if let Some(b) = boilerplate::byline(&p) {
@@ -103,7 +106,8 @@ pub(crate) fn clean(paras: Vec<String>, find_title: bool, regions: bool) -> (Vec
         }
         if let Some(last) = last_body.filter(|_| regions) {
             // The footer: after the last sentence, lines that are not sentences.
-            if i > last && ((!ends_sentence(&p) && p.chars().count() < 200) || p.split_whitespace().count() <= 3) {
+            let short = if uses_marks { !ends_sentence(&p) && p.chars().count() < 200 } else { p.chars().count() < 60 };
+            if i > last && (short || p.split_whitespace().count() <= 3) {
                 continue;
             }
         }
