@@ -39,6 +39,7 @@ pub(crate) fn extract(html: &str) -> Result<Extracted, ExtractError> {
     let html = repaired.as_deref().unwrap_or(html);
     let doc = Document::from(html);
     let page = meta::page_meta(&doc);
+    remove_comment_sections(&doc);
     let (paras, rd_title) = main_text(doc, html);
     let (paras, _, byline) = plain::clean(paras, false, true);
     let mut paras = paras;
@@ -88,6 +89,34 @@ fn main_text(doc: Document, html: &str) -> (Vec<String>, Option<String>) {
         None => dom_text::paragraphs(&fallback_doc.root(), &is_chrome),
     };
     (paras, None)
+}
+
+/// Removes reader-comment sections (id or class naming comments or a comment service), which
+/// readability would otherwise take for article text on blogs. Elements holding most of the
+/// page's text are kept, as are `html`, `body`, `main` and `article`.
+fn remove_comment_sections(doc: &Document) {
+    let body_len = doc.select("body").text().chars().filter(|c| !c.is_whitespace()).count();
+    let sel = doc.select(r#"[id*="comment" i], [class*="comment" i], [id*="disqus" i], [class*="disqus" i]"#);
+    for node in sel.nodes().iter().take(200) {
+        let name = node.node_name().map(|n| n.to_ascii_lowercase()).unwrap_or_default();
+        if matches!(name.as_str(), "html" | "body" | "main" | "article") {
+            continue;
+        }
+        let attrs = format!("{} {}", node.attr("id").unwrap_or_default(), node.attr("class").unwrap_or_default()).to_ascii_lowercase();
+        let names_comments = attrs
+            .split(|c: char| c.is_whitespace())
+            .any(|t| {
+                let content = ["commentary", "nocomment", "article", "story"].iter().any(|x| t.contains(x));
+                (t.contains("comment") && !content) || t.contains("disqus")
+            });
+        if !names_comments {
+            continue;
+        }
+        let len = node.text().chars().filter(|c| !c.is_whitespace()).count();
+        if len * 2 < body_len {
+            node.remove_from_parent();
+        }
+    }
 }
 
 /// A paragraph that is (almost) all link text and not long: a teaser for another story.
