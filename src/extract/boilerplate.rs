@@ -93,7 +93,7 @@ pub fn is_furniture(line: &str) -> bool {
     // "Share Facebook Twitter Email": a row of sharing targets.
     let share_words = ["share", "facebook", "twitter", "email", "whatsapp", "linkedin", "pinterest",
         "reddit", "print", "tweet", "comments", "copy", "link", "x", "telegram", "messenger", "sms"];
-    words >= 2 && words <= 10 && c.split_whitespace().all(|w| share_words.contains(&w.trim_matches(|ch: char| !ch.is_alphanumeric())))
+    (2..=10).contains(&words) && c.split_whitespace().all(|w| share_words.contains(&w.trim_matches(|ch: char| !ch.is_alphanumeric())))
 }
 
 /// A breadcrumb trail: "HomeNEWSAfter Five Months…", "Home > World > Europe", "News | Politics".
@@ -206,6 +206,69 @@ pub fn byline(line: &str) -> Option<String> {
     (caps * 2 >= words).then(|| rest.trim().to_string())
 }
 
+/// Labels that open a page's comment section: everything after them is dropped.
+const COMMENT_MARKERS: &[&str] = &[
+    "comments", "reader comments", "readers' comments", "readers comments", "your comments",
+    "user comments", "add your comment", "add a comment", "post a comment", "leave a comment",
+    "leave a reply", "join the discussion", "join the conversation", "thanks for your comments",
+    "comments are closed", "discussion", "responses",
+];
+
+/// Labels that open a list of links to other stories (related, most read, jobs): the list is
+/// dropped up to the next full paragraph.
+const LIST_MARKERS: &[&str] = &[
+    "related", "related content", "related stories", "related articles", "related news",
+    "related links", "related posts", "related coverage", "related topics", "related industry news",
+    "more news", "more stories", "more headlines", "more on this story", "more from", "also in",
+    "most viewed", "most viewed stories", "most read", "most read stories", "most emailed",
+    "most emailed stories", "most popular", "most commented", "top stories", "latest news",
+    "you may also like", "you might also like", "recommended", "recommended stories",
+    "see also", "featured jobs", "marketplace", "sponsored links", "from around the web",
+    "trending", "trending now", "elsewhere on the web", "around the web", "editor's picks",
+];
+
+/// What kind of end matter a label opens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EndMarker {
+    /// Reader comments: the rest of the page.
+    Comments,
+    /// A list of other stories: up to the next full paragraph.
+    List,
+}
+
+/// The kind of end matter a line opens ("Comments (3)", "Most Viewed Stories",
+/// "R E L A T E D  C O N T E N T", "Posted by: name on 8:21pm Tue 1 Jan 08"), if any.
+pub fn end_marker(line: &str) -> Option<EndMarker> {
+    let t = line.trim();
+    // "R E L A T E D  C O N T E N T": letters spaced out.
+    let spaced = t.chars().count() > 4 && t.split(' ').filter(|w| !w.is_empty()).all(|w| w.chars().count() == 1);
+    let joined = if spaced { t.split("  ").map(|w| w.replace(' ', "")).collect::<Vec<_>>().join(" ") } else { t.to_string() };
+    let c = core(&joined);
+    let c = c.trim_end_matches(|ch: char| ch.is_ascii_digit() || ch == '(' || ch == ')' || ch.is_whitespace());
+    let squashed: String = c.chars().filter(|ch| !ch.is_whitespace()).collect();
+    let matches = |list: &[&str]| list.contains(&c) || (spaced && list.iter().any(|m| m.replace(' ', "") == squashed));
+    if matches(COMMENT_MARKERS) {
+        return Some(EndMarker::Comments);
+    }
+    if matches(LIST_MARKERS) {
+        return Some(EndMarker::List);
+    }
+    // "12 comments"
+    let rest = c.trim_start_matches(|ch: char| ch.is_ascii_digit() || ch.is_whitespace());
+    if rest != c && matches!(rest, "comments" | "comment" | "responses" | "replies") {
+        return Some(EndMarker::Comments);
+    }
+    (c.starts_with("posted by") && t.split_whitespace().count() <= 16 && is_dateline_like(t)).then_some(EndMarker::Comments)
+}
+
+/// True when a line carries a time or a date (for comment signatures).
+fn is_dateline_like(t: &str) -> bool {
+    t.split_whitespace().any(|w| {
+        let b = w.as_bytes();
+        b.windows(3).any(|x| x[0].is_ascii_digit() && x[1] == b':' && x[2].is_ascii_digit())
+    }) || t.split_whitespace().any(|w| is_date_word(w) && w.chars().any(char::is_alphabetic) && w.len() >= 3)
+}
+
 /// Any of the line rules that apply anywhere in an article.
 pub fn is_boilerplate(line: &str) -> bool {
     is_ad_marker(line) || is_furniture(line) || is_breadcrumb(line) || is_lone_date(line)
@@ -246,6 +309,13 @@ mod tests {
         assert!(is_lone_date("2018年6月18日 10:01 発信地：カノ/ナイジェリア [ ナイジェリア アフリカ ]"));
         assert!(!is_lone_date("In 2019: 45,000 deaths"));
         assert_eq!(byline("By Jane Doe, CNN").as_deref(), Some("Jane Doe, CNN"));
+        for l in ["R E L A T E D  C O N T E N T", "Most Viewed Stories", "Related Industry News"] {
+            assert_eq!(end_marker(l), Some(EndMarker::List), "{l}");
+        }
+        for l in ["12 Comments", "Posted by: tom, farnworth on 8:21pm Tue 1 Jan 08", "Comments (3)"] {
+            assert_eq!(end_marker(l), Some(EndMarker::Comments), "{l}");
+        }
+        assert_eq!(end_marker("Related shares rose 5% on the news, traders said."), None);
         assert_eq!(byline("By the end of the day, the troops had left."), None);
     }
 }

@@ -53,7 +53,7 @@ pub(crate) fn paragraphs_with_links(root: &NodeRef<'_>, skip_extra: &dyn Fn(&Nod
     let mut cur = String::new();
     let mut link_chars = 0usize;
     let mut in_link = 0usize;
-    let mut stack = vec![Step::Enter(root.clone())];
+    let mut stack = vec![Step::Enter(*root)];
     while let Some(step) = stack.pop() {
         match step {
             Step::Leave(block, link) => {

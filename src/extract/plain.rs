@@ -78,6 +78,9 @@ fn is_hard_wrapped(lines: &[&str]) -> bool {
 pub(crate) fn clean(paras: Vec<String>, find_title: bool, regions: bool) -> (Vec<String>, Option<String>, Option<String>) {
     let mut title = None;
     let mut byline = None;
+    // End matter: reader comments after most of the text end the article; lists of other
+    // stories are skipped up to the next full paragraph.
+    let paras = if regions { drop_end_matter(paras) } else { paras };
     let paras: Vec<String> = paras.into_iter().filter(|p| !boilerplate::is_boilerplate(p)).collect();
     let first_body = paras.iter().position(|p| is_body_line(p)).unwrap_or(paras.len());
     let last_body = paras.iter().rposition(|p| is_body_line(p) && (ends_sentence(p) || p.chars().count() >= 200));
@@ -114,6 +117,36 @@ pub(crate) fn clean(paras: Vec<String>, find_title: bool, regions: bool) -> (Vec
         kept.push(p);
     }
     (kept, title, byline)
+}
+
+/// A paragraph long enough to be article text again after a list of links.
+fn is_full_paragraph(p: &str) -> bool {
+    p.chars().count() >= 250 || (p.split_whitespace().count() >= 30 && ends_sentence(p))
+}
+
+/// Drops comment sections and lists of other stories (see [`boilerplate::end_marker`]).
+fn drop_end_matter(paras: Vec<String>) -> Vec<String> {
+    let total: usize = paras.iter().map(|p| p.chars().count()).sum();
+    let mut before = 0usize;
+    let mut skipping = false;
+    let mut out = Vec::with_capacity(paras.len());
+    for p in paras {
+        match boilerplate::end_marker(&p) {
+            Some(boilerplate::EndMarker::Comments) if before >= 300 && before * 100 >= total * 35 => break,
+            Some(boilerplate::EndMarker::List) => {
+                skipping = true;
+                continue;
+            }
+            _ => {}
+        }
+        if skipping && !is_full_paragraph(&p) {
+            continue;
+        }
+        skipping = false;
+        before += p.chars().count();
+        out.push(p);
+    }
+    out
 }
 
 /// Extracts a plain-text article.
