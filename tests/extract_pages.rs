@@ -10,7 +10,11 @@ use stet::text::normalize;
 /// Lower-cased word counts (runs of letters, digits and `_`, like Python's `\w+`).
 fn words(t: &str) -> HashMap<String, usize> {
     let mut m = HashMap::new();
-    for w in t.to_lowercase().split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| !w.is_empty()) {
+    for w in t
+        .to_lowercase()
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+    {
         *m.entry(w.to_string()).or_insert(0) += 1;
     }
     m
@@ -19,11 +23,26 @@ fn words(t: &str) -> HashMap<String, usize> {
 /// Bag-of-words precision, recall and F1 of `got` against `gold`.
 fn prf(got: &str, gold: &str) -> (f64, f64, f64) {
     let (g, w) = (words(got), words(gold));
-    let common: usize = g.iter().map(|(k, n)| (*n).min(*w.get(k).unwrap_or(&0))).sum();
+    let common: usize = g
+        .iter()
+        .map(|(k, n)| (*n).min(*w.get(k).unwrap_or(&0)))
+        .sum();
     let (ng, nw) = (g.values().sum::<usize>(), w.values().sum::<usize>());
-    let p = if ng == 0 { 0.0 } else { common as f64 / ng as f64 };
-    let r = if nw == 0 { 1.0 } else { common as f64 / nw as f64 };
-    let f = if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) };
+    let p = if ng == 0 {
+        0.0
+    } else {
+        common as f64 / ng as f64
+    };
+    let r = if nw == 0 {
+        1.0
+    } else {
+        common as f64 / nw as f64
+    };
+    let f = if p + r == 0.0 {
+        0.0
+    } else {
+        2.0 * p * r / (p + r)
+    };
     (p, r, f)
 }
 
@@ -31,10 +50,12 @@ fn prf(got: &str, gold: &str) -> (f64, f64, f64) {
 fn check(name: &str) -> Result<(), String> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/html");
     let html = std::fs::read(dir.join(format!("{name}.html"))).map_err(|e| e.to_string())?;
-    let gold = std::fs::read_to_string(dir.join(format!("{name}.txt"))).map_err(|e| e.to_string())?;
-    let exp: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join(format!("{name}.json"))).map_err(|e| e.to_string())?)
-            .map_err(|e| e.to_string())?;
+    let gold =
+        std::fs::read_to_string(dir.join(format!("{name}.txt"))).map_err(|e| e.to_string())?;
+    let exp: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join(format!("{name}.json"))).map_err(|e| e.to_string())?,
+    )
+    .map_err(|e| e.to_string())?;
     let e = extract(&html, &format!("{name}.html")).map_err(|e| format!("{name}: {e}"))?;
     let mut problems = Vec::new();
     let want_title = exp["title"].as_str().map(normalize);
@@ -100,5 +121,9 @@ pages! {
 #[test]
 fn word_f1_helper() {
     let (p, r, f) = prf("a b c", "a b d");
-    assert!((p - 2.0 / 3.0).abs() < 1e-9 && (r - 2.0 / 3.0).abs() < 1e-9 && (f - 2.0 / 3.0).abs() < 1e-9);
+    assert!(
+        (p - 2.0 / 3.0).abs() < 1e-9
+            && (r - 2.0 / 3.0).abs() < 1e-9
+            && (f - 2.0 / 3.0).abs() < 1e-9
+    );
 }

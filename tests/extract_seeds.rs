@@ -7,7 +7,9 @@ use stet::extract::{extract, Format};
 
 /// Reads a seed and extracts it.
 fn seed(name: &str) -> (String, stet::extract::Extracted) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seeds").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/seeds")
+        .join(name);
     let bytes = std::fs::read(&path).unwrap_or_default();
     let e = extract(&bytes, name).unwrap_or_default();
     (String::from_utf8_lossy(&bytes).into_owned(), e)
@@ -65,9 +67,15 @@ fn check(name: &str, title: Option<&str>) {
 
 #[test]
 fn seed_000() {
-    check("000_856e4ff5e2b4e0a7.txt", Some("Russia sends reinforcements to Kharkiv as Ukrainians advance"));
+    check(
+        "000_856e4ff5e2b4e0a7.txt",
+        Some("Russia sends reinforcements to Kharkiv as Ukrainians advance"),
+    );
     // Sub-headings of the article stay.
-    assert!(seed("000_856e4ff5e2b4e0a7.txt").1.text.contains("\n\nscenes of destruction\n\n"));
+    assert!(seed("000_856e4ff5e2b4e0a7.txt")
+        .1
+        .text
+        .contains("\n\nscenes of destruction\n\n"));
 }
 
 #[test]
@@ -101,5 +109,8 @@ fn seed_004() {
         "004_e346fb210af27363.txt",
         Some("Kyiv confirms that it is achieving successes, and Russia is bombing areas recaptured by the Ukrainian army"),
     );
-    assert!(seed("004_e346fb210af27363.txt").1.text.contains("- 'Big operational defeat' -"));
+    assert!(seed("004_e346fb210af27363.txt")
+        .1
+        .text
+        .contains("- 'Big operational defeat' -"));
 }

@@ -49,7 +49,10 @@ fn decode_with(
         if bad as f64 / total as f64 > MAX_LOSSY_SHARE {
             return Err(ExtractError::NotText);
         }
-        warnings.push(format!("invalid {} replaced ({bad} characters)", enc.name()));
+        warnings.push(format!(
+            "invalid {} replaced ({bad} characters)",
+            enc.name()
+        ));
     }
     Ok(text.into_owned())
 }
@@ -58,7 +61,10 @@ fn decode_with(
 ///
 /// Mostly valid UTF-8 is decoded lossily with a warning; bytes that are neither UTF-8 nor a
 /// plausible legacy encoding give [`ExtractError::NotText`].
-pub(crate) fn decode_text(bytes: &[u8], warnings: &mut Vec<String>) -> Result<String, ExtractError> {
+pub(crate) fn decode_text(
+    bytes: &[u8],
+    warnings: &mut Vec<String>,
+) -> Result<String, ExtractError> {
     if let Some((enc, len)) = bom(bytes) {
         return decode_with(enc, &bytes[len..], warnings);
     }
@@ -113,10 +119,18 @@ pub(crate) fn declared_html_charset(bytes: &[u8]) -> Option<&'static Encoding> {
             let rest = trim_start(rest);
             if let Some(rest) = rest.strip_prefix(b"=") {
                 let rest = trim_start(rest);
-                let rest = rest.strip_prefix(b"\"").or_else(|| rest.strip_prefix(b"'")).unwrap_or(rest);
+                let rest = rest
+                    .strip_prefix(b"\"")
+                    .or_else(|| rest.strip_prefix(b"'"))
+                    .unwrap_or(rest);
                 let label_end = rest
                     .iter()
-                    .position(|&b| matches!(b, b'"' | b'\'' | b';' | b' ' | b'/' | b'>' | b'\t' | b'\n' | b'\r'))
+                    .position(|&b| {
+                        matches!(
+                            b,
+                            b'"' | b'\'' | b';' | b' ' | b'/' | b'>' | b'\t' | b'\n' | b'\r'
+                        )
+                    })
                     .unwrap_or(rest.len());
                 if let Some(enc) = Encoding::for_label(&rest[..label_end]) {
                     // A page that parsed as ASCII cannot really be UTF-16 (HTML spec).
@@ -138,7 +152,10 @@ pub(crate) fn declared_html_charset(bytes: &[u8]) -> Option<&'static Encoding> {
 /// Decodes an HTML page: BOM, else the declared charset, else UTF-8, else a detected encoding.
 pub(crate) fn decode_html(bytes: &[u8], warnings: &mut Vec<String>) -> String {
     if let Some((enc, len)) = bom(bytes) {
-        return enc.decode_without_bom_handling(&bytes[len..]).0.into_owned();
+        return enc
+            .decode_without_bom_handling(&bytes[len..])
+            .0
+            .into_owned();
     }
     if let Some(enc) = utf16_without_bom(bytes) {
         return enc.decode_without_bom_handling(bytes).0.into_owned();
@@ -185,11 +202,20 @@ mod tests {
     #[test]
     fn meta_charset_forms() {
         let a = br#"<html><head><meta charset="windows-1251"></head>"#;
-        assert_eq!(declared_html_charset(a).map(|e| e.name()), Some("windows-1251"));
+        assert_eq!(
+            declared_html_charset(a).map(|e| e.name()),
+            Some("windows-1251")
+        );
         let b = br#"<META HTTP-EQUIV="Content-Type" CONTENT="text/html; charset=iso-8859-1">"#;
-        assert_eq!(declared_html_charset(b).map(|e| e.name()), Some("windows-1252"));
+        assert_eq!(
+            declared_html_charset(b).map(|e| e.name()),
+            Some("windows-1252")
+        );
         let c = br#"<meta name="x" content="y"><meta charset=shift_jis>"#;
-        assert_eq!(declared_html_charset(c).map(|e| e.name()), Some("Shift_JIS"));
+        assert_eq!(
+            declared_html_charset(c).map(|e| e.name()),
+            Some("Shift_JIS")
+        );
         assert_eq!(declared_html_charset(b"<p>no meta</p>"), None);
     }
 
@@ -212,7 +238,9 @@ mod tests {
         assert_eq!(decode_text(&b, &mut w).unwrap(), "Hi there");
         // Mostly valid UTF-8 with one bad byte: lossy plus a warning.
         let mut w = Vec::new();
-        let mut s = "a fairly long line of perfectly valid text ".repeat(5).into_bytes();
+        let mut s = "a fairly long line of perfectly valid text "
+            .repeat(5)
+            .into_bytes();
         s.push(0xFF);
         let t = decode_text(&s, &mut w).unwrap();
         assert!(t.contains('\u{FFFD}'));

@@ -6,18 +6,65 @@ use dom_query::NodeRef;
 
 /// Elements whose content is never article text.
 const SKIP: &[&str] = &[
-    "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed",
-    "head", "title", "button", "select", "option", "textarea", "input", "canvas", "video",
-    "audio", "map", "frameset", "frame", "applet", "label", "datalist", "dialog",
+    "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "head",
+    "title", "button", "select", "option", "textarea", "input", "canvas", "video", "audio", "map",
+    "frameset", "frame", "applet", "label", "datalist", "dialog",
 ];
 
 /// Elements that start and end a paragraph.
 const BLOCK: &[&str] = &[
-    "p", "div", "section", "article", "main", "header", "footer", "aside", "nav", "h1", "h2",
-    "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "table", "tr", "td", "th",
-    "thead", "tbody", "tfoot", "caption", "blockquote", "pre", "figure", "figcaption", "form",
-    "fieldset", "legend", "address", "hr", "br", "center", "details", "summary", "body", "html",
-    "hgroup", "menu", "dir", "noframes", "tt", "listing", "xmp", "plaintext",
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "header",
+    "footer",
+    "aside",
+    "nav",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "thead",
+    "tbody",
+    "tfoot",
+    "caption",
+    "blockquote",
+    "pre",
+    "figure",
+    "figcaption",
+    "form",
+    "fieldset",
+    "legend",
+    "address",
+    "hr",
+    "br",
+    "center",
+    "details",
+    "summary",
+    "body",
+    "html",
+    "hgroup",
+    "menu",
+    "dir",
+    "noframes",
+    "tt",
+    "listing",
+    "xmp",
+    "plaintext",
 ];
 
 /// One walk step: entering a node, or leaving an element (is it a block, is it a link).
@@ -43,12 +90,21 @@ impl Para {
 }
 
 /// Collects the text of `root` as paragraphs (whitespace collapsed, empty ones dropped).
-pub(crate) fn paragraphs(root: &NodeRef<'_>, skip_extra: &dyn Fn(&NodeRef<'_>) -> bool) -> Vec<String> {
-    paragraphs_with_links(root, skip_extra).into_iter().map(|p| p.text).collect()
+pub(crate) fn paragraphs(
+    root: &NodeRef<'_>,
+    skip_extra: &dyn Fn(&NodeRef<'_>) -> bool,
+) -> Vec<String> {
+    paragraphs_with_links(root, skip_extra)
+        .into_iter()
+        .map(|p| p.text)
+        .collect()
 }
 
 /// Like [`paragraphs`], also counting link text per paragraph.
-pub(crate) fn paragraphs_with_links(root: &NodeRef<'_>, skip_extra: &dyn Fn(&NodeRef<'_>) -> bool) -> Vec<Para> {
+pub(crate) fn paragraphs_with_links(
+    root: &NodeRef<'_>,
+    skip_extra: &dyn Fn(&NodeRef<'_>) -> bool,
+) -> Vec<Para> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut link_chars = 0usize;
@@ -76,7 +132,10 @@ pub(crate) fn paragraphs_with_links(root: &NodeRef<'_>, skip_extra: &dyn Fn(&Nod
                 if !(node.is_element() || node.is_document() || node.is_fragment()) {
                     continue;
                 }
-                let name = node.node_name().map(|n| n.to_ascii_lowercase()).unwrap_or_default();
+                let name = node
+                    .node_name()
+                    .map(|n| n.to_ascii_lowercase())
+                    .unwrap_or_default();
                 if SKIP.contains(&name.as_str()) || is_hidden(&node) || skip_extra(&node) {
                     continue;
                 }
@@ -102,7 +161,10 @@ pub(crate) fn paragraphs_with_links(root: &NodeRef<'_>, skip_extra: &dyn Fn(&Nod
 
 /// Appends text with whitespace runs collapsed to single spaces.
 fn push_text(cur: &mut String, text: &str) {
-    for (i, part) in text.split(|c: char| c.is_whitespace() && c != '\u{a0}').enumerate() {
+    for (i, part) in text
+        .split(|c: char| c.is_whitespace() && c != '\u{a0}')
+        .enumerate()
+    {
         if i > 0 && !cur.ends_with(' ') && !cur.is_empty() {
             cur.push(' ');
         }
@@ -115,7 +177,10 @@ fn flush(cur: &mut String, link_chars: &mut usize, out: &mut Vec<Para>) {
     let p = cur.trim_matches(|c: char| c.is_whitespace());
     if p.chars().any(char::is_alphanumeric) {
         let n = p.chars().count();
-        out.push(Para { text: p.to_string(), link_chars: (*link_chars).min(n) });
+        out.push(Para {
+            text: p.to_string(),
+            link_chars: (*link_chars).min(n),
+        });
     }
     cur.clear();
     *link_chars = 0;
@@ -126,11 +191,18 @@ fn is_hidden(node: &NodeRef<'_>) -> bool {
     if node.has_attr("hidden") {
         return true;
     }
-    if node.attr("aria-hidden").is_some_and(|v| v.eq_ignore_ascii_case("true")) {
+    if node
+        .attr("aria-hidden")
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+    {
         return true;
     }
     node.attr("style").is_some_and(|s| {
-        let s: String = s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+        let s: String = s
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
         s.contains("display:none") || s.contains("visibility:hidden")
     })
 }
