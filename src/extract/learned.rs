@@ -32,7 +32,8 @@ pub fn remove_lines(text: &str, is_furniture: impl Fn(&str) -> bool) -> String {
     text.split("\n\n")
         .filter(|p| {
             let p = p.trim();
-            !p.is_empty() && !(p.split_whitespace().count() <= 25 && is_furniture(&line_key(p)))
+            let learned = p.split_whitespace().count() <= 25 && is_furniture(&line_key(p));
+            !p.is_empty() && !learned
         })
         .collect::<Vec<_>>()
         .join("\n\n")
