@@ -150,7 +150,7 @@ pub(crate) fn clean(
 
 /// A paragraph long enough to be article text again after a list of links.
 fn is_full_paragraph(p: &str) -> bool {
-    p.chars().count() >= 250 || (p.split_whitespace().count() >= 30 && ends_sentence(p))
+    p.chars().count() >= 250 || (p.split_whitespace().count() >= 12 && ends_sentence(p))
 }
 
 /// Drops comment sections and lists of other stories (see [`boilerplate::end_marker`]).
