@@ -12,8 +12,12 @@ const MAX_HTML_BYTES: usize = 6 * 1024 * 1024;
 /// Nesting depth above which the DOM pipeline is skipped for a flat text pass.
 const MAX_DEPTH: usize = 400;
 
-/// Element count above which readability is skipped (its scoring is super-linear).
+/// Element count above which readability gives up (its scoring is super-linear); the page is
+/// then read by the plain DOM walker.
 const MAX_ELEMENTS: usize = 60_000;
+
+/// Element count above which the page is not parsed into a DOM at all.
+const MAX_DOM_ELEMENTS: usize = 400_000;
 
 /// Extracts an article from decoded HTML.
 pub(crate) fn extract(html: &str) -> Result<Extracted, ExtractError> {
@@ -32,7 +36,7 @@ pub(crate) fn extract(html: &str) -> Result<Extracted, ExtractError> {
         ));
     }
     let (depth, elements) = scan_depth(html);
-    if depth > MAX_DEPTH || elements > MAX_ELEMENTS {
+    if depth > MAX_DEPTH || elements > MAX_DOM_ELEMENTS {
         warnings.push(
             "page too deeply nested or too large for article detection; text taken flat".into(),
         );
