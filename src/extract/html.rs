@@ -52,15 +52,13 @@ pub(crate) fn extract(html: &str) -> Result<Extracted, ExtractError> {
     let (paras, rd_title) = main_text(doc, html);
     let (paras, _, byline) = plain::clean(paras, false, true);
     let mut paras = paras;
-    if let Some(t) = page.title.as_deref().or(rd_title.as_deref()) {
-        // The headline repeated at the top of the body belongs to `title`.
-        let nt = crate::text::normalize(t);
-        if paras
-            .first()
-            .is_some_and(|p| crate::text::normalize(p) == nt)
-        {
-            paras.remove(0);
-        }
+    // The headline repeated at the top of the body belongs to `title`.
+    let mut headlines = page.headlines.clone();
+    if let Some(t) = rd_title.as_deref() {
+        headlines.push(crate::text::normalize(t));
+    }
+    if let Some(i) = paras.iter().take(3).position(|p| headlines.contains(&crate::text::normalize(p))) {
+        paras.remove(i);
     }
     if paras.is_empty() {
         return Err(ExtractError::NoText);

@@ -14,6 +14,9 @@ pub(crate) struct PageMeta {
     pub published: Option<String>,
     pub byline: Option<String>,
     pub site_name: Option<String>,
+    /// Every headline form on the page (og:title, `<h1>`s, the cleaned `<title>`), normalised,
+    /// to recognise the headline repeated at the top of the body.
+    pub headlines: Vec<String>,
 }
 
 /// `<meta>` keys (name, property or itemprop) that hold a publication date, best first.
@@ -390,12 +393,26 @@ pub(crate) fn page_meta(doc: &Document) -> PageMeta {
                 .find(|t| !t.is_empty() && t.split_whitespace().count() <= 8)
         });
 
+    let mut headlines: Vec<String> = doc
+        .select("h1")
+        .nodes()
+        .iter()
+        .take(5)
+        .map(|n| n.text().to_string())
+        .chain(first(&pairs, &["og:title", "twitter:title"]).map(str::to_string))
+        .chain(title.clone())
+        .map(|h| crate::text::normalize(&h))
+        .filter(|h| !h.is_empty())
+        .collect();
+    headlines.sort();
+    headlines.dedup();
     PageMeta {
         title,
         url,
         published,
         byline,
         site_name,
+        headlines,
     }
 }
 
