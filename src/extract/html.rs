@@ -86,7 +86,7 @@ fn main_text(doc: Document, html: &str) -> (Vec<String>, Option<String>) {
         .and_then(|mut r| r.parse().ok());
     if let Some(a) = article {
         let content = Document::from(a.content.as_ref());
-        let paras: Vec<String> = dom_text::paragraphs_with_links(&content.root(), &|_| false)
+        let paras: Vec<String> = dom_text::paragraphs_with_links(&content.root(), &is_caption)
             .into_iter()
             .filter(|p| !is_link_teaser(p))
             .map(|p| p.text)
@@ -156,6 +156,11 @@ fn remove_comment_sections(doc: &Document) {
 /// A paragraph that is (almost) all link text and not long: a teaser for another story.
 fn is_link_teaser(p: &dom_text::Para) -> bool {
     p.link_density() > 0.8 && p.text.chars().count() < 300
+}
+
+/// Figure captions and credits inside the article.
+fn is_caption(node: &dom_query::NodeRef<'_>) -> bool {
+    node.node_name().is_some_and(|n| n.eq_ignore_ascii_case("figcaption"))
 }
 
 /// Page chrome skipped by the fallback pass: navigation, headers, footers, asides.
