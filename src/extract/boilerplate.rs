@@ -613,9 +613,47 @@ fn is_dateline_like(t: &str) -> bool {
         .any(|w| is_date_word(w) && w.chars().any(char::is_alphabetic) && w.len() >= 3)
 }
 
+/// A copyright or reuse notice ("© 2007 Reuters. All rights reserved. This material may not
+/// be published, broadcast, rewritten or redistributed.").
+pub fn is_legal(line: &str) -> bool {
+    let c = core(line);
+    if c.split_whitespace().count() > 80 {
+        return false;
+    }
+    c.starts_with('©')
+        || c.starts_with("copyright")
+        || c.starts_with("(c) ")
+        || c.contains("all rights reserved")
+        || c.contains("may not be published, broadcast")
+        || c.contains("without permission is prohibited")
+        || c.contains("without prior written permission")
+}
+
+/// A short credit line ("Palm Beach Post Staff Writer", "CanWest News Service; with files
+/// from Reuters", "Associated Press Writer").
+pub fn is_credit(line: &str) -> bool {
+    let c = core(line);
+    let words = c.split_whitespace().count();
+    if words == 0 || words > 9 || crate::extract::plain::ends_sentence(line) {
+        return false;
+    }
+    [
+        "staff writer", "staff reporter", "news service", "with files from", "press writer",
+        "contributed to this report", "contributing writer", "special correspondent",
+        "wire services", "wire service", "staff and agencies", "and agencies",
+    ]
+    .iter()
+    .any(|k| c.contains(k))
+}
+
 /// Any of the line rules that apply anywhere in an article.
 pub fn is_boilerplate(line: &str) -> bool {
-    is_ad_marker(line) || is_furniture(line) || is_breadcrumb(line) || is_lone_date(line)
+    is_ad_marker(line)
+        || is_furniture(line)
+        || is_breadcrumb(line)
+        || is_lone_date(line)
+        || is_legal(line)
+        || is_credit(line)
 }
 
 #[cfg(test)]
@@ -676,6 +714,12 @@ mod tests {
         ));
         assert!(!is_lone_date("In 2019: 45,000 deaths"));
         assert_eq!(byline("By Jane Doe, CNN").as_deref(), Some("Jane Doe, CNN"));
+        assert!(is_legal("Copyright 2008 Associated Press. All rights reserved. This material may not be published, broadcast, rewritten, or redistributed."));
+        assert!(is_legal("© 2007 The Blade. By using this service, you accept the terms of our privacy statement."));
+        assert!(!is_legal("The copyright dispute between the two firms went to court on Monday."));
+        assert!(is_credit("Palm Beach Post Staff Writer"));
+        assert!(is_credit("CanWest News Service; with files from Reuters"));
+        assert!(!is_credit("The staff writer who broke the story won an award for it."));
         for l in [
             "R E L A T E D  C O N T E N T",
             "Most Viewed Stories",
