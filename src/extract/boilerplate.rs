@@ -638,9 +638,18 @@ pub fn is_credit(line: &str) -> bool {
         return false;
     }
     [
-        "staff writer", "staff reporter", "news service", "with files from", "press writer",
-        "contributed to this report", "contributing writer", "special correspondent",
-        "wire services", "wire service", "staff and agencies", "and agencies",
+        "staff writer",
+        "staff reporter",
+        "news service",
+        "with files from",
+        "press writer",
+        "contributed to this report",
+        "contributing writer",
+        "special correspondent",
+        "wire services",
+        "wire service",
+        "staff and agencies",
+        "and agencies",
     ]
     .iter()
     .any(|k| c.contains(k))
@@ -716,10 +725,14 @@ mod tests {
         assert_eq!(byline("By Jane Doe, CNN").as_deref(), Some("Jane Doe, CNN"));
         assert!(is_legal("Copyright 2008 Associated Press. All rights reserved. This material may not be published, broadcast, rewritten, or redistributed."));
         assert!(is_legal("© 2007 The Blade. By using this service, you accept the terms of our privacy statement."));
-        assert!(!is_legal("The copyright dispute between the two firms went to court on Monday."));
+        assert!(!is_legal(
+            "The copyright dispute between the two firms went to court on Monday."
+        ));
         assert!(is_credit("Palm Beach Post Staff Writer"));
         assert!(is_credit("CanWest News Service; with files from Reuters"));
-        assert!(!is_credit("The staff writer who broke the story won an award for it."));
+        assert!(!is_credit(
+            "The staff writer who broke the story won an award for it."
+        ));
         for l in [
             "R E L A T E D  C O N T E N T",
             "Most Viewed Stories",

@@ -57,7 +57,11 @@ pub(crate) fn extract(html: &str) -> Result<Extracted, ExtractError> {
     if let Some(t) = rd_title.as_deref() {
         headlines.push(crate::text::normalize(t));
     }
-    if let Some(i) = paras.iter().take(3).position(|p| headlines.contains(&crate::text::normalize(p))) {
+    if let Some(i) = paras
+        .iter()
+        .take(3)
+        .position(|p| headlines.contains(&crate::text::normalize(p)))
+    {
         paras.remove(i);
     }
     if paras.is_empty() {
@@ -160,7 +164,8 @@ fn is_link_teaser(p: &dom_text::Para) -> bool {
 
 /// Figure captions and credits inside the article.
 fn is_caption(node: &dom_query::NodeRef<'_>) -> bool {
-    node.node_name().is_some_and(|n| n.eq_ignore_ascii_case("figcaption"))
+    node.node_name()
+        .is_some_and(|n| n.eq_ignore_ascii_case("figcaption"))
 }
 
 /// Page chrome skipped by the fallback pass: navigation, headers, footers, asides.
