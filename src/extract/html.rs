@@ -42,6 +42,13 @@ pub(crate) fn extract(html: &str) -> Result<Extracted, ExtractError> {
         );
         let mut e = flat(html)?;
         e.warnings.extend(warnings);
+        if let Some(page) = head_meta(html) {
+            e.title = page.title;
+            e.url = page.url;
+            e.published = page.published;
+            e.byline = page.byline;
+            e.site_name = page.site_name;
+        }
         return Ok(e);
     }
     let repaired = close_title(html);
@@ -265,6 +272,21 @@ fn memchr(b: u8, hay: &[u8]) -> Option<usize> {
     hay.iter().position(|&x| x == b)
 }
 
+/// Metadata from the page's `<head>` alone (when the whole page is too hostile to parse):
+/// the text up to `</head>`, if that part is small and shallow.
+fn head_meta(html: &str) -> Option<meta::PageMeta> {
+    let end = html
+        .get(..html.len().min(256 * 1024))?
+        .to_ascii_lowercase()
+        .find("</head")?;
+    let head = &html[..end];
+    let (depth, elements) = scan_depth(head);
+    if depth > MAX_DEPTH || elements > 5_000 {
+        return None;
+    }
+    Some(meta::page_meta(&Document::from(head)))
+}
+
 /// A text-only pass for pages the DOM pipeline must not see: tags stripped, block tags as
 /// paragraph breaks, script and style content dropped, entities decoded for the common cases.
 pub(crate) fn flat(html: &str) -> Result<Extracted, ExtractError> {
@@ -391,6 +413,17 @@ mod tests {
         assert_eq!((d, n), (3, 7));
         let deep = format!("{}x{}", "<div>".repeat(1000), "</div>".repeat(1000));
         assert_eq!(scan_depth(&deep).0, 1000);
+    }
+
+    #[test]
+    fn deep_page_keeps_head_metadata() {
+        let page = format!(
+            "<html><head><title>Deep story</title><link rel=canonical href=\"https://x.example/d\"></head><body>{}<p>The council voted on Tuesday to approve the budget.</p></body></html>",
+            "<div>".repeat(5_000)
+        );
+        let e = extract(&page).unwrap();
+        assert_eq!(e.title.as_deref(), Some("Deep story"));
+        assert_eq!(e.url.as_deref(), Some("https://x.example/d"));
     }
 
     #[test]
