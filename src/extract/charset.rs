@@ -178,6 +178,19 @@ pub(crate) fn decode_html(bytes: &[u8], warnings: &mut Vec<String>) -> String {
         }
     };
     let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+    if had_errors && enc == UTF_8 {
+        // Declared (or assumed) UTF-8 but not: a legacy encoding saved without a declaration.
+        let mut det = chardetng::EncodingDetector::new();
+        det.feed(bytes, true);
+        let guess = det.guess(None, true);
+        if guess != UTF_8 {
+            let (alt, alt_errors) = guess.decode_without_bom_handling(bytes);
+            if !alt_errors {
+                warnings.push(format!("not valid UTF-8; decoded as {}", guess.name()));
+                return alt.into_owned();
+            }
+        }
+    }
     if had_errors {
         warnings.push(format!("invalid {} replaced", enc.name()));
     }
@@ -223,6 +236,9 @@ mod tests {
     fn html_honours_declared_charset() {
         let mut w = Vec::new();
         let page = b"<meta charset=\"iso-8859-1\"><p>caf\xe9</p>";
+        assert!(decode_html(page, &mut w).contains("caf\u{e9}"));
+        // Declared UTF-8, really windows-1252.
+        let page = b"<meta charset=\"utf-8\"><p>The caf\xe9 owners said the new rules would hurt their business.</p>";
         assert!(decode_html(page, &mut w).contains("caf\u{e9}"));
     }
 
