@@ -437,6 +437,22 @@ mod tests {
     }
 
     #[test]
+    fn crlf_and_bom() {
+        let md = "\u{feff}---\r\ntitle: 'It''s here: now'\r\ndate: 2020-01-02T03:04:05+01:00\r\n---\r\n\r\nBody line one\r\nline two.\r\n";
+        let e = extract(md);
+        assert_eq!(e.title.as_deref(), Some("It's here: now"));
+        assert_eq!(e.published.as_deref(), Some("2020-01-02T02:04:05Z"));
+        assert_eq!(e.text, "Body line one line two.");
+    }
+
+    #[test]
+    fn no_front_matter_heading_is_title() {
+        let e = extract("Title\n=====\n\nSome *text* with a [link][1].\n\n[1]: http://example.com\n");
+        assert_eq!(e.title.as_deref(), Some("Title"));
+        assert_eq!(e.text, "Some text with a link.");
+    }
+
+    #[test]
     fn broken_front_matter_is_a_warning() {
         let e = extract(
             "---\ntitle: [unclosed\n---\nBody text of the article goes here and is long enough.",
