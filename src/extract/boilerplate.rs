@@ -620,13 +620,21 @@ pub fn is_legal(line: &str) -> bool {
     if c.split_whitespace().count() > 80 {
         return false;
     }
-    c.starts_with('©')
-        || c.starts_with("copyright")
-        || c.starts_with("(c) ")
-        || c.contains("all rights reserved")
-        || c.contains("may not be published, broadcast")
-        || c.contains("without permission is prohibited")
-        || c.contains("without prior written permission")
+    if c.starts_with('©') || c.starts_with("copyright") || c.starts_with("(c) ") {
+        return true;
+    }
+    // A notice phrase early in the line (a sentence of article text may come before it in
+    // the same paragraph: then the paragraph stays).
+    [
+        "all rights reserved",
+        "may not be published, broadcast",
+        "without permission is prohibited",
+        "without prior written permission",
+    ]
+    .iter()
+    .filter_map(|k| c.find(k))
+    .min()
+    .is_some_and(|pos| pos * 2 <= c.len())
 }
 
 /// A short credit line ("Palm Beach Post Staff Writer", "CanWest News Service; with files

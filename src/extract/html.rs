@@ -134,7 +134,7 @@ fn remove_comment_sections(doc: &Document) {
     let sel = doc.select(
         r#"[id*="comment" i], [class*="comment" i], [id*="disqus" i], [class*="disqus" i]"#,
     );
-    for node in sel.nodes().iter().take(200) {
+    for node in sel.nodes().iter().take(5_000) {
         let name = node
             .node_name()
             .map(|n| n.to_ascii_lowercase())

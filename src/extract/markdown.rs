@@ -447,7 +447,8 @@ mod tests {
 
     #[test]
     fn no_front_matter_heading_is_title() {
-        let e = extract("Title\n=====\n\nSome *text* with a [link][1].\n\n[1]: http://example.com\n");
+        let e =
+            extract("Title\n=====\n\nSome *text* with a [link][1].\n\n[1]: http://example.com\n");
         assert_eq!(e.title.as_deref(), Some("Title"));
         assert_eq!(e.text, "Some text with a link.");
     }

@@ -162,7 +162,7 @@ fn drop_end_matter(paras: Vec<String>) -> Vec<String> {
     for p in paras {
         match boilerplate::end_marker(&p) {
             Some(boilerplate::EndMarker::Comments)
-                if before >= 300 && before * 100 >= total * 35 =>
+                if before >= 600 || (before >= 300 && before * 100 >= total * 35) =>
             {
                 break
             }
