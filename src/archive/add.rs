@@ -158,10 +158,13 @@ impl Archive {
         }
         for f in &findings {
             let Some(other) = self.article(&f.other)? else { continue };
-            let parent = match f.parent_hint {
-                Some(detect::Side::New) => rec.id,
-                Some(detect::Side::Other) => other.id,
-                None => crate::lineage::parent_of(&other, &rec),
+            // Direction: publication dates when both have them; else what the content says
+            // (one text lies inside a much longer one); else archive order.
+            let parent = match (crate::lineage::parent_by_date(&other, &rec), f.parent_hint) {
+                (Some(p), _) => p,
+                (None, Some(detect::Side::New)) => rec.id,
+                (None, Some(detect::Side::Other)) => other.id,
+                (None, None) => crate::lineage::parent_of(&other, &rec),
             };
             let rel = Relation {
                 a: other.id,
