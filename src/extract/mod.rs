@@ -5,7 +5,14 @@
 //!
 //! Files: `sniff` (binary and format detection), `charset` (decoding), `html` (article text
 //! via dom_smoothie), `dom_text` (DOM to paragraphs), `meta` (HTML metadata), `dates`,
-//! `markdown`, `plain` (plain text and the shared line cleanup), `boilerplate` (line rules).
+//! `markdown`, `plain` (plain text and the shared line cleanup), `boilerplate` (line rules),
+//! `learned` (helpers for per-source furniture learned by the archive).
+//!
+//! The text is the article body without its headline (that goes to `title`), paragraphs
+//! separated by a blank line, in every format, so the same article saved as HTML, Markdown
+//! or text normalises alike. Furniture (ads, prompts, share/related/comment blocks,
+//! breadcrumbs, datelines, bylines, credits, copyright notices) is left out; the original
+//! bytes are untouched (they are the capture).
 
 use thiserror::Error;
 

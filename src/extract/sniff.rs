@@ -95,6 +95,8 @@ pub(crate) fn detect(name: &str, text: &str) -> Format {
         return Format::Html;
     }
     match format_from_name(name) {
+        // Named .html but holding no markup at all: plain text.
+        Some(Format::Html) if !text.contains('<') => Format::Text,
         Some(Format::Text) if content_is_markdown(text) && text.trim_start().starts_with("---") => {
             Format::Markdown
         }
@@ -122,7 +124,8 @@ mod tests {
         );
         assert_eq!(detect("noext", "<html><body>x</body></html>"), Format::Html);
         assert_eq!(detect("noext", "Plain words < and > here."), Format::Text);
-        assert_eq!(detect("page.HTM", "hello"), Format::Html);
+        assert_eq!(detect("page.HTM", "<p>hello"), Format::Html);
+        assert_eq!(detect("page.html", "just words\n\nno markup"), Format::Text);
     }
 
     #[test]
