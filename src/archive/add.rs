@@ -67,14 +67,15 @@ impl Archive {
     /// Archives one input as one atomic batch.
     pub fn add(&self, req: &AddRequest) -> Result<AddOutcome, InputError> {
         let ex = extract::extract(&req.bytes, &req.input)?;
-        let text = crate::text::normalize(&ex.text);
+        let url = req.url.clone().or(ex.url.clone());
+        let source = super::furniture::source_key(req.source.as_deref().or(ex.site_name.as_deref()), url.as_deref());
+        let text = crate::text::normalize(&self.strip_furniture(source.as_deref(), &ex.text)?);
         if text.trim().is_empty() {
             return Err(InputError::EmptyText);
         }
         let id = ArticleId::of_text(&text);
         let now = self.now();
         let mut batch = self.store.batch();
-        let url = req.url.clone().or(ex.url.clone());
 
         if let Some(mut rec) = self.article(&id)? {
             let raw = BlobId::of(&req.bytes);
@@ -217,6 +218,12 @@ impl Archive {
         batch.insert(ks::LOG, &seq.to_be_bytes(), id.as_bytes());
         batch.insert(ks::META, b"next-seq", &(seq + 1).to_be_bytes());
         self.index_url(&mut batch, url.as_deref(), &id)?;
+        if let Some(source) = &source {
+            let copy = findings.iter().any(|f| matches!(f.kind, RelationKind::NearDuplicate | RelationKind::Version));
+            if !copy {
+                self.learn_furniture(&mut batch, source, &ex.text)?;
+            }
+        }
         if self.opts.detect {
             for feature in profile.index_features() {
                 let mut key = feature.to_be_bytes().to_vec();

@@ -6,6 +6,7 @@
 
 mod add;
 mod corpus;
+mod furniture;
 mod query;
 mod verify;
 
@@ -32,6 +33,10 @@ pub mod ks {
     pub const POSTINGS: &str = "postings";
     /// feature (u64 BE) -> number of articles carrying it (u64 BE).
     pub const FEATURE_COUNTS: &str = "feature-counts";
+    /// source ++ 0x00 ++ line key -> articles of that source carrying the line (u64 BE).
+    pub const SOURCE_LINES: &str = "source-lines";
+    /// source -> articles of that source counted for learned boilerplate (u64 BE).
+    pub const SOURCE_ARTICLES: &str = "source-articles";
     /// settings and counters: `next-seq` (u64 BE).
     pub const META: &str = "archive-meta";
 }

@@ -1,0 +1,122 @@
+//! Learned boilerplate: paragraphs that recur verbatim across many archived articles of one
+//! source are site furniture and are left out of the normalised text.
+//!
+//! Counts live in two keyspaces: [`ks::SOURCE_LINES`] (`source \0 line key` -> articles that
+//! carried the line) and [`ks::SOURCE_ARTICLES`] (`source` -> articles counted). Only articles
+//! that are not copies of archived ones are counted, so that republished copies and versions
+//! of one story do not teach their own sentences as furniture. The original bytes are kept
+//! untouched as the capture.
+
+use super::add::be_u64;
+use super::{ks, Archive};
+use crate::error::Error;
+use crate::extract::{remove_lines, repeated_line_candidates};
+
+/// A source needs this many counted articles before anything is learned from it.
+pub const MIN_SOURCE_ARTICLES: u64 = 20;
+/// A line is furniture once this many counted articles of its source carried it...
+pub const MIN_LINE_ARTICLES: u64 = 5;
+/// ...and they are more than this share of the source's counted articles.
+pub const MIN_LINE_SHARE: f64 = 0.3;
+
+/// The key of a source: the user's label, else the site name, else the url's host.
+pub(crate) fn source_key(label: Option<&str>, url: Option<&str>) -> Option<String> {
+    if let Some(l) = label.map(str::trim).filter(|l| !l.is_empty()) {
+        return Some(l.to_lowercase());
+    }
+    let host = crate::lineage::url_key(url?);
+    let host = host.split('/').next().unwrap_or("").to_string();
+    (!host.is_empty()).then_some(host)
+}
+
+fn line_record(source: &str, key: &str) -> Vec<u8> {
+    let mut k = source.as_bytes().to_vec();
+    k.push(0);
+    k.extend_from_slice(key.as_bytes());
+    k
+}
+
+impl Archive {
+    /// The text without the paragraphs learned as furniture of `source`; unchanged when
+    /// nothing is learned yet or when removing them would leave no text.
+    pub(crate) fn strip_furniture(&self, source: Option<&str>, text: &str) -> Result<String, Error> {
+        let Some(source) = source else { return Ok(text.to_string()) };
+        let total = self.store.get(ks::SOURCE_ARTICLES, source.as_bytes())?.map(|v| be_u64(&v)).unwrap_or(0);
+        if total < MIN_SOURCE_ARTICLES {
+            return Ok(text.to_string());
+        }
+        let mut furniture = std::collections::HashSet::new();
+        for key in repeated_line_candidates(text) {
+            let n = self.store.get(ks::SOURCE_LINES, &line_record(source, &key))?.map(|v| be_u64(&v)).unwrap_or(0);
+            if n >= MIN_LINE_ARTICLES && n as f64 > MIN_LINE_SHARE * total as f64 {
+                furniture.insert(key);
+            }
+        }
+        if furniture.is_empty() {
+            return Ok(text.to_string());
+        }
+        let kept = remove_lines(text, |key| furniture.contains(key));
+        Ok(if kept.trim().is_empty() { text.to_string() } else { kept })
+    }
+
+    /// Counts the candidate lines of one new article of `source` in the batch.
+    pub(crate) fn learn_furniture(&self, batch: &mut stet_store::Batch<'_>, source: &str, text: &str) -> Result<(), Error> {
+        let bump = |batch: &mut stet_store::Batch<'_>, ksname: &str, key: &[u8]| -> Result<(), Error> {
+            let n = batch.get(ksname, key)?.map(|v| be_u64(&v)).unwrap_or(0);
+            batch.insert(ksname, key, &(n + 1).to_be_bytes());
+            Ok(())
+        };
+        bump(batch, ks::SOURCE_ARTICLES, source.as_bytes())?;
+        for key in repeated_line_candidates(text) {
+            bump(batch, ks::SOURCE_LINES, &line_record(source, &key))?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{AddRequest, OpenOptions};
+
+    /// Distinct stories (so that detection does not take them for copies) with one footer.
+    fn article(i: usize, footer: &str) -> Vec<u8> {
+        const WORDS: [&str; 24] = [
+            "harbour", "council", "bridge", "festival", "school", "orchard", "railway", "museum", "ferry", "market",
+            "library", "stadium", "clinic", "forest", "brewery", "theatre", "airport", "canal", "quarry", "vineyard",
+            "lighthouse", "factory", "garden", "chapel",
+        ];
+        let w = |k: usize| WORDS[(i * 7 + k * 5) % WORDS.len()];
+        format!(
+            "Story number {i}\n\nThe {} reopened after the {} dispute, and the {} committee approved plans for a new {}.\n\n\
+             Residents near the {} said the {} and the {} would bring visitors back by spring.\n\n{footer}\n",
+            w(0), w(1), w(2), w(3), w(4), w(5), w(6)
+        )
+        .into_bytes()
+    }
+
+    #[test]
+    fn a_footer_repeated_across_a_source_is_learned_and_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let archive = Archive::open(dir.path(), OpenOptions { now: Some("2026-01-01T00:00:00Z".into()), detect: false, ..Default::default() }).unwrap();
+        let footer = "Harbour Media Group owns and operates this regional title in Port Elm county, and its reporters cover the harbour towns.";
+        let add = |i: usize| {
+            let req = AddRequest { input: format!("{i}.txt"), bytes: article(i, footer), source: Some("Gazette".into()), ..Default::default() };
+            let out = archive.add(&req).unwrap();
+            archive.text(&archive.article_required(&out.id).unwrap()).unwrap()
+        };
+        for i in 0..MIN_SOURCE_ARTICLES as usize {
+            assert!(add(i).contains("Port Elm county"), "learned too early at {i}");
+        }
+        let later = add(21); // words not used by stories 0..20
+        assert!(!later.contains("Port Elm county"), "{later}");
+        assert!(later.contains("Residents near the"));
+    }
+
+    #[test]
+    fn source_key_prefers_label_then_host() {
+        assert_eq!(source_key(Some("Wire "), Some("https://x.org/a")).as_deref(), Some("wire"));
+        assert_eq!(source_key(None, Some("https://www.X.org/a/b")).as_deref(), Some("x.org"));
+        assert_eq!(source_key(None, None), None);
+    }
+}
