@@ -161,8 +161,6 @@ pub struct Figures {
     pub sentences: (usize, usize),
     /// The alignment.
     pub pairs: Vec<AlignedPair>,
-    /// Word-bigram overlap of each pair (same index as `pairs`).
-    pub overlap: Vec<f32>,
 }
 
 /// Aligns two profiles and computes the figures; `weight` gives a content stem's rarity weight,
@@ -173,7 +171,7 @@ pub fn compare(a: &Profile, b: &Profile, weight: &dyn Fn(u64) -> f32, min_sim: f
     let (wa, wb) = (words(a), words(b));
     let (mut ca, mut cb, mut sa, mut sb, mut verb) = (0f32, 0f32, 0f32, 0f32, 0f32);
     let mut substantive = 0;
-    for (p, &overlap) in al.pairs.iter().zip(&al.overlap) {
+    for p in &al.pairs {
         let (x, y) = (&a.sentences[p.a as usize], &b.sentences[p.b as usize]);
         if x.words.min(y.words) >= MIN_PAIR_WORDS {
             substantive += 1;
@@ -182,7 +180,7 @@ pub fn compare(a: &Profile, b: &Profile, weight: &dyn Fn(u64) -> f32, min_sim: f
         cb += y.words as f32;
         sa += x.words as f32 * p.sim;
         sb += y.words as f32 * p.sim;
-        verb += x.words as f32 * overlap;
+        verb += x.words as f32 * p.overlap;
     }
     // Sentences split or merged between the two texts: an unaligned sentence whose word bigrams
     // are nearly all inside one sentence of the other side is covered too (not a pair).
@@ -200,7 +198,6 @@ pub fn compare(a: &Profile, b: &Profile, weight: &dyn Fn(u64) -> f32, min_sim: f
         substantive,
         sentences: (a.sentences.len(), b.sentences.len()),
         pairs: al.pairs,
-        overlap: al.overlap,
     }
 }
 
