@@ -264,10 +264,13 @@ pub fn align_sigs(
     let mut cands: Vec<(f32, f32, u32, u32)> = Vec::new();
     let mut seen: Vec<u32> = Vec::new();
     let (na, nb) = (a.len().max(1) as f32, b.len().max(1) as f32);
+    // Stems found in very many sentences of b do not propose pairs on their own (bounds the work
+    // on huge texts; pairs sharing only such a stem do not reach the thresholds anyway).
+    let common = (b.len() / 4).max(64);
     for (i, s) in a.iter().enumerate() {
         seen.clear();
         for h in &s.stems {
-            if let Some(js) = index.get(h) {
+            if let Some(js) = index.get(h).filter(|js| js.len() <= common) {
                 seen.extend_from_slice(js);
             }
         }

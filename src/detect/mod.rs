@@ -61,14 +61,18 @@ impl Default for Profile {
     }
 }
 
-/// Profiles a normalised text.
+/// Most sentences a profile keeps (the start of longer texts); bounds the work on huge inputs.
+pub const MAX_SENTENCES: usize = 2000;
+
+/// Profiles a normalised text (its first [`MAX_SENTENCES`] sentences).
 pub fn profile(text: &str) -> Profile {
     let tk = Tokenizer::for_text(text);
-    Profile {
-        id: ArticleId::of_text(text),
-        lang: tk.lang().map(String::from),
-        sentences: align::sentence_sigs(text, &tk),
-    }
+    let sentences = crate::text::sentences(text)
+        .into_iter()
+        .take(MAX_SENTENCES)
+        .map(|r| SentenceSig::of(&text[r.clone()], r.start, &tk))
+        .collect();
+    Profile { id: ArticleId::of_text(text), lang: tk.lang().map(String::from), sentences }
 }
 
 impl Profile {
