@@ -23,7 +23,8 @@ use stet::model::ArticleId;
 #[derive(Default)]
 pub struct MemCorpus {
     postings: HashMap<u64, Vec<ArticleId>>,
-    profiles: HashMap<ArticleId, Profile>,
+    /// Profiles by article id.
+    pub profiles: HashMap<ArticleId, Profile>,
 }
 
 impl MemCorpus {

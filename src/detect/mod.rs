@@ -36,7 +36,7 @@ const MIN_FINGERPRINT_WORDS: u32 = 6;
 
 /// Most articles a feature may carry to be used for candidates, for an archive of `n`.
 pub fn max_postings(n: u64) -> u64 {
-    (n / 20).clamp(50, 1000)
+    (n / 20).clamp(50, 200)
 }
 
 /// Rarity weight of a word found in `df` of `n` documents.
@@ -370,16 +370,19 @@ pub fn examine_with(new: &Profile, corpus: &dyn Corpus, min_sim: f32) -> Result<
     let mut rare: Vec<(u64, u64)> = counts.iter().filter(|(_, &c)| c >= 1 && c <= cap).map(|(&f, &c)| (f, c)).collect();
     rare.sort_unstable_by_key(|&(f, c)| (c, f));
     rare.truncate(MAX_QUERY_FEATURES);
-    let mut votes: HashMap<ArticleId, f32> = HashMap::new();
+    // Votes keyed by the id's first 8 bytes (ids are hashes already).
+    let mut votes: IdMap<(ArticleId, f32)> = IdMap::default();
     for &(f, c) in &rare {
         let w = idf(c as f32 + 1.0, n);
         for id in corpus.postings(f, usize::try_from(cap).unwrap_or(usize::MAX))? {
             if id != new.id {
-                *votes.entry(id).or_default() += w;
+                let mut k = [0u8; 8];
+                k.copy_from_slice(&id.0[..8]);
+                votes.entry(u64::from_le_bytes(k)).or_insert((id, 0.0)).1 += w;
             }
         }
     }
-    let mut cands: Vec<(ArticleId, f32)> = votes.into_iter().collect();
+    let mut cands: Vec<(ArticleId, f32)> = votes.into_values().collect();
     cands.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
     cands.truncate(MAX_CANDIDATES);
     let top = cands.first().map_or(0.0, |c| c.1);
