@@ -18,7 +18,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut failed = 0;
     for line in gold.lines().filter(|l| !l.trim().is_empty()) {
         let v: serde_json::Value = serde_json::from_str(line)?;
-        let Some(file) = v.get("file").and_then(|f| f.as_str()) else { continue };
+        let Some(file) = v.get("file").and_then(|f| f.as_str()) else {
+            continue;
+        };
         let bytes = std::fs::read(fx.join(file))?;
         let text = match stet::extract::extract(&bytes, file) {
             Ok(e) => stet::text::normalize(&e.text),
@@ -28,7 +30,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 String::new()
             }
         };
-        let base = Path::new(file).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let base = Path::new(file)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         std::fs::write(out.join(format!("{base}.txt")), text)?;
     }
     eprintln!("failed: {failed}");

@@ -16,12 +16,12 @@ fn make_inputs(dir: &std::path::Path, n: usize) {
         .collect();
     for i in 0..n {
         let s = &seeds[i % seeds.len()];
-        let paras: Vec<&str> = s.split("\n\n").collect();
-        let mut text = format!("Bulletin number {i}\n\n");
-        for (j, p) in paras.iter().enumerate() {
+        let lines: Vec<&str> = s.lines().filter(|l| l.split_whitespace().count() > 8).collect();
+        let mut text = format!("Bulletin number {i}\n\nThis is report number {i} of the overnight desk, filed in sequence.\n\n");
+        for (j, l) in lines.iter().enumerate() {
             if (i + j) % 3 != 0 {
-                text.push_str(p);
-                text.push_str(&format!(" (item {i}.{j})\n\n"));
+                text.push_str(l);
+                text.push_str("\n\n");
             }
         }
         std::fs::write(dir.join(format!("{i:04}.txt")), text).unwrap();

@@ -6,7 +6,11 @@ use std::time::{Duration, Instant};
 use stet::extract::{extract, ExtractError};
 
 /// Runs `extract` and checks it finishes within `limit`.
-fn timed(bytes: &[u8], name: &str, limit: Duration) -> Result<stet::extract::Extracted, ExtractError> {
+fn timed(
+    bytes: &[u8],
+    name: &str,
+    limit: Duration,
+) -> Result<stet::extract::Extracted, ExtractError> {
     let start = Instant::now();
     let r = extract(bytes, name);
     assert!(start.elapsed() < limit, "{name} took {:?}", start.elapsed());
@@ -17,7 +21,11 @@ const PARA: &str = "<p>The council voted on Tuesday to approve the new budget fo
 
 #[test]
 fn deeply_nested_divs() {
-    let html = format!("<html><body>{}{PARA}{}</body></html>", "<div>".repeat(20_000), "</div>".repeat(20_000));
+    let html = format!(
+        "<html><body>{}{PARA}{}</body></html>",
+        "<div>".repeat(20_000),
+        "</div>".repeat(20_000)
+    );
     let e = timed(html.as_bytes(), "deep.html", Duration::from_secs(20)).unwrap();
     assert!(e.text.contains("approve the new budget"));
     assert!(!e.warnings.is_empty());
@@ -32,7 +40,9 @@ fn deeply_nested_unclosed() {
 
 #[test]
 fn unclosed_tags_everywhere() {
-    let body: String = (0..2_000).map(|i| format!("<p>Paragraph {i} of the story <b>bold <i>italic <a href=x>link ")).collect();
+    let body: String = (0..2_000)
+        .map(|i| format!("<p>Paragraph {i} of the story <b>bold <i>italic <a href=x>link "))
+        .collect();
     let html = format!("<html><head><title>Broken</title><body><div>{body}");
     let r = timed(html.as_bytes(), "broken.html", Duration::from_secs(20));
     assert!(r.is_ok());
@@ -54,19 +64,34 @@ fn huge_page() {
 #[test]
 fn scripts_only_and_no_article() {
     let html = "<html><head><script>var a = '<p>not text</p>';</script></head><body><script>x()</script><style>p{}</style></body></html>";
-    assert_eq!(extract(html.as_bytes(), "s.html"), Err(ExtractError::NoText));
-    assert_eq!(extract(b"<html><body></body></html>", "e.html"), Err(ExtractError::NoText));
+    assert_eq!(
+        extract(html.as_bytes(), "s.html"),
+        Err(ExtractError::NoText)
+    );
+    assert_eq!(
+        extract(b"<html><body></body></html>", "e.html"),
+        Err(ExtractError::NoText)
+    );
 }
 
 #[test]
 fn bad_bytes() {
     assert_eq!(extract(b"", "a.txt"), Err(ExtractError::Empty));
     assert_eq!(extract(b"   \r\n\t  ", "a.md"), Err(ExtractError::Empty));
-    assert_eq!(extract(b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0", "a.out"), Err(ExtractError::Binary));
-    let noise: Vec<u8> = (0..10_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8 | 0x80).collect();
-    assert!(matches!(extract(&noise, "noise.txt"), Err(ExtractError::NotText) | Ok(_)));
+    assert_eq!(
+        extract(b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0", "a.out"),
+        Err(ExtractError::Binary)
+    );
+    let noise: Vec<u8> = (0..10_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8 | 0x80)
+        .collect();
+    assert!(matches!(
+        extract(&noise, "noise.txt"),
+        Err(ExtractError::NotText) | Ok(_)
+    ));
     // Latin-1 text: decoded as a legacy encoding, with a warning.
-    let latin = b"Caf\xe9 owners in the town said on Monday that the new rules would hurt their business.";
+    let latin =
+        b"Caf\xe9 owners in the town said on Monday that the new rules would hurt their business.";
     let e = extract(latin, "latin.txt").unwrap();
     assert!(e.text.contains("Caf\u{e9}"));
     assert!(!e.warnings.is_empty());
@@ -74,7 +99,12 @@ fn bad_bytes() {
 
 #[test]
 fn errors_display_one_line() {
-    for e in [ExtractError::Empty, ExtractError::Binary, ExtractError::NoText, ExtractError::NotText] {
+    for e in [
+        ExtractError::Empty,
+        ExtractError::Binary,
+        ExtractError::NoText,
+        ExtractError::NotText,
+    ] {
         let s = e.to_string();
         assert!(!s.is_empty() && !s.contains('\n'));
     }
@@ -96,4 +126,27 @@ fn utf16_html_with_bom() {
     }
     let e = extract(&b, "u16.html").unwrap();
     assert!(e.text.contains("approve the new budget"));
+}
+
+mod never_panics {
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+        #[test]
+        fn random_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..2000), ext in "(txt|md|html|)") {
+            let _ = stet::extract::extract(&bytes, &format!("f.{ext}"));
+        }
+
+        #[test]
+        fn tag_soup(s in "(<(p|div|a|b|title|script|meta charset=x|br|/div|/p|!--)>|[a-z .\n]{1,20}|&[a-z#0-9]{1,6};?){0,80}") {
+            let _ = stet::extract::extract(s.as_bytes(), "soup.html");
+        }
+
+        #[test]
+        fn markdown_soup(s in "(---\n|title: [a-z\\[\\]\"]{0,10}\n|# |\\*\\*|\\[|\\]|\\(|\\)|!|`|_|[a-z .]{1,15}|\n){0,60}") {
+            let _ = stet::extract::extract(s.as_bytes(), "soup.md");
+        }
+    }
 }

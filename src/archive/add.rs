@@ -91,7 +91,9 @@ impl Archive {
                     rec.url = url.clone();
                 }
                 batch.insert(ks::ARTICLES, id.as_bytes(), &encode(&rec));
-                self.index_url(&mut batch, url.as_deref(), rec.seq, &id)?;
+            }
+            self.index_url(&mut batch, url.as_deref(), &id)?;
+            if !batch.is_empty() {
                 self.store.commit(batch)?;
             }
             return Ok(AddOutcome {
@@ -135,14 +137,17 @@ impl Archive {
         };
         if let Some(prev) = prior_version {
             if prev != id && !findings.iter().any(|f| f.other == prev) {
+                // Same url, and the content is not (or no longer) close enough to be found by
+                // detection: a version all the same, scored by how much of the text survives.
+                let fig = detect::compare(&profile, &self.cached_profile(&prev)?, &|_| 1.0, crate::align::MIN_SIM);
                 findings.push(Finding {
                     other: prev,
                     kind: RelationKind::Version,
-                    score: 0.0,
-                    coverage_new: 0.0,
-                    coverage_other: 0.0,
-                    verbatim: 0.0,
-                    order: 0.0,
+                    score: (fig.weighted_a + fig.weighted_b) / 2.0,
+                    coverage_new: fig.coverage_a,
+                    coverage_other: fig.coverage_b,
+                    verbatim: fig.verbatim,
+                    order: fig.order,
                     parent_hint: None,
                     evidence: Vec::new(),
                 });
@@ -153,10 +158,13 @@ impl Archive {
         }
         for f in &findings {
             let Some(other) = self.article(&f.other)? else { continue };
-            let parent = match f.parent_hint {
-                Some(detect::Side::New) => rec.id,
-                Some(detect::Side::Other) => other.id,
-                None => crate::lineage::parent_of(&other, &rec),
+            // Direction: publication dates when both have them; else what the content says
+            // (one text lies inside a much longer one); else archive order.
+            let parent = match (crate::lineage::parent_by_date(&other, &rec), f.parent_hint) {
+                (Some(p), _) => p,
+                (None, Some(detect::Side::New)) => rec.id,
+                (None, Some(detect::Side::Other)) => other.id,
+                (None, None) => crate::lineage::parent_of(&other, &rec),
             };
             let rel = Relation {
                 a: other.id,
@@ -208,7 +216,7 @@ impl Archive {
         batch.insert(ks::ARTICLES, id.as_bytes(), &encode(&rec));
         batch.insert(ks::LOG, &seq.to_be_bytes(), id.as_bytes());
         batch.insert(ks::META, b"next-seq", &(seq + 1).to_be_bytes());
-        self.index_url(&mut batch, url.as_deref(), seq, &id)?;
+        self.index_url(&mut batch, url.as_deref(), &id)?;
         if self.opts.detect {
             for feature in profile.index_features() {
                 let mut key = feature.to_be_bytes().to_vec();
@@ -229,14 +237,19 @@ impl Archive {
         Ok(batch.get(ks::META, b"next-seq")?.map(|v| be_u64(&v)).unwrap_or(0))
     }
 
-    fn index_url(&self, batch: &mut stet_store::Batch<'_>, url: Option<&str>, seq: u64, id: &ArticleId) -> Result<(), Error> {
+    /// Records `id` as the newest version of `url`, unless it already is.
+    fn index_url(&self, batch: &mut stet_store::Batch<'_>, url: Option<&str>, id: &ArticleId) -> Result<(), Error> {
         let Some(url) = url.map(crate::lineage::url_key) else { return Ok(()) };
         if self.latest_version(&url)? == Some(*id) {
             return Ok(());
         }
+        // Entries are numbered by their own counter, so archiving an earlier text again makes
+        // it the newest version.
+        let n = batch.get(ks::META, b"next-url-seq")?.map(|v| be_u64(&v)).unwrap_or(0);
+        batch.insert(ks::META, b"next-url-seq", &(n + 1).to_be_bytes());
         let mut key = url.into_bytes();
         key.push(0);
-        key.extend_from_slice(&seq.to_be_bytes());
+        key.extend_from_slice(&n.to_be_bytes());
         batch.insert(ks::URLS, &key, id.as_bytes());
         Ok(())
     }

@@ -38,6 +38,11 @@ impl CliError {
         self
     }
 
+    /// Whether there is nothing to print (the output pipe was closed).
+    pub fn is_silent(&self) -> bool {
+        self.message.is_empty()
+    }
+
     /// The exit code for this error.
     pub fn exit_code(&self) -> i32 {
         self.code
@@ -77,6 +82,10 @@ impl From<StoreError> for CliError {
 
 impl From<std::io::Error> for CliError {
     fn from(e: std::io::Error) -> Self {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            // The reader went away (`stet log | head`): stop quietly, like other Unix tools.
+            return CliError { message: String::new(), hint: None, code: exit::OK };
+        }
         CliError::msg(format!("I/O error: {e}"))
     }
 }

@@ -84,6 +84,9 @@ impl Ui {
 
     /// Prints an error (and its hint) on stderr.
     pub fn error(&self, e: &CliError) {
+        if e.is_silent() {
+            return;
+        }
         let mut err = std::io::stderr().lock();
         let _ = writeln!(err, "{} {e}", self.paint_err(Style::Bad, "error:"));
         if let Some(h) = e.hint_text() {

@@ -49,7 +49,10 @@ fn decode_with(
         if bad as f64 / total as f64 > MAX_LOSSY_SHARE {
             return Err(ExtractError::NotText);
         }
-        warnings.push(format!("invalid {} replaced ({bad} characters)", enc.name()));
+        warnings.push(format!(
+            "invalid {} replaced ({bad} characters)",
+            enc.name()
+        ));
     }
     Ok(text.into_owned())
 }
@@ -58,7 +61,10 @@ fn decode_with(
 ///
 /// Mostly valid UTF-8 is decoded lossily with a warning; bytes that are neither UTF-8 nor a
 /// plausible legacy encoding give [`ExtractError::NotText`].
-pub(crate) fn decode_text(bytes: &[u8], warnings: &mut Vec<String>) -> Result<String, ExtractError> {
+pub(crate) fn decode_text(
+    bytes: &[u8],
+    warnings: &mut Vec<String>,
+) -> Result<String, ExtractError> {
     if let Some((enc, len)) = bom(bytes) {
         return decode_with(enc, &bytes[len..], warnings);
     }
@@ -113,10 +119,18 @@ pub(crate) fn declared_html_charset(bytes: &[u8]) -> Option<&'static Encoding> {
             let rest = trim_start(rest);
             if let Some(rest) = rest.strip_prefix(b"=") {
                 let rest = trim_start(rest);
-                let rest = rest.strip_prefix(b"\"").or_else(|| rest.strip_prefix(b"'")).unwrap_or(rest);
+                let rest = rest
+                    .strip_prefix(b"\"")
+                    .or_else(|| rest.strip_prefix(b"'"))
+                    .unwrap_or(rest);
                 let label_end = rest
                     .iter()
-                    .position(|&b| matches!(b, b'"' | b'\'' | b';' | b' ' | b'/' | b'>' | b'\t' | b'\n' | b'\r'))
+                    .position(|&b| {
+                        matches!(
+                            b,
+                            b'"' | b'\'' | b';' | b' ' | b'/' | b'>' | b'\t' | b'\n' | b'\r'
+                        )
+                    })
                     .unwrap_or(rest.len());
                 if let Some(enc) = Encoding::for_label(&rest[..label_end]) {
                     // A page that parsed as ASCII cannot really be UTF-16 (HTML spec).
@@ -138,7 +152,10 @@ pub(crate) fn declared_html_charset(bytes: &[u8]) -> Option<&'static Encoding> {
 /// Decodes an HTML page: BOM, else the declared charset, else UTF-8, else a detected encoding.
 pub(crate) fn decode_html(bytes: &[u8], warnings: &mut Vec<String>) -> String {
     if let Some((enc, len)) = bom(bytes) {
-        return enc.decode_without_bom_handling(&bytes[len..]).0.into_owned();
+        return enc
+            .decode_without_bom_handling(&bytes[len..])
+            .0
+            .into_owned();
     }
     if let Some(enc) = utf16_without_bom(bytes) {
         return enc.decode_without_bom_handling(bytes).0.into_owned();
@@ -161,6 +178,19 @@ pub(crate) fn decode_html(bytes: &[u8], warnings: &mut Vec<String>) -> String {
         }
     };
     let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+    if had_errors && enc == UTF_8 {
+        // Declared (or assumed) UTF-8 but not: a legacy encoding saved without a declaration.
+        let mut det = chardetng::EncodingDetector::new();
+        det.feed(bytes, true);
+        let guess = det.guess(None, true);
+        if guess != UTF_8 {
+            let (alt, alt_errors) = guess.decode_without_bom_handling(bytes);
+            if !alt_errors {
+                warnings.push(format!("not valid UTF-8; decoded as {}", guess.name()));
+                return alt.into_owned();
+            }
+        }
+    }
     if had_errors {
         warnings.push(format!("invalid {} replaced", enc.name()));
     }
@@ -185,11 +215,20 @@ mod tests {
     #[test]
     fn meta_charset_forms() {
         let a = br#"<html><head><meta charset="windows-1251"></head>"#;
-        assert_eq!(declared_html_charset(a).map(|e| e.name()), Some("windows-1251"));
+        assert_eq!(
+            declared_html_charset(a).map(|e| e.name()),
+            Some("windows-1251")
+        );
         let b = br#"<META HTTP-EQUIV="Content-Type" CONTENT="text/html; charset=iso-8859-1">"#;
-        assert_eq!(declared_html_charset(b).map(|e| e.name()), Some("windows-1252"));
+        assert_eq!(
+            declared_html_charset(b).map(|e| e.name()),
+            Some("windows-1252")
+        );
         let c = br#"<meta name="x" content="y"><meta charset=shift_jis>"#;
-        assert_eq!(declared_html_charset(c).map(|e| e.name()), Some("Shift_JIS"));
+        assert_eq!(
+            declared_html_charset(c).map(|e| e.name()),
+            Some("Shift_JIS")
+        );
         assert_eq!(declared_html_charset(b"<p>no meta</p>"), None);
     }
 
@@ -197,6 +236,9 @@ mod tests {
     fn html_honours_declared_charset() {
         let mut w = Vec::new();
         let page = b"<meta charset=\"iso-8859-1\"><p>caf\xe9</p>";
+        assert!(decode_html(page, &mut w).contains("caf\u{e9}"));
+        // Declared UTF-8, really windows-1252.
+        let page = b"<meta charset=\"utf-8\"><p>The caf\xe9 owners said the new rules would hurt their business.</p>";
         assert!(decode_html(page, &mut w).contains("caf\u{e9}"));
     }
 
@@ -212,7 +254,9 @@ mod tests {
         assert_eq!(decode_text(&b, &mut w).unwrap(), "Hi there");
         // Mostly valid UTF-8 with one bad byte: lossy plus a warning.
         let mut w = Vec::new();
-        let mut s = "a fairly long line of perfectly valid text ".repeat(5).into_bytes();
+        let mut s = "a fairly long line of perfectly valid text "
+            .repeat(5)
+            .into_bytes();
         s.push(0xFF);
         let t = decode_text(&s, &mut w).unwrap();
         assert!(t.contains('\u{FFFD}'));

@@ -12,8 +12,12 @@ const MAX_HTML_BYTES: usize = 6 * 1024 * 1024;
 /// Nesting depth above which the DOM pipeline is skipped for a flat text pass.
 const MAX_DEPTH: usize = 400;
 
-/// Element count above which readability is skipped (its scoring is super-linear).
+/// Element count above which readability gives up (its scoring is super-linear); the page is
+/// then read by the plain DOM walker.
 const MAX_ELEMENTS: usize = 60_000;
+
+/// Element count above which the page is not parsed into a DOM at all.
+const MAX_DOM_ELEMENTS: usize = 400_000;
 
 /// Extracts an article from decoded HTML.
 pub(crate) fn extract(html: &str) -> Result<Extracted, ExtractError> {
@@ -26,28 +30,46 @@ pub(crate) fn extract(html: &str) -> Result<Extracted, ExtractError> {
         }
         let cut = html[..cut].rfind('<').unwrap_or(cut);
         html = &html[..cut];
-        warnings.push(format!("page larger than {} MB; only its start was read", MAX_HTML_BYTES >> 20));
+        warnings.push(format!(
+            "page larger than {} MB; only its start was read",
+            MAX_HTML_BYTES >> 20
+        ));
     }
     let (depth, elements) = scan_depth(html);
-    if depth > MAX_DEPTH || elements > MAX_ELEMENTS {
-        warnings.push("page too deeply nested or too large for article detection; text taken flat".into());
+    if depth > MAX_DEPTH || elements > MAX_DOM_ELEMENTS {
+        warnings.push(
+            "page too deeply nested or too large for article detection; text taken flat".into(),
+        );
         let mut e = flat(html)?;
         e.warnings.extend(warnings);
+        if let Some(page) = head_meta(html) {
+            e.title = page.title;
+            e.url = page.url;
+            e.published = page.published;
+            e.byline = page.byline;
+            e.site_name = page.site_name;
+        }
         return Ok(e);
     }
     let repaired = close_title(html);
     let html = repaired.as_deref().unwrap_or(html);
     let doc = Document::from(html);
     let page = meta::page_meta(&doc);
+    remove_comment_sections(&doc);
     let (paras, rd_title) = main_text(doc, html);
     let (paras, _, byline) = plain::clean(paras, false, true);
     let mut paras = paras;
-    if let Some(t) = page.title.as_deref().or(rd_title.as_deref()) {
-        // The headline repeated at the top of the body belongs to `title`.
-        let nt = crate::text::normalize(t);
-        if paras.first().is_some_and(|p| crate::text::normalize(p) == nt) {
-            paras.remove(0);
-        }
+    // The headline repeated at the top of the body belongs to `title`.
+    let mut headlines = page.headlines.clone();
+    if let Some(t) = rd_title.as_deref() {
+        headlines.push(crate::text::normalize(t));
+    }
+    if let Some(i) = paras
+        .iter()
+        .take(3)
+        .position(|p| headlines.contains(&crate::text::normalize(p)))
+    {
+        paras.remove(i);
     }
     if paras.is_empty() {
         return Err(ExtractError::NoText);
@@ -66,11 +88,20 @@ pub(crate) fn extract(html: &str) -> Result<Extracted, ExtractError> {
 
 /// Paragraphs of the main content, and readability's title.
 fn main_text(doc: Document, html: &str) -> (Vec<String>, Option<String>) {
-    let cfg = Config { max_elements_to_parse: MAX_ELEMENTS, ..Default::default() };
-    let article = Readability::with_document(doc, None, Some(cfg)).ok().and_then(|mut r| r.parse().ok());
+    let cfg = Config {
+        max_elements_to_parse: MAX_ELEMENTS,
+        ..Default::default()
+    };
+    let article = Readability::with_document(doc, None, Some(cfg))
+        .ok()
+        .and_then(|mut r| r.parse().ok());
     if let Some(a) = article {
         let content = Document::from(a.content.as_ref());
-        let paras = dom_text::paragraphs(&content.root(), &|_| false);
+        let paras: Vec<String> = dom_text::paragraphs_with_links(&content.root(), &is_caption)
+            .into_iter()
+            .filter(|p| !is_link_teaser(p))
+            .map(|p| p.text)
+            .collect();
         let title = Some(a.title.trim().to_string()).filter(|t| !t.is_empty());
         if paras.iter().map(|p| p.len()).sum::<usize>() > 0 {
             return (paras, title);
@@ -78,7 +109,11 @@ fn main_text(doc: Document, html: &str) -> (Vec<String>, Option<String>) {
     }
     let fallback_doc = Document::from(html);
     let body = fallback_doc.select("body");
-    let root = if body.exists() { body.nodes().first().cloned() } else { None };
+    let root = if body.exists() {
+        body.nodes().first().cloned()
+    } else {
+        None
+    };
     let paras = match root {
         Some(r) => dom_text::paragraphs(&r, &is_chrome),
         None => dom_text::paragraphs(&fallback_doc.root(), &is_chrome),
@@ -86,9 +121,66 @@ fn main_text(doc: Document, html: &str) -> (Vec<String>, Option<String>) {
     (paras, None)
 }
 
+/// Removes reader-comment sections (id or class naming comments or a comment service), which
+/// readability would otherwise take for article text on blogs. Elements holding most of the
+/// page's text are kept, as are `html`, `body`, `main` and `article`.
+fn remove_comment_sections(doc: &Document) {
+    let body_len = doc
+        .select("body")
+        .text()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .count();
+    let sel = doc.select(
+        r#"[id*="comment" i], [class*="comment" i], [id*="disqus" i], [class*="disqus" i]"#,
+    );
+    for node in sel.nodes().iter().take(5_000) {
+        let name = node
+            .node_name()
+            .map(|n| n.to_ascii_lowercase())
+            .unwrap_or_default();
+        if matches!(name.as_str(), "html" | "body" | "main" | "article") {
+            continue;
+        }
+        let attrs = format!(
+            "{} {}",
+            node.attr("id").unwrap_or_default(),
+            node.attr("class").unwrap_or_default()
+        )
+        .to_ascii_lowercase();
+        let names_comments = attrs.split(|c: char| c.is_whitespace()).any(|t| {
+            let content = ["commentary", "nocomment", "article", "story"]
+                .iter()
+                .any(|x| t.contains(x));
+            (t.contains("comment") && !content) || t.contains("disqus")
+        });
+        if !names_comments {
+            continue;
+        }
+        let len = node.text().chars().filter(|c| !c.is_whitespace()).count();
+        if len * 2 < body_len {
+            node.remove_from_parent();
+        }
+    }
+}
+
+/// A paragraph that is (almost) all link text and not long: a teaser for another story.
+fn is_link_teaser(p: &dom_text::Para) -> bool {
+    p.link_density() > 0.8 && p.text.chars().count() < 300
+}
+
+/// Figure captions and credits inside the article.
+fn is_caption(node: &dom_query::NodeRef<'_>) -> bool {
+    node.node_name()
+        .is_some_and(|n| n.eq_ignore_ascii_case("figcaption"))
+}
+
 /// Page chrome skipped by the fallback pass: navigation, headers, footers, asides.
 fn is_chrome(node: &dom_query::NodeRef<'_>) -> bool {
-    let name = node.node_name().map(|n| n.to_ascii_lowercase()).unwrap_or_default();
+    let name = node
+        .node_name()
+        .map(|n| n.to_ascii_lowercase())
+        .unwrap_or_default();
     matches!(name.as_str(), "nav" | "header" | "footer" | "aside")
 }
 
@@ -102,7 +194,9 @@ fn close_title(html: &str) -> Option<String> {
     }
     let lower = html[..cut].to_ascii_lowercase();
     let open = lower.find("<title")?;
-    if html.len() > cut && html[cut..].to_ascii_lowercase().contains("</title") || lower.contains("</title") {
+    if html.len() > cut && html[cut..].to_ascii_lowercase().contains("</title")
+        || lower.contains("</title")
+    {
         return None;
     }
     let tag_end = open + lower[open..].find('>')? + 1;
@@ -132,11 +226,17 @@ fn scan_depth(html: &str) -> (usize, usize) {
         i += off + 1;
         let closing = bytes.get(i) == Some(&b'/');
         let start = if closing { i + 1 } else { i };
-        let name_len = bytes[start..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+        let name_len = bytes[start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
         if name_len == 0 || !bytes[start].is_ascii_alphabetic() {
             continue;
         }
-        let name = html.get(start..start + name_len).unwrap_or("").to_ascii_lowercase();
+        let name = html
+            .get(start..start + name_len)
+            .unwrap_or("")
+            .to_ascii_lowercase();
         if closing {
             if !FLAT.contains(&name.as_str()) {
                 depth = depth.saturating_sub(1);
@@ -157,7 +257,8 @@ fn scan_depth(html: &str) -> (usize, usize) {
         if FLAT.contains(&name.as_str()) {
             continue;
         }
-        let self_closing = memchr(b'>', &bytes[i..]).is_some_and(|e| e > 0 && bytes[i + e - 1] == b'/');
+        let self_closing =
+            memchr(b'>', &bytes[i..]).is_some_and(|e| e > 0 && bytes[i + e - 1] == b'/');
         if !self_closing {
             depth += 1;
             max = max.max(depth);
@@ -171,6 +272,21 @@ fn memchr(b: u8, hay: &[u8]) -> Option<usize> {
     hay.iter().position(|&x| x == b)
 }
 
+/// Metadata from the page's `<head>` alone (when the whole page is too hostile to parse):
+/// the text up to `</head>`, if that part is small and shallow.
+fn head_meta(html: &str) -> Option<meta::PageMeta> {
+    let end = html
+        .get(..html.len().min(256 * 1024))?
+        .to_ascii_lowercase()
+        .find("</head")?;
+    let head = &html[..end];
+    let (depth, elements) = scan_depth(head);
+    if depth > MAX_DEPTH || elements > 5_000 {
+        return None;
+    }
+    Some(meta::page_meta(&Document::from(head)))
+}
+
 /// A text-only pass for pages the DOM pipeline must not see: tags stripped, block tags as
 /// paragraph breaks, script and style content dropped, entities decoded for the common cases.
 pub(crate) fn flat(html: &str) -> Result<Extracted, ExtractError> {
@@ -181,12 +297,39 @@ pub(crate) fn flat(html: &str) -> Result<Extracted, ExtractError> {
     while i < bytes.len() {
         if bytes[i] == b'<' {
             let rest = &lower[i..];
-            let skip_to = ["script", "style", "noscript", "template"].iter().find_map(|t| {
-                rest[1..].starts_with(t).then(|| rest.find(&format!("</{t}")).map_or(bytes.len(), |e| i + e))
-            });
+            let skip_to = ["script", "style", "noscript", "template"]
+                .iter()
+                .find_map(|t| {
+                    rest[1..]
+                        .starts_with(t)
+                        .then(|| rest.find(&format!("</{t}")).map_or(bytes.len(), |e| i + e))
+                });
             let end = memchr(b'>', &bytes[i..]).map_or(bytes.len(), |e| i + e + 1);
-            let name: String = rest[1..].chars().skip_while(|&c| c == '/').take_while(char::is_ascii_alphanumeric).collect();
-            if ["p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "section", "article", "blockquote", "table"].contains(&name.as_str()) {
+            let name: String = rest[1..]
+                .chars()
+                .skip_while(|&c| c == '/')
+                .take_while(char::is_ascii_alphanumeric)
+                .collect();
+            if [
+                "p",
+                "div",
+                "br",
+                "li",
+                "h1",
+                "h2",
+                "h3",
+                "h4",
+                "h5",
+                "h6",
+                "tr",
+                "td",
+                "section",
+                "article",
+                "blockquote",
+                "table",
+            ]
+            .contains(&name.as_str())
+            {
                 text.push('\n');
             }
             i = match skip_to {
@@ -205,11 +348,17 @@ pub(crate) fn flat(html: &str) -> Result<Extracted, ExtractError> {
         .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
         .filter(|l| l.chars().any(char::is_alphanumeric))
         .collect();
-    let paras: Vec<String> = paras.into_iter().filter(|p| !boilerplate::is_boilerplate(p)).collect();
+    let paras: Vec<String> = paras
+        .into_iter()
+        .filter(|p| !boilerplate::is_boilerplate(p))
+        .collect();
     if paras.is_empty() {
         return Err(ExtractError::NoText);
     }
-    Ok(Extracted { text: paras.join("\n\n"), ..Default::default() })
+    Ok(Extracted {
+        text: paras.join("\n\n"),
+        ..Default::default()
+    })
 }
 
 /// Decodes the common named and numeric character references.
@@ -229,7 +378,11 @@ fn decode_entities(s: &str) -> String {
                 "quot" => Some('"'),
                 "apos" => Some('\''),
                 "nbsp" => Some(' '),
-                _ if name.starts_with("#x") || name.starts_with("#X") => u32::from_str_radix(&name[2..], 16).ok().and_then(char::from_u32),
+                _ if name.starts_with("#x") || name.starts_with("#X") => {
+                    u32::from_str_radix(&name[2..], 16)
+                        .ok()
+                        .and_then(char::from_u32)
+                }
                 _ if name.starts_with('#') => name[1..].parse().ok().and_then(char::from_u32),
                 _ => None,
             }
@@ -255,15 +408,30 @@ mod tests {
 
     #[test]
     fn depth_scan() {
-        let (d, n) = scan_depth("<html><body><div><p>a<br>b</p><img src=x><div/></div></body></html>");
+        let (d, n) =
+            scan_depth("<html><body><div><p>a<br>b</p><img src=x><div/></div></body></html>");
         assert_eq!((d, n), (3, 7));
         let deep = format!("{}x{}", "<div>".repeat(1000), "</div>".repeat(1000));
         assert_eq!(scan_depth(&deep).0, 1000);
     }
 
     #[test]
+    fn deep_page_keeps_head_metadata() {
+        let page = format!(
+            "<html><head><title>Deep story</title><link rel=canonical href=\"https://x.example/d\"></head><body>{}<p>The council voted on Tuesday to approve the budget.</p></body></html>",
+            "<div>".repeat(5_000)
+        );
+        let e = extract(&page).unwrap();
+        assert_eq!(e.title.as_deref(), Some("Deep story"));
+        assert_eq!(e.url.as_deref(), Some("https://x.example/d"));
+    }
+
+    #[test]
     fn flat_pass() {
-        let e = flat("<div><script>var x = '<p>';</script><p>Hello &amp; welcome</p><p>Second</p></div>").unwrap();
+        let e = flat(
+            "<div><script>var x = '<p>';</script><p>Hello &amp; welcome</p><p>Second</p></div>",
+        )
+        .unwrap();
         assert_eq!(e.text, "Hello & welcome\n\nSecond");
         assert_eq!(flat("<script>only()</script>"), Err(ExtractError::NoText));
     }

@@ -17,7 +17,10 @@ pub(crate) struct FrontMatter {
 /// Splits `---` YAML front matter from the body; returns (yaml, body).
 fn split_front_matter(text: &str) -> (Option<&str>, &str) {
     let t = text.trim_start_matches('\u{feff}');
-    let Some(rest) = t.strip_prefix("---").filter(|r| r.starts_with('\n') || r.starts_with("\r\n")) else {
+    let Some(rest) = t
+        .strip_prefix("---")
+        .filter(|r| r.starts_with('\n') || r.starts_with("\r\n"))
+    else {
         return (None, t);
     };
     let rest = rest.trim_start_matches('\r').trim_start_matches('\n');
@@ -66,9 +69,23 @@ pub(crate) fn parse_front_matter(yaml: &str) -> Result<FrontMatter, String> {
     };
     let mut fm = FrontMatter {
         title: get(&["title", "headline"]),
-        url: get(&["url", "canonical", "canonical_url", "link", "original_url", "source_url"]),
-        published: get(&["published", "date", "published_at", "pubdate", "created", "date_published"])
-            .and_then(|d| dates::to_rfc3339_utc(&d)),
+        url: get(&[
+            "url",
+            "canonical",
+            "canonical_url",
+            "link",
+            "original_url",
+            "source_url",
+        ]),
+        published: get(&[
+            "published",
+            "date",
+            "published_at",
+            "pubdate",
+            "created",
+            "date_published",
+        ])
+        .and_then(|d| dates::to_rfc3339_utc(&d)),
         author: get(&["author", "authors", "byline", "creator"]),
         site_name: get(&["site", "site_name", "publisher", "outlet"]),
     };
@@ -118,7 +135,9 @@ pub(crate) fn strip_inline(s: &str) -> String {
                 // Inline HTML tags and autolinks.
                 let close = chars[i..].iter().take(300).position(|&ch| ch == '>');
                 match close {
-                    Some(n) if n > 1 && (chars[i + 1].is_ascii_alphabetic() || chars[i + 1] == '/') => {
+                    Some(n)
+                        if n > 1 && (chars[i + 1].is_ascii_alphabetic() || chars[i + 1] == '/') =>
+                    {
                         let inner: String = chars[i + 1..i + n].iter().collect();
                         if inner.starts_with("http://") || inner.starts_with("https://") {
                             out.push_str(&inner);
@@ -221,23 +240,39 @@ fn classify(line: &str) -> Line<'_> {
         return Line::Blank;
     }
     let hashes = t.chars().take_while(|&c| c == '#').count();
-    if (1..=6).contains(&hashes) && t[hashes..].starts_with([' ', '\t']) || (hashes >= 1 && hashes == t.len()) {
-        return Line::Heading(hashes, t[hashes.min(t.len())..].trim().trim_end_matches('#').trim());
+    if (1..=6).contains(&hashes) && t[hashes..].starts_with([' ', '\t'])
+        || (hashes >= 1 && hashes == t.len())
+    {
+        return Line::Heading(
+            hashes,
+            t[hashes.min(t.len())..].trim().trim_end_matches('#').trim(),
+        );
     }
     let compact: String = t.chars().filter(|c| !c.is_whitespace()).collect();
     if compact.len() >= 3
-        && (compact.chars().all(|c| c == '-') || compact.chars().all(|c| c == '*') || compact.chars().all(|c| c == '_') || compact.chars().all(|c| c == '='))
+        && (compact.chars().all(|c| c == '-')
+            || compact.chars().all(|c| c == '*')
+            || compact.chars().all(|c| c == '_')
+            || compact.chars().all(|c| c == '='))
     {
         return Line::Skip;
     }
-    if t.starts_with('[') && t.contains("]:") && !t.contains(' ') || t.starts_with('[') && t.split_once("]:").is_some_and(|(_, r)| r.trim_start().starts_with("http")) {
+    if t.starts_with('[') && t.contains("]:") && !t.contains(' ')
+        || t.starts_with('[')
+            && t.split_once("]:")
+                .is_some_and(|(_, r)| r.trim_start().starts_with("http"))
+    {
         return Line::Skip;
     }
     if t.starts_with('|') || (t.matches('|').count() >= 2 && t.contains(" | ")) {
         if t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ')) {
             return Line::Skip;
         }
-        let cells: Vec<&str> = t.split('|').map(str::trim).filter(|c| !c.is_empty()).collect();
+        let cells: Vec<&str> = t
+            .split('|')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .collect();
         return Line::Own(cells.join(" "));
     }
     let mut body = t;
@@ -352,7 +387,9 @@ pub(crate) fn extract(text: &str) -> Extracted {
     let (mut paras, heading) = body_paragraphs(body);
     let mut title = fm.title.clone();
     if let Some((_, h)) = heading {
-        let same = title.as_deref().is_some_and(|t| crate::text::normalize(t) == crate::text::normalize(&h));
+        let same = title
+            .as_deref()
+            .is_some_and(|t| crate::text::normalize(t) == crate::text::normalize(&h));
         if title.is_none() {
             title = Some(h);
         } else if !same {
@@ -400,8 +437,27 @@ mod tests {
     }
 
     #[test]
+    fn crlf_and_bom() {
+        let md = "\u{feff}---\r\ntitle: 'It''s here: now'\r\ndate: 2020-01-02T03:04:05+01:00\r\n---\r\n\r\nBody line one\r\nline two.\r\n";
+        let e = extract(md);
+        assert_eq!(e.title.as_deref(), Some("It's here: now"));
+        assert_eq!(e.published.as_deref(), Some("2020-01-02T02:04:05Z"));
+        assert_eq!(e.text, "Body line one line two.");
+    }
+
+    #[test]
+    fn no_front_matter_heading_is_title() {
+        let e =
+            extract("Title\n=====\n\nSome *text* with a [link][1].\n\n[1]: http://example.com\n");
+        assert_eq!(e.title.as_deref(), Some("Title"));
+        assert_eq!(e.text, "Some text with a link.");
+    }
+
+    #[test]
     fn broken_front_matter_is_a_warning() {
-        let e = extract("---\ntitle: [unclosed\n---\nBody text of the article goes here and is long enough.");
+        let e = extract(
+            "---\ntitle: [unclosed\n---\nBody text of the article goes here and is long enough.",
+        );
         assert!(!e.warnings.is_empty());
         assert!(e.text.contains("Body text"));
     }

@@ -5,7 +5,14 @@
 //!
 //! Files: `sniff` (binary and format detection), `charset` (decoding), `html` (article text
 //! via dom_smoothie), `dom_text` (DOM to paragraphs), `meta` (HTML metadata), `dates`,
-//! `markdown`, `plain` (plain text and the shared line cleanup), `boilerplate` (line rules).
+//! `markdown`, `plain` (plain text and the shared line cleanup), `boilerplate` (line rules),
+//! `learned` (helpers for per-source furniture learned by the archive).
+//!
+//! The text is the article body without its headline (that goes to `title`), paragraphs
+//! separated by a blank line, in every format, so the same article saved as HTML, Markdown
+//! or text normalises alike. Furniture (ads, prompts, share/related/comment blocks,
+//! breadcrumbs, datelines, bylines, credits, copyright notices) is left out; the original
+//! bytes are untouched (they are the capture).
 
 use thiserror::Error;
 
@@ -14,6 +21,7 @@ mod charset;
 mod dates;
 mod dom_text;
 mod html;
+mod learned;
 mod markdown;
 mod meta;
 mod plain;
@@ -21,6 +29,7 @@ mod sniff;
 
 pub use boilerplate::is_boilerplate;
 pub use dates::to_rfc3339_utc;
+pub use learned::{line_key, remove_lines, repeated_line_candidates};
 
 /// The format of an input, from its name and its bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -122,15 +131,24 @@ mod tests {
     fn bad_input() {
         assert_eq!(extract(b"", "a.txt"), Err(ExtractError::Empty));
         assert_eq!(extract(b"  \n\t ", "a.txt"), Err(ExtractError::Empty));
-        assert_eq!(extract(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "a.png"), Err(ExtractError::Binary));
-        let junk: Vec<u8> = (0..4000u32).map(|i| (i * 7919 % 251) as u8 | 0x80).collect();
-        assert!(matches!(extract(&junk, "x.txt"), Err(ExtractError::NotText) | Ok(_)));
+        assert_eq!(
+            extract(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "a.png"),
+            Err(ExtractError::Binary)
+        );
+        let junk: Vec<u8> = (0..4000u32)
+            .map(|i| (i * 7919 % 251) as u8 | 0x80)
+            .collect();
+        assert!(matches!(
+            extract(&junk, "x.txt"),
+            Err(ExtractError::NotText) | Ok(_)
+        ));
     }
 
     #[test]
     fn utf16_text() {
         let mut b = vec![0xFE, 0xFF];
-        for u in "Title here\n\nA body sentence that is long enough to count as one.".encode_utf16() {
+        for u in "Title here\n\nA body sentence that is long enough to count as one.".encode_utf16()
+        {
             b.extend_from_slice(&u.to_be_bytes());
         }
         let e = extract(&b, "a.txt").unwrap();

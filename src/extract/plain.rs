@@ -4,7 +4,9 @@ use super::{boilerplate, Extracted};
 
 /// True when a line ends like a sentence (closing quotes and brackets allowed after the mark).
 pub(crate) fn ends_sentence(line: &str) -> bool {
-    let t = line.trim_end().trim_end_matches(['"', '\'', '”', '’', '»', ')', ']', '」', '』', '*']);
+    let t = line
+        .trim_end()
+        .trim_end_matches(['"', '\'', '”', '’', '»', ')', ']', '」', '』', '*']);
     t.ends_with(['.', '!', '?', '…', '。', '！', '？', '؟', '۔', '।'])
 }
 
@@ -12,7 +14,10 @@ pub(crate) fn ends_sentence(line: &str) -> bool {
 fn is_body_line(line: &str) -> bool {
     let words = line.split_whitespace().count();
     let chars = line.chars().count();
-    words >= 35 || chars >= 300 || (words >= 6 && ends_sentence(line)) || (chars >= 40 && ends_sentence(line) && words <= 2)
+    words >= 35
+        || chars >= 300
+        || (words >= 6 && ends_sentence(line))
+        || (chars >= 40 && ends_sentence(line) && words <= 2)
 }
 
 /// A line that can be a headline.
@@ -28,7 +33,10 @@ fn looks_like_title(line: &str) -> bool {
 /// Splits text into paragraphs: blank-line blocks, and inside a block one paragraph per line
 /// unless the text is hard-wrapped (then the lines of a block are joined).
 pub(crate) fn paragraphs(text: &str) -> Vec<String> {
-    let lines: Vec<&str> = text.lines().map(|l| l.trim_matches(|c: char| c.is_whitespace())).collect();
+    let lines: Vec<&str> = text
+        .lines()
+        .map(|l| l.trim_matches(|c: char| c.is_whitespace()))
+        .collect();
     let wrapped = is_hard_wrapped(&lines);
     let mut out: Vec<String> = Vec::new();
     let mut cur = String::new();
@@ -75,12 +83,35 @@ fn is_hard_wrapped(lines: &[&str]) -> bool {
 ///
 /// `find_title`: take the first title-like line of the header as the headline.
 /// `regions`: also drop short non-sentence lines before the first and after the last sentence.
-pub(crate) fn clean(paras: Vec<String>, find_title: bool, regions: bool) -> (Vec<String>, Option<String>, Option<String>) {
+pub(crate) fn clean(
+    paras: Vec<String>,
+    find_title: bool,
+    regions: bool,
+) -> (Vec<String>, Option<String>, Option<String>) {
     let mut title = None;
     let mut byline = None;
-    let paras: Vec<String> = paras.into_iter().filter(|p| !boilerplate::is_boilerplate(p)).collect();
-    let first_body = paras.iter().position(|p| is_body_line(p)).unwrap_or(paras.len());
-    let last_body = paras.iter().rposition(|p| is_body_line(p) && ends_sentence(p));
+    // End matter: reader comments after most of the text end the article; lists of other
+    // stories are skipped up to the next full paragraph.
+    let paras = if regions {
+        drop_end_matter(paras)
+    } else {
+        paras
+    };
+    let paras: Vec<String> = paras
+        .into_iter()
+        .filter(|p| !boilerplate::is_boilerplate(p))
+        .collect();
+    let first_body = paras
+        .iter()
+        .position(|p| is_body_line(p))
+        .unwrap_or(paras.len());
+    let last_body = paras
+        .iter()
+        .rposition(|p| is_body_line(p) && (ends_sentence(p) || p.chars().count() >= 200));
+    // Scripts such as Thai end paragraphs without sentence marks.
+    let long: Vec<&String> = paras.iter().filter(|p| p.chars().count() >= 100).collect();
+    let uses_marks =
+        long.is_empty() || long.iter().filter(|p| ends_sentence(p)).count() * 2 >= long.len();
     let mut kept = Vec::new();
     for (i, p) in paras.into_iter().enumerate() {
         if let Some(b) = boilerplate::byline(&p) {
@@ -103,7 +134,12 @@ pub(crate) fn clean(paras: Vec<String>, find_title: bool, regions: bool) -> (Vec
         }
         if let Some(last) = last_body.filter(|_| regions) {
             // The footer: after the last sentence, lines that are not sentences.
-            if i > last && (!ends_sentence(&p) || p.split_whitespace().count() <= 3) {
+            let short = if uses_marks {
+                !ends_sentence(&p) && p.chars().count() < 200
+            } else {
+                p.chars().count() < 60
+            };
+            if i > last && (short || p.split_whitespace().count() <= 3) {
                 continue;
             }
         }
@@ -112,11 +148,50 @@ pub(crate) fn clean(paras: Vec<String>, find_title: bool, regions: bool) -> (Vec
     (kept, title, byline)
 }
 
+/// A paragraph long enough to be article text again after a list of links.
+fn is_full_paragraph(p: &str) -> bool {
+    p.chars().count() >= 250 || (p.split_whitespace().count() >= 12 && ends_sentence(p))
+}
+
+/// Drops comment sections and lists of other stories (see [`boilerplate::end_marker`]).
+fn drop_end_matter(paras: Vec<String>) -> Vec<String> {
+    let total: usize = paras.iter().map(|p| p.chars().count()).sum();
+    let mut before = 0usize;
+    let mut skipping = false;
+    let mut out = Vec::with_capacity(paras.len());
+    for p in paras {
+        match boilerplate::end_marker(&p) {
+            Some(boilerplate::EndMarker::Comments)
+                if before >= 600 || (before >= 300 && before * 100 >= total * 35) =>
+            {
+                break
+            }
+            Some(boilerplate::EndMarker::List) => {
+                skipping = true;
+                continue;
+            }
+            _ => {}
+        }
+        if skipping && !is_full_paragraph(&p) {
+            continue;
+        }
+        skipping = false;
+        before += p.chars().count();
+        out.push(p);
+    }
+    out
+}
+
 /// Extracts a plain-text article.
 pub(crate) fn extract(text: &str) -> Extracted {
     let paras = paragraphs(text);
     let (kept, title, byline) = clean(paras, true, true);
-    Extracted { text: kept.join("\n\n"), title, byline, ..Default::default() }
+    Extracted {
+        text: kept.join("\n\n"),
+        title,
+        byline,
+        ..Default::default()
+    }
 }
 
 #[cfg(test)]

@@ -36,7 +36,12 @@ fn format_from_name(name: &str) -> Option<Format> {
 
 /// True when the start of the content is unmistakably HTML.
 pub(crate) fn content_is_html(text: &str) -> bool {
-    let head: String = text.trim_start_matches('\u{feff}').trim_start().chars().take(SNIFF_LEN).collect();
+    let head: String = text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .chars()
+        .take(SNIFF_LEN)
+        .collect();
     let lower = head.to_ascii_lowercase();
     if lower.starts_with("<!doctype html")
         || lower.starts_with("<html")
@@ -51,7 +56,9 @@ pub(crate) fn content_is_html(text: &str) -> bool {
         return false;
     }
     // A fragment: several block tags early on.
-    let tags = ["<p>", "<p ", "<div", "<br", "<article", "<table", "<span", "<meta", "<title", "<script"];
+    let tags = [
+        "<p>", "<p ", "<div", "<br", "<article", "<table", "<span", "<meta", "<title", "<script",
+    ];
     tags.iter().map(|t| lower.matches(t).count()).sum::<usize>() >= 3
 }
 
@@ -59,12 +66,20 @@ pub(crate) fn content_is_html(text: &str) -> bool {
 fn content_is_markdown(text: &str) -> bool {
     let t = text.trim_start_matches('\u{feff}');
     if t.starts_with("---\n") || t.starts_with("---\r\n") {
-        return t.lines().skip(1).take(40).any(|l| l.trim_end() == "---" || l.trim_end() == "...");
+        return t
+            .lines()
+            .skip(1)
+            .take(40)
+            .any(|l| l.trim_end() == "---" || l.trim_end() == "...");
     }
     let mut score = 0;
     for line in t.lines().take(200) {
         let l = line.trim_start();
-        if l.starts_with("# ") || l.starts_with("## ") || l.starts_with("### ") || l.starts_with("```") {
+        if l.starts_with("# ")
+            || l.starts_with("## ")
+            || l.starts_with("### ")
+            || l.starts_with("```")
+        {
             score += 2;
         }
         if l.contains("](") {
@@ -80,6 +95,8 @@ pub(crate) fn detect(name: &str, text: &str) -> Format {
         return Format::Html;
     }
     match format_from_name(name) {
+        // Named .html but holding no markup at all: plain text.
+        Some(Format::Html) if !text.contains('<') => Format::Text,
         Some(Format::Text) if content_is_markdown(text) && text.trim_start().starts_with("---") => {
             Format::Markdown
         }
@@ -95,13 +112,20 @@ mod tests {
 
     #[test]
     fn formats() {
-        assert_eq!(detect("a.txt", "<!DOCTYPE html><html><p>x</p></html>"), Format::Html);
+        assert_eq!(
+            detect("a.txt", "<!DOCTYPE html><html><p>x</p></html>"),
+            Format::Html
+        );
         assert_eq!(detect("a.txt", "Just a line.\n\nAnother."), Format::Text);
         assert_eq!(detect("a.md", "Just a line."), Format::Markdown);
-        assert_eq!(detect("noext", "---\ntitle: x\n---\nbody"), Format::Markdown);
+        assert_eq!(
+            detect("noext", "---\ntitle: x\n---\nbody"),
+            Format::Markdown
+        );
         assert_eq!(detect("noext", "<html><body>x</body></html>"), Format::Html);
         assert_eq!(detect("noext", "Plain words < and > here."), Format::Text);
-        assert_eq!(detect("page.HTM", "hello"), Format::Html);
+        assert_eq!(detect("page.HTM", "<p>hello"), Format::Html);
+        assert_eq!(detect("page.html", "just words\n\nno markup"), Format::Text);
     }
 
     #[test]

@@ -24,17 +24,17 @@ use std::collections::{BTreeMap, BTreeSet};
 /// The parent of two related articles: the one published earlier (metadata), else the one
 /// archived earlier.
 pub fn parent_of(x: &ArticleRecord, y: &ArticleRecord) -> ArticleId {
-    let px = x.published.as_deref().and_then(parse_date);
-    let py = y.published.as_deref().and_then(parse_date);
-    if let (Some(a), Some(b)) = (&px, &py) {
-        if a != b {
-            return if a < b { x.id } else { y.id };
-        }
-    }
-    if x.seq <= y.seq {
-        x.id
-    } else {
-        y.id
+    parent_by_date(x, y).unwrap_or(if x.seq <= y.seq { x.id } else { y.id })
+}
+
+/// The one of two articles published earlier, when both carry different publication dates.
+pub fn parent_by_date(x: &ArticleRecord, y: &ArticleRecord) -> Option<ArticleId> {
+    let px = x.published.as_deref().and_then(parse_date)?;
+    let py = y.published.as_deref().and_then(parse_date)?;
+    match px.cmp(&py) {
+        std::cmp::Ordering::Less => Some(x.id),
+        std::cmp::Ordering::Greater => Some(y.id),
+        std::cmp::Ordering::Equal => None,
     }
 }
 

@@ -11,12 +11,23 @@ use unicode_normalization::UnicodeNormalization;
 fn map_char(c: char) -> Option<char> {
     match c {
         // Zero-width and invisible format characters.
-        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' | '\u{180E}'
-        | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        '\u{200B}'
+        | '\u{200C}'
+        | '\u{200D}'
+        | '\u{2060}'
+        | '\u{FEFF}'
+        | '\u{00AD}'
+        | '\u{180E}'
+        | '\u{200E}'
+        | '\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2066}'..='\u{2069}'
         | '\u{FE00}'..='\u{FE0F}' => None,
         '‘' | '’' | '‚' | '‛' | '′' | '`' | '´' | 'ʼ' => Some('\''),
         '“' | '”' | '„' | '‟' | '″' | '«' | '»' => Some('"'),
-        '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' | '⁃' | '﹘' | '﹣' | '－' => Some('-'),
+        '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' | '⁃' | '﹘' | '﹣' | '－' => {
+            Some('-')
+        }
         '…' => Some('.'),
         c if c.is_whitespace() => Some(' '),
         c if c.is_control() => None,
@@ -103,7 +114,10 @@ mod tests {
 
     #[test]
     fn rules() {
-        assert_eq!(normalize("  “Hi”  —  it’s\u{200B} ﬁne  "), "\"Hi\" - it's fine");
+        assert_eq!(
+            normalize("  “Hi”  —  it’s\u{200B} ﬁne  "),
+            "\"Hi\" - it's fine"
+        );
         assert_eq!(normalize("a\nb\n\n\n  \nc"), "a b\n\nc");
         assert_eq!(normalize("one\r\n\r\ntwo"), "one\n\ntwo");
         assert_eq!(normalize("Ｆｕｌｌ　width"), "Full width");
