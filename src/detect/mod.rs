@@ -98,6 +98,12 @@ impl Profile {
 }
 
 /// Read access to the archive that detection needs.
+///
+/// Counts and postings are over [`Profile::index_features`] of the archived articles, without
+/// the article being detected. Per call, [`detect`] asks `feature_count` once for each of the new
+/// article's features and for the stems of candidate sentences it compares, `postings` for at
+/// most [`MAX_QUERY_FEATURES`] features (limit [`max_postings`]), and `profile` for at most
+/// [`MAX_CANDIDATES`] articles: caching profiles (they are serialisable) saves recomputing them.
 pub trait Corpus {
     /// Number of archived articles.
     fn article_count(&self) -> Result<u64, CorpusError>;
