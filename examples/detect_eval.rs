@@ -23,7 +23,8 @@ use stet::model::ArticleId;
 #[derive(Default)]
 pub struct MemCorpus {
     postings: HashMap<u64, Vec<ArticleId>>,
-    profiles: HashMap<ArticleId, Profile>,
+    /// Profiles by article id.
+    pub profiles: HashMap<ArticleId, Profile>,
 }
 
 impl MemCorpus {
@@ -221,11 +222,11 @@ fn main() {
                     "cov_other": fig.coverage_b, "cov_new": fig.coverage_a,
                     "w_other": fig.weighted_b, "w_new": fig.weighted_a,
                     "verbatim": fig.verbatim, "order": fig.order,
-                    "pairs": fig.pairs.iter().zip(&fig.overlap).map(|(q, &o)| (
+                    "pairs": fig.pairs.iter().map(|q| (
                         (q.sim * 1000.0).round() / 1000.0,
                         p.sentences[q.a as usize].words,
                         other_words.get(q.b as usize).copied().unwrap_or(0),
-                        o >= stet::align::VERBATIM_OVERLAP,
+                        q.verbatim,
                     )).collect::<Vec<_>>(),
                     "words": [other_words.iter().sum::<u32>(), p.sentences.iter().map(|s| s.words).sum::<u32>()],
                 });

@@ -3,6 +3,7 @@
 //!
 //! Main items: `MemCorpus` (an in-memory [`Corpus`]) and the tests `seeds_*`.
 
+use proptest::prelude::*;
 use std::collections::HashMap;
 use stet::detect::{self, Corpus, CorpusError, Profile};
 use stet::model::{ArticleId, RelationKind};
@@ -103,4 +104,51 @@ fn seeds_evidence() {
     let json = serde_json::to_string(&a).expect("serialise");
     let back: Profile = serde_json::from_str(&json).expect("deserialise");
     assert_eq!(back, a);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Detection never panics and its figures stay in range, whatever the texts.
+    #[test]
+    fn detect_never_panics(texts in proptest::collection::vec("(?s)[a-zA-Z0-9 .,!?\n\u{e9}\u{4e2d}\u{201c}\u{201d}]{0,400}", 1..6)) {
+        let mut corpus = MemCorpus::default();
+        for t in &texts {
+            let p = detect::profile(t);
+            for f in detect::detect(&p, &corpus).expect("in-memory corpus") {
+                prop_assert!((0.0..=1.0).contains(&f.score));
+                prop_assert!((0.0..=1.0).contains(&f.coverage_new) && (0.0..=1.0).contains(&f.coverage_other));
+                prop_assert!((0.0..=1.0).contains(&f.verbatim) && (0.0..=1.0).contains(&f.order));
+            }
+            corpus.add(p);
+        }
+    }
+}
+
+/// A text repeated with small changes is found as a near-duplicate of the original.
+#[test]
+fn repeated_text_is_near_duplicate() {
+    let base = seed_text(SEEDS[3]);
+    let edited = format!("Updated copy\n\n{}\n\nShare this article.", base.replacen("Ukrainian", "Ukraine's", 1));
+    let mut corpus = MemCorpus::default();
+    corpus.add(detect::profile(&base));
+    let f = detect::detect(&detect::profile(&edited), &corpus).expect("detect");
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].kind, RelationKind::NearDuplicate);
+    assert!(f[0].verbatim > 0.9 && f[0].coverage_new > 0.9 && f[0].coverage_other > 0.9, "{:?}", f[0]);
+}
+
+/// A huge text does not take long to profile and compare.
+#[test]
+fn huge_text_is_bounded() {
+    let base = seed_text(SEEDS[1]);
+    let huge = std::iter::repeat_n(base.as_str(), 300).collect::<Vec<_>>().join("\n\n");
+    let t0 = std::time::Instant::now();
+    let p = detect::profile(&huge);
+    assert!(p.sentences.len() <= detect::MAX_SENTENCES);
+    let mut corpus = MemCorpus::default();
+    corpus.add(p.clone());
+    let q = detect::profile(&format!("{huge}\n\nOne more line."));
+    let _ = detect::detect(&q, &corpus).expect("detect");
+    assert!(t0.elapsed().as_secs() < 60);
 }

@@ -26,6 +26,14 @@ pub struct AlignedPair {
     pub b: u32,
     /// Similarity in [0, 1]: the calibrated chance that the two say the same thing.
     pub sim: f32,
+    /// Share of word bigrams the two sentences have in common (Dice, in [0, 1]); 1 for
+    /// word-for-word copies.
+    #[serde(default)]
+    pub overlap: f32,
+    /// The sentences are (nearly) word for word the same (`overlap` at least
+    /// [`VERBATIM_OVERLAP`]).
+    #[serde(default)]
+    pub verbatim: bool,
 }
 
 /// The one-to-one alignment of two sentence lists.
@@ -33,15 +41,12 @@ pub struct AlignedPair {
 pub struct Alignment {
     /// Aligned pairs, sorted by `a`.
     pub pairs: Vec<AlignedPair>,
-    /// For each pair (same index): the share of word bigrams the two sentences have in common
-    /// (Dice, in [0, 1]); 1 for word-for-word copies.
-    pub overlap: Vec<f32>,
 }
 
 impl Alignment {
     /// True when pair `k` is (nearly) word for word the same on both sides.
     pub fn is_verbatim(&self, k: usize) -> bool {
-        self.overlap.get(k).is_some_and(|&o| o >= VERBATIM_OVERLAP)
+        self.pairs.get(k).is_some_and(|p| p.verbatim)
     }
 
     /// Share of aligned pairs that keep their relative order (see [`order_preservation`]).
@@ -259,10 +264,13 @@ pub fn align_sigs(
     let mut cands: Vec<(f32, f32, u32, u32)> = Vec::new();
     let mut seen: Vec<u32> = Vec::new();
     let (na, nb) = (a.len().max(1) as f32, b.len().max(1) as f32);
+    // Stems found in very many sentences of b do not propose pairs on their own (bounds the work
+    // on huge texts; pairs sharing only such a stem do not reach the thresholds anyway).
+    let common = (b.len() / 4).max(64);
     for (i, s) in a.iter().enumerate() {
         seen.clear();
         for h in &s.stems {
-            if let Some(js) = index.get(h) {
+            if let Some(js) = index.get(h).filter(|js| js.len() <= common) {
                 seen.extend_from_slice(js);
             }
         }
@@ -296,18 +304,17 @@ pub fn align_sigs(
     });
     let mut used_a = vec![false; a.len()];
     let mut used_b = vec![false; b.len()];
-    let mut chosen: Vec<(AlignedPair, f32)> = Vec::new();
+    let mut pairs = Vec::new();
     for (sim, overlap, i, j) in cands {
         if used_a[i as usize] || used_b[j as usize] {
             continue;
         }
         used_a[i as usize] = true;
         used_b[j as usize] = true;
-        chosen.push((AlignedPair { a: i, b: j, sim }, overlap));
+        pairs.push(AlignedPair { a: i, b: j, sim, overlap, verbatim: overlap >= VERBATIM_OVERLAP });
     }
-    chosen.sort_by_key(|p| p.0.a);
-    let (pairs, overlap) = chosen.into_iter().unzip();
-    Alignment { pairs, overlap }
+    pairs.sort_by_key(|p| p.a);
+    Alignment { pairs }
 }
 
 /// Weights from the two sides themselves: stems found in many sentences weigh less.

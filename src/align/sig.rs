@@ -62,6 +62,16 @@ impl SentenceSig {
                 names.push((h, t.lower.clone()));
             }
         }
+        // Chinese and Japanese come as one token per character: pairs of neighbouring characters
+        // stand in for words.
+        for w in toks.windows(2) {
+            if is_cjk_char(&w[0].lower) && is_cjk_char(&w[1].lower) {
+                let mut k = String::with_capacity(8);
+                k.push_str(&w[0].lower);
+                k.push_str(&w[1].lower);
+                stems.push(stem_hash(&k));
+            }
+        }
         stems.sort_unstable();
         stems.dedup();
         numbers.sort_unstable();
@@ -100,7 +110,31 @@ impl SentenceSig {
     }
 }
 
+/// True for a single Han, Hiragana or Katakana character.
+fn is_cjk_char(w: &str) -> bool {
+    let mut cs = w.chars();
+    match (cs.next(), cs.next()) {
+        (Some(c), None) => matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF),
+        _ => false,
+    }
+}
+
 /// Signatures of the sentences of a normalised text ([`crate::text::sentences`] order).
 pub fn sentence_sigs(text: &str, tk: &Tokenizer) -> Vec<SentenceSig> {
     crate::text::sentences(text).into_iter().map(|r| SentenceSig::of(&text[r.clone()], r.start, tk)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_gets_character_bigrams() {
+        let tk = Tokenizer::for_lang("und");
+        let a = SentenceSig::of("今天北京天气很好", 0, &tk);
+        let b = SentenceSig::of("北京今天天气很好", 0, &tk);
+        assert!(a.stems.len() >= 5);
+        let shared = a.stems.iter().filter(|h| b.stems.contains(h)).count();
+        assert!(shared >= 4, "{shared}");
+    }
 }

@@ -36,7 +36,7 @@ const MIN_FINGERPRINT_WORDS: u32 = 6;
 
 /// Most articles a feature may carry to be used for candidates, for an archive of `n`.
 pub fn max_postings(n: u64) -> u64 {
-    (n / 20).clamp(50, 1000)
+    (n / 20).clamp(50, 200)
 }
 
 /// Rarity weight of a word found in `df` of `n` documents.
@@ -61,14 +61,18 @@ impl Default for Profile {
     }
 }
 
-/// Profiles a normalised text.
+/// Most sentences a profile keeps (the start of longer texts); bounds the work on huge inputs.
+pub const MAX_SENTENCES: usize = 2000;
+
+/// Profiles a normalised text (its first [`MAX_SENTENCES`] sentences).
 pub fn profile(text: &str) -> Profile {
     let tk = Tokenizer::for_text(text);
-    Profile {
-        id: ArticleId::of_text(text),
-        lang: tk.lang().map(String::from),
-        sentences: align::sentence_sigs(text, &tk),
-    }
+    let sentences = crate::text::sentences(text)
+        .into_iter()
+        .take(MAX_SENTENCES)
+        .map(|r| SentenceSig::of(&text[r.clone()], r.start, &tk))
+        .collect();
+    Profile { id: ArticleId::of_text(text), lang: tk.lang().map(String::from), sentences }
 }
 
 impl Profile {
@@ -94,6 +98,12 @@ impl Profile {
 }
 
 /// Read access to the archive that detection needs.
+///
+/// Counts and postings are over [`Profile::index_features`] of the archived articles, without
+/// the article being detected. Per call, [`detect`] asks `feature_count` once for each of the new
+/// article's features and for the stems of candidate sentences it compares, `postings` for at
+/// most [`MAX_QUERY_FEATURES`] features (limit [`max_postings`]), and `profile` for at most
+/// [`MAX_CANDIDATES`] articles: caching profiles (they are serialisable) saves recomputing them.
 pub trait Corpus {
     /// Number of archived articles.
     fn article_count(&self) -> Result<u64, CorpusError>;
@@ -161,8 +171,6 @@ pub struct Figures {
     pub sentences: (usize, usize),
     /// The alignment.
     pub pairs: Vec<AlignedPair>,
-    /// Word-bigram overlap of each pair (same index as `pairs`).
-    pub overlap: Vec<f32>,
 }
 
 /// Aligns two profiles and computes the figures; `weight` gives a content stem's rarity weight,
@@ -173,7 +181,7 @@ pub fn compare(a: &Profile, b: &Profile, weight: &dyn Fn(u64) -> f32, min_sim: f
     let (wa, wb) = (words(a), words(b));
     let (mut ca, mut cb, mut sa, mut sb, mut verb) = (0f32, 0f32, 0f32, 0f32, 0f32);
     let mut substantive = 0;
-    for (p, &overlap) in al.pairs.iter().zip(&al.overlap) {
+    for p in &al.pairs {
         let (x, y) = (&a.sentences[p.a as usize], &b.sentences[p.b as usize]);
         if x.words.min(y.words) >= MIN_PAIR_WORDS {
             substantive += 1;
@@ -182,7 +190,7 @@ pub fn compare(a: &Profile, b: &Profile, weight: &dyn Fn(u64) -> f32, min_sim: f
         cb += y.words as f32;
         sa += x.words as f32 * p.sim;
         sb += y.words as f32 * p.sim;
-        verb += x.words as f32 * overlap;
+        verb += x.words as f32 * p.overlap;
     }
     // Sentences split or merged between the two texts: an unaligned sentence whose word bigrams
     // are nearly all inside one sentence of the other side is covered too (not a pair).
@@ -200,7 +208,6 @@ pub fn compare(a: &Profile, b: &Profile, weight: &dyn Fn(u64) -> f32, min_sim: f
         substantive,
         sentences: (a.sentences.len(), b.sentences.len()),
         pairs: al.pairs,
-        overlap: al.overlap,
     }
 }
 
@@ -369,16 +376,19 @@ pub fn examine_with(new: &Profile, corpus: &dyn Corpus, min_sim: f32) -> Result<
     let mut rare: Vec<(u64, u64)> = counts.iter().filter(|(_, &c)| c >= 1 && c <= cap).map(|(&f, &c)| (f, c)).collect();
     rare.sort_unstable_by_key(|&(f, c)| (c, f));
     rare.truncate(MAX_QUERY_FEATURES);
-    let mut votes: HashMap<ArticleId, f32> = HashMap::new();
+    // Votes keyed by the id's first 8 bytes (ids are hashes already).
+    let mut votes: IdMap<(ArticleId, f32)> = IdMap::default();
     for &(f, c) in &rare {
         let w = idf(c as f32 + 1.0, n);
         for id in corpus.postings(f, usize::try_from(cap).unwrap_or(usize::MAX))? {
             if id != new.id {
-                *votes.entry(id).or_default() += w;
+                let mut k = [0u8; 8];
+                k.copy_from_slice(&id.0[..8]);
+                votes.entry(u64::from_le_bytes(k)).or_insert((id, 0.0)).1 += w;
             }
         }
     }
-    let mut cands: Vec<(ArticleId, f32)> = votes.into_iter().collect();
+    let mut cands: Vec<(ArticleId, f32)> = votes.into_values().collect();
     cands.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
     cands.truncate(MAX_CANDIDATES);
     let top = cands.first().map_or(0.0, |c| c.1);
