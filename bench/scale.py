@@ -9,7 +9,8 @@ written as plain-text files (title, blank line, text). For each target size N th
 filled up to N - probe articles (one `stet add DIR`, timed), then `probe` more articles are
 added in one `stet add --json DIR` (timed): the probe's time per article is the per-article cost
 at ~N archived articles. Then `stet dups ID` and `stet diff A B` (a related pair from the probe
-when there is one, else two probe articles) are each run 5 times; the median is reported.
+when there is one, else two probe articles) are each run 5 times; the median is reported, with
+`stet show ID` (one lookup: mostly the cost of opening the repository) for reference.
 
 The corpora give ~23k usable articles. For bigger N, pass --extra DIR(s) of files (e.g. several
 make_cases.py outputs' docs/ built with different seeds/bases) and larger --sizes; the runtime is
@@ -103,7 +104,7 @@ def main():
     rows = []
     print(f"{os.cpu_count()} cores; probe {a.probe} articles per size", flush=True)
     hdr = (f"{'N':>7s} {'fill s':>8s} {'fill ms/art':>11s} {'probe ms/art':>12s} {'probe cpu ms/art':>16s} "
-           f"{'repo MB':>8s} {'dups ID ms':>10s} {'diff ms':>8s} {'load1':>6s}")
+           f"{'repo MB':>8s} {'dups ID ms':>10s} {'diff ms':>8s} {'show ms':>8s} {'load1':>6s}")
     for i, n in enumerate(sizes):
         fill_n = n - a.probe - have
         fill_dir = os.path.join(a.out, f"fill{i}")
@@ -129,12 +130,13 @@ def main():
             x, y = ids[0], ids[1]
         dl = median_latency([stet, "--repo", repo, "dups", x])
         fl = median_latency([stet, "--repo", repo, "diff", x, y])
+        sl = median_latency([stet, "--repo", repo, "show", x])  # one lookup: mostly opening the repository
         size = du(repo)
-        row = (have, fw, 1000 * fw / max(got, 1), 1000 * pw / pn, 1000 * pc / pn, size / 1e6, 1000 * dl, 1000 * fl, ld)
+        row = (have, fw, 1000 * fw / max(got, 1), 1000 * pw / pn, 1000 * pc / pn, size / 1e6, 1000 * dl, 1000 * fl, 1000 * sl, ld)
         rows.append(row)
         if i == 0:
             print(hdr)
-        print(f"{row[0]:7d} {row[1]:8.1f} {row[2]:11.2f} {row[3]:12.2f} {row[4]:16.2f} {row[5]:8.1f} {row[6]:10.1f} {row[7]:8.1f} {row[8]:6.2f}",
+        print(f"{row[0]:7d} {row[1]:8.1f} {row[2]:11.2f} {row[3]:12.2f} {row[4]:16.2f} {row[5]:8.1f} {row[6]:10.1f} {row[7]:8.1f} {row[8]:8.1f} {row[9]:6.2f}",
               flush=True)
     if len(rows) >= 2:
         print(f"probe ms/article, largest / smallest N: wall {rows[-1][3] / rows[0][3]:.2f}x, "
