@@ -2,7 +2,7 @@
 """Per-article ingest time as the archive grows, plus repository size on disk and the latency of
 `stet dups ID` and `stet diff A B` at each size.
 
-    python3 bench/scale.py [--sizes 1000,3000,10000,20000] [--probe 500] [--out bench/out/scale]
+    python3 bench/scale.py [--sizes 1000,3000,10000,18000] [--probe 500] [--out bench/out/scale]
 
 Articles: reuters21578.jsonl then bbc.jsonl (items with >= 40 words; natural duplicates kept),
 written as plain-text files (title, blank line, text). For each target size N the archive is
@@ -12,7 +12,7 @@ at ~N archived articles. Then `stet dups ID` and `stet diff A B` (a related pair
 when there is one, else two probe articles) are each run 5 times; the median is reported, with
 `stet show ID` (one lookup: mostly the cost of opening the repository) for reference.
 
-The corpora give ~23k usable articles. For bigger N, pass --extra DIR(s) of files (e.g. several
+The corpora give 18,854 usable articles. For bigger N, pass --extra DIR(s) of files (e.g. several
 make_cases.py outputs' docs/ built with different seeds/bases) and larger --sizes; the runtime is
 roughly N / (files/s shown for the largest size).
 """
@@ -88,7 +88,7 @@ def median_latency(cmd, k=5):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sizes", default="1000,3000,10000,20000")
+    ap.add_argument("--sizes", default="1000,3000,10000,18000")
     ap.add_argument("--probe", type=int, default=500)
     ap.add_argument("--out", default=os.path.join(ROOT, "bench/out/scale"))
     ap.add_argument("--extra", nargs="*", default=[])
@@ -99,7 +99,12 @@ def main():
     os.makedirs(a.out)
     repo = os.path.join(a.out, "repo")
     stet = os.path.abspath(a.stet)
-    gen = articles(a.extra)
+    pool = list(articles(a.extra))
+    if sizes[-1] > len(pool):
+        print(f"only {len(pool)} articles available: largest size cut to {len(pool)}; pass --extra DIR for more",
+              file=sys.stderr)
+        sizes = [s for s in sizes if s < len(pool)] + [len(pool)]
+    gen = iter(pool)
     have = 0
     rows = []
     print(f"{os.cpu_count()} cores; probe {a.probe} articles per size", flush=True)
