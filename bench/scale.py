@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""Per-article ingest time as the archive grows, plus repository size on disk and the latency of
+`stet dups ID` and `stet diff A B` at each size.
+
+    python3 bench/scale.py [--sizes 1000,3000,10000,18000] [--probe 500] [--out bench/out/scale]
+
+Articles: reuters21578.jsonl then bbc.jsonl (items with >= 40 words; natural duplicates kept),
+written as plain-text files (title, blank line, text). For each target size N the archive is
+filled up to N - probe articles (one `stet add DIR`, timed), then `probe` more articles are
+added in one `stet add --json DIR` (timed): the probe's time per article is the per-article cost
+at ~N archived articles. Then `stet dups ID` and `stet diff A B` (a related pair from the probe
+when there is one, else two probe articles) are each run 5 times; the median is reported, with
+`stet show ID` (one lookup: mostly the cost of opening the repository) for reference.
+
+The corpora give 18,854 usable articles. For bigger N, pass --extra DIR(s) of files (e.g. several
+make_cases.py outputs' docs/ built with different seeds/bases) and larger --sizes; the runtime is
+roughly N / (files/s shown for the largest size).
+"""
+import argparse, json, os, resource, statistics, subprocess, sys, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CORPORA = os.path.join(ROOT, "../shared/corpora")
+
+
+def du(path):
+    total = 0
+    for dp, _, fs in os.walk(path):
+        for f in fs:
+            try:
+                total += os.lstat(os.path.join(dp, f)).st_blocks * 512
+            except OSError:
+                pass
+    return total
+
+
+def articles(extra):
+    for name in ("reuters21578.jsonl", "bbc.jsonl"):
+        for line in open(os.path.join(CORPORA, name)):
+            d = json.loads(line)
+            text = d.get("text") or ""
+            if len(text.split()) >= 40:
+                yield (d.get("title") or "").strip() + "\n\n" + text.strip() + "\n"
+    for dirpath in extra:
+        for dp, _, fs in os.walk(dirpath):
+            for f in sorted(fs):
+                with open(os.path.join(dp, f), encoding="utf-8", errors="replace") as fh:
+                    yield fh.read()
+
+
+def write_chunk(gen, d, n):
+    os.makedirs(d, exist_ok=True)
+    k = 0
+    for k in range(n):
+        try:
+            body = next(gen)
+        except StopIteration:
+            return k
+        ext = "txt"
+        with open(os.path.join(d, f"{k:06d}.{ext}"), "w") as f:
+            f.write(body)
+    return n
+
+
+def cpu_children():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def timed(cmd, capture=False):
+    c = cpu_children()
+    t = time.perf_counter()
+    p = subprocess.run(cmd, stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, text=True)
+    w = time.perf_counter() - t
+    if p.returncode not in (0, 1, 3):
+        sys.exit(f"{cmd[:4]} failed {p.returncode}: {p.stderr[-1500:]}")
+    return w, cpu_children() - c, p
+
+
+def median_latency(cmd, k=5):
+    ws = []
+    for _ in range(k):
+        t = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        ws.append(time.perf_counter() - t)
+    return statistics.median(ws)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="1000,3000,10000,18000")
+    ap.add_argument("--probe", type=int, default=500)
+    ap.add_argument("--out", default=os.path.join(ROOT, "bench/out/scale"))
+    ap.add_argument("--extra", nargs="*", default=[])
+    ap.add_argument("--stet", default=os.path.join(ROOT, "target/release/stet"))
+    a = ap.parse_args()
+    sizes = [int(s) for s in a.sizes.split(",")]
+    subprocess.run(["rm", "-rf", a.out], check=True)
+    os.makedirs(a.out)
+    repo = os.path.join(a.out, "repo")
+    stet = os.path.abspath(a.stet)
+    pool = list(articles(a.extra))
+    if sizes[-1] > len(pool):
+        print(f"only {len(pool)} articles available: largest size cut to {len(pool)}; pass --extra DIR for more",
+              file=sys.stderr)
+        sizes = [s for s in sizes if s < len(pool)] + [len(pool)]
+    gen = iter(pool)
+    have = 0
+    rows = []
+    print(f"{os.cpu_count()} cores; probe {a.probe} articles per size", flush=True)
+    hdr = (f"{'N':>7s} {'fill s':>8s} {'fill ms/art':>11s} {'probe ms/art':>12s} {'probe cpu ms/art':>16s} "
+           f"{'repo MB':>8s} {'dups ID ms':>10s} {'diff ms':>8s} {'show ms':>8s} {'load1':>6s}")
+    for i, n in enumerate(sizes):
+        fill_n = n - a.probe - have
+        fill_dir = os.path.join(a.out, f"fill{i}")
+        got = write_chunk(gen, fill_dir, fill_n) if fill_n > 0 else 0
+        fw = fc = 0.0
+        if got:
+            fw, fc, _ = timed([stet, "--repo", repo, "add", "-q", fill_dir])
+        have += got
+        probe_dir = os.path.join(a.out, f"probe{i}")
+        pn = write_chunk(gen, probe_dir, a.probe)
+        if pn == 0:
+            print(f"out of articles at {have}; pass --extra DIR for more", file=sys.stderr)
+            break
+        ld = os.getloadavg()[0]
+        pw, pc, p = timed([stet, "--repo", repo, "add", "--json", probe_dir], capture=True)
+        have += pn
+        objs = [json.loads(l) for l in p.stdout.splitlines() if l.strip()]
+        ids = [o["id"] for o in objs if o.get("id")]
+        rel = next((o for o in objs if o.get("relations")), None)
+        if rel:
+            x, y = rel["id"], rel["relations"][0]["other"]
+        else:
+            x, y = ids[0], ids[1]
+        dl = median_latency([stet, "--repo", repo, "dups", x])
+        fl = median_latency([stet, "--repo", repo, "diff", x, y])
+        sl = median_latency([stet, "--repo", repo, "show", x])  # one lookup: mostly opening the repository
+        size = du(repo)
+        row = (have, fw, 1000 * fw / max(got, 1), 1000 * pw / pn, 1000 * pc / pn, size / 1e6, 1000 * dl, 1000 * fl, 1000 * sl, ld)
+        rows.append(row)
+        if i == 0:
+            print(hdr)
+        print(f"{row[0]:7d} {row[1]:8.1f} {row[2]:11.2f} {row[3]:12.2f} {row[4]:16.2f} {row[5]:8.1f} {row[6]:10.1f} {row[7]:8.1f} {row[8]:8.1f} {row[9]:6.2f}",
+              flush=True)
+    if len(rows) >= 2:
+        print(f"probe ms/article, largest / smallest N: wall {rows[-1][3] / rows[0][3]:.2f}x, "
+              f"cpu {rows[-1][4] / rows[0][4]:.2f}x (goal: flat, within 1.5x)")
+    print(f"repository: {repo}")
+
+
+if __name__ == "__main__":
+    main()
