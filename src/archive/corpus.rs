@@ -17,7 +17,7 @@ impl<'a> StoreCorpus<'a> {
 
 impl Corpus for StoreCorpus<'_> {
     fn article_count(&self) -> Result<u64, CorpusError> {
-        Ok(self.archive.store.len(ks::ARTICLES)?)
+        Ok(self.archive.article_count()?)
     }
 
     fn feature_count(&self, feature: u64) -> Result<u64, CorpusError> {
