@@ -1,6 +1,6 @@
 //! The archive as detection's [`Corpus`]: the candidate index and profiles read from the store.
 
-use super::{add::be_u64, ks, Archive};
+use super::{ks, Archive};
 use crate::detect::{Corpus, CorpusError, Profile};
 use crate::model::ArticleId;
 
@@ -21,7 +21,7 @@ impl Corpus for StoreCorpus<'_> {
     }
 
     fn feature_count(&self, feature: u64) -> Result<u64, CorpusError> {
-        Ok(self.archive.store.get(ks::FEATURE_COUNTS, &feature.to_be_bytes())?.map(|v| be_u64(&v)).unwrap_or(0))
+        Ok(self.archive.feature_count(feature)?)
     }
 
     fn postings(&self, feature: u64, limit: usize) -> Result<Vec<ArticleId>, CorpusError> {

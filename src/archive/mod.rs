@@ -78,7 +78,12 @@ pub struct Archive {
     opts: OpenOptions,
     /// Detection profiles of archived articles, kept across inputs of one command.
     profiles: std::cell::RefCell<std::collections::HashMap<ArticleId, crate::detect::Profile>>,
+    /// Feature counts read or written by this process (this process is the only writer).
+    counts: std::cell::RefCell<std::collections::HashMap<u64, u64>>,
 }
+
+/// How many feature counts an open archive keeps in memory.
+const COUNT_CACHE: usize = 4_000_000;
 
 /// How many detection profiles an open archive keeps in memory.
 const PROFILE_CACHE: usize = 20_000;
@@ -87,7 +92,7 @@ impl Archive {
     /// Opens (or creates) the repository at `path`.
     pub fn open(path: &Path, opts: OpenOptions) -> Result<Archive> {
         let store = Store::open(path, StoreOptions { create: opts.create, ..StoreOptions::default() })?;
-        Ok(Archive { store, opts, profiles: Default::default() })
+        Ok(Archive { store, opts, profiles: Default::default(), counts: Default::default() })
     }
 
     /// The underlying store.
@@ -127,6 +132,25 @@ impl Archive {
             cache.clear();
         }
         cache.insert(id, p);
+    }
+
+    /// How many archived articles carry a candidate feature.
+    pub(crate) fn feature_count(&self, feature: u64) -> Result<u64> {
+        if let Some(n) = self.counts.borrow().get(&feature) {
+            return Ok(*n);
+        }
+        let n = self.store.get(ks::FEATURE_COUNTS, &feature.to_be_bytes())?.map(|v| add::be_u64(&v)).unwrap_or(0);
+        self.remember_counts(&[(feature, n)]);
+        Ok(n)
+    }
+
+    /// Keeps feature counts (as committed) in the bounded cache.
+    pub(crate) fn remember_counts(&self, counts: &[(u64, u64)]) {
+        let mut cache = self.counts.borrow_mut();
+        if cache.len() + counts.len() > COUNT_CACHE {
+            cache.clear();
+        }
+        cache.extend(counts.iter().copied());
     }
 
     /// Reads an article record.
