@@ -96,7 +96,7 @@ pub fn cmd_diff(cli: &Cli, ui: &Ui, args: &DiffArgs) -> Result<i32, CliError> {
         archive.short_id(&idb, 8),
         super::add::quote_title(rb.title.as_deref())
     );
-    write!(out, "{header}{}\n", diff::render_summary(&d, kind))?;
+    writeln!(out, "{header}{}", diff::render_summary(&d, kind))?;
     if args.side_by_side {
         let width = args.width.or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok())).unwrap_or(100);
         write!(out, "{}", diff::render_side_by_side(&d, width.max(40), ui.color))?;
