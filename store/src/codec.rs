@@ -12,7 +12,7 @@
 //! | 32    | base blob id, for deltas only                          |
 //! | rest  | one zstd frame, content size and checksum flags on     |
 
-use zstd::zstd_safe::{self, CCtx, CParameter, DCtx};
+use zstd::zstd_safe::{self, CCtx, CParameter, DCtx, InBuffer, OutBuffer};
 
 use crate::{BlobId, Codec};
 
@@ -137,8 +137,14 @@ pub(crate) fn encode_delta(
     compress_with(&mut cctx, header_bytes(CODEC_ZSTD_DELTA, depth, bytes.len() as u64, Some(base)), bytes)
 }
 
+/// Output space reserved before decoding starts; more is added as decoded bytes arrive.
+const INITIAL_RESERVE: usize = 1 << 20;
+
 /// Decompresses one blob body (the zstd frame), given the raw bytes of its base for deltas.
 /// Checks the frame's content size against the header and the zstd checksum.
+///
+/// Memory grows with the bytes actually decoded, never with the length a (possibly damaged)
+/// header or frame claims.
 pub(crate) fn decode_body(body: &[u8], raw_len: u64, prefix: Option<&[u8]>) -> Result<Vec<u8>, String> {
     match zstd_safe::get_frame_content_size(body) {
         Ok(Some(n)) if n == raw_len => {}
@@ -148,14 +154,40 @@ pub(crate) fn decode_body(body: &[u8], raw_len: u64, prefix: Option<&[u8]>) -> R
     }
     let len = usize::try_from(raw_len).map_err(|_| format!("raw length {raw_len} too large"))?;
     let mut out: Vec<u8> = Vec::new();
-    out.try_reserve_exact(len).map_err(|_| format!("cannot allocate {raw_len} bytes"))?;
+    let reserve = |out: &mut Vec<u8>, extra: usize| {
+        out.try_reserve_exact(extra).map_err(|_| format!("cannot allocate {raw_len} bytes"))
+    };
+    reserve(&mut out, len.min(INITIAL_RESERVE))?;
     let mut dctx = DCtx::try_create().ok_or_else(|| "cannot allocate a zstd context".to_string())?;
     if let Some(p) = prefix {
         dctx.ref_prefix(p).map_err(zstd_msg)?;
     }
-    let n = dctx.decompress(&mut out, body).map_err(|c| format!("zstd: {}", zstd_msg(c)))?;
-    if n != len {
-        return Err(format!("decoded {n} bytes, expected {raw_len}"));
+    let mut input = InBuffer::around(body);
+    loop {
+        if out.len() == out.capacity() && out.len() < len {
+            // Double, up to the announced length.
+            let extra = out.len().max(INITIAL_RESERVE).min(len - out.len());
+            reserve(&mut out, extra)?;
+        }
+        let (in_before, out_before) = (input.pos(), out.len());
+        let pos = out.len();
+        let mut output = OutBuffer::around_pos(&mut out, pos);
+        let hint = dctx.decompress_stream(&mut output, &mut input).map_err(|c| format!("zstd: {}", zstd_msg(c)))?;
+        if hint == 0 {
+            break;
+        }
+        if out.len() > len {
+            return Err(format!("decoded more than the {raw_len} bytes expected"));
+        }
+        if input.pos() == in_before && out.len() == out_before {
+            return Err("zstd frame truncated".to_string());
+        }
+    }
+    if input.pos() != body.len() {
+        return Err(format!("{} bytes after the zstd frame", body.len() - input.pos()));
+    }
+    if out.len() != len {
+        return Err(format!("decoded {} bytes, expected {raw_len}", out.len()));
     }
     Ok(out)
 }
