@@ -1,6 +1,6 @@
 //! Runs detection over a labelled case set and writes the predicted pairs for `score.py`.
 //!
-//! Main items: `main`, [`MemCorpus`] (an in-memory [`Corpus`]), [`read_article`].
+//! Main items: `main`, [`MemCorpus`] (the library's in-memory corpus), [`read_article`].
 //!
 //!     cargo run --release --example detect_eval -- CASES_DIR pred.jsonl [figures.jsonl]
 //!     python3 ../shared/eval/score.py --pairs pred.jsonl --cases CASES_DIR
@@ -16,41 +16,12 @@
 use std::collections::HashMap;
 use std::io::Write;
 use std::time::{Duration, Instant};
-use stet::detect::{self, Corpus, CorpusError, Profile, Side};
+use stet::detect::{self, Side};
 use stet::model::ArticleId;
 
-/// An in-memory candidate index and profile store.
-#[derive(Default)]
-pub struct MemCorpus {
-    postings: HashMap<u64, Vec<ArticleId>>,
-    /// Profiles by article id.
-    pub profiles: HashMap<ArticleId, Profile>,
-}
+/// The in-memory index the evaluation archives into.
+pub type MemCorpus = stet::detect::MemoryCorpus;
 
-impl MemCorpus {
-    /// Adds an article's profile and features.
-    pub fn add(&mut self, p: Profile) {
-        for f in p.index_features() {
-            self.postings.entry(f).or_default().push(p.id);
-        }
-        self.profiles.insert(p.id, p);
-    }
-}
-
-impl Corpus for MemCorpus {
-    fn article_count(&self) -> Result<u64, CorpusError> {
-        Ok(self.profiles.len() as u64)
-    }
-    fn feature_count(&self, feature: u64) -> Result<u64, CorpusError> {
-        Ok(self.postings.get(&feature).map_or(0, |v| v.len() as u64))
-    }
-    fn postings(&self, feature: u64, limit: usize) -> Result<Vec<ArticleId>, CorpusError> {
-        Ok(self.postings.get(&feature).map(|v| v.iter().take(limit).copied().collect()).unwrap_or_default())
-    }
-    fn profile(&self, id: &ArticleId) -> Result<Profile, CorpusError> {
-        self.profiles.get(id).cloned().ok_or_else(|| "no such article".into())
-    }
-}
 
 /// Replaces the common HTML entities.
 fn unescape(s: &str) -> String {

@@ -1,42 +1,10 @@
 //! Detection beyond English: an edited copy of an article in Chinese, Japanese, Korean, Arabic,
 //! Thai, Hindi, Spanish or Latvian is found; articles in different languages are unrelated.
 //!
-//! Main items: `MemCorpus` (an in-memory [`Corpus`]) and the tests.
+//! Main items: `MemoryCorpus` (an in-memory [`Corpus`]) and the tests.
 
-use std::collections::HashMap;
-use stet::detect::{self, Corpus, CorpusError, Profile};
-use stet::model::ArticleId;
+use stet::detect::{self, MemoryCorpus};
 
-/// An in-memory candidate index.
-#[derive(Default)]
-struct MemCorpus {
-    postings: HashMap<u64, Vec<ArticleId>>,
-    profiles: HashMap<ArticleId, Profile>,
-}
-
-impl MemCorpus {
-    fn add(&mut self, p: Profile) {
-        for f in p.index_features() {
-            self.postings.entry(f).or_default().push(p.id);
-        }
-        self.profiles.insert(p.id, p);
-    }
-}
-
-impl Corpus for MemCorpus {
-    fn article_count(&self) -> Result<u64, CorpusError> {
-        Ok(self.profiles.len() as u64)
-    }
-    fn feature_count(&self, feature: u64) -> Result<u64, CorpusError> {
-        Ok(self.postings.get(&feature).map_or(0, |v| v.len() as u64))
-    }
-    fn postings(&self, feature: u64, limit: usize) -> Result<Vec<ArticleId>, CorpusError> {
-        Ok(self.postings.get(&feature).map(|v| v.iter().take(limit).copied().collect()).unwrap_or_default())
-    }
-    fn profile(&self, id: &ArticleId) -> Result<Profile, CorpusError> {
-        self.profiles.get(id).cloned().ok_or_else(|| "missing".into())
-    }
-}
 
 const LANGS: [&str; 8] = [
     "chinese_article",
@@ -74,7 +42,7 @@ fn edited(t: &str) -> String {
 
 #[test]
 fn edited_copies_are_found_in_every_language() {
-    let mut corpus = MemCorpus::default();
+    let mut corpus = MemoryCorpus::default();
     for name in LANGS {
         corpus.add(detect::profile(&text(name)));
     }
@@ -89,7 +57,7 @@ fn edited_copies_are_found_in_every_language() {
 
 #[test]
 fn different_languages_are_unrelated() {
-    let mut corpus = MemCorpus::default();
+    let mut corpus = MemoryCorpus::default();
     for name in LANGS {
         let p = detect::profile(&text(name));
         assert!(detect::detect(&p, &corpus).expect("detect").is_empty(), "{name}");

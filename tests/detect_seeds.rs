@@ -1,43 +1,12 @@
 //! The case that defines the product: of the five seed articles, only 002 is related to 000
 //! (a rewrite), while 001, 003 and 004 are independent reports of the same events.
 //!
-//! Main items: `MemCorpus` (an in-memory [`Corpus`]) and the tests `seeds_*`.
+//! Main items: `MemoryCorpus` (an in-memory [`Corpus`]) and the tests `seeds_*`.
 
 use proptest::prelude::*;
-use std::collections::HashMap;
-use stet::detect::{self, Corpus, CorpusError, Profile};
+use stet::detect::{self, MemoryCorpus, Profile};
 use stet::model::{ArticleId, RelationKind};
 
-/// An in-memory candidate index.
-#[derive(Default)]
-struct MemCorpus {
-    postings: HashMap<u64, Vec<ArticleId>>,
-    profiles: HashMap<ArticleId, Profile>,
-}
-
-impl MemCorpus {
-    fn add(&mut self, p: Profile) {
-        for f in p.index_features() {
-            self.postings.entry(f).or_default().push(p.id);
-        }
-        self.profiles.insert(p.id, p);
-    }
-}
-
-impl Corpus for MemCorpus {
-    fn article_count(&self) -> Result<u64, CorpusError> {
-        Ok(self.profiles.len() as u64)
-    }
-    fn feature_count(&self, feature: u64) -> Result<u64, CorpusError> {
-        Ok(self.postings.get(&feature).map_or(0, |v| v.len() as u64))
-    }
-    fn postings(&self, feature: u64, limit: usize) -> Result<Vec<ArticleId>, CorpusError> {
-        Ok(self.postings.get(&feature).map(|v| v.iter().take(limit).copied().collect()).unwrap_or_default())
-    }
-    fn profile(&self, id: &ArticleId) -> Result<Profile, CorpusError> {
-        self.profiles.get(id).cloned().ok_or_else(|| "missing".into())
-    }
-}
 
 const SEEDS: [&str; 5] = [
     "000_856e4ff5e2b4e0a7.txt",
@@ -55,7 +24,7 @@ fn seed_text(name: &str) -> String {
 
 /// Archives the seeds in the given order; returns every (new, other, kind) found.
 fn run(order: &[usize]) -> Vec<(usize, usize, RelationKind)> {
-    let mut corpus = MemCorpus::default();
+    let mut corpus = MemoryCorpus::default();
     let mut ids: Vec<(ArticleId, usize)> = Vec::new();
     let mut found = Vec::new();
     for &k in order {
@@ -89,7 +58,7 @@ fn seeds_any_order() {
 fn seeds_evidence() {
     let a = detect::profile(&seed_text(SEEDS[0]));
     let b = detect::profile(&seed_text(SEEDS[2]));
-    let mut corpus = MemCorpus::default();
+    let mut corpus = MemoryCorpus::default();
     corpus.add(a.clone());
     let f = detect::detect(&b, &corpus).expect("detect");
     assert_eq!(f.len(), 1);
@@ -112,7 +81,7 @@ proptest! {
     /// Detection never panics and its figures stay in range, whatever the texts.
     #[test]
     fn detect_never_panics(texts in proptest::collection::vec("(?s)[a-zA-Z0-9 .,!?\n\u{e9}\u{4e2d}\u{201c}\u{201d}]{0,400}", 1..6)) {
-        let mut corpus = MemCorpus::default();
+        let mut corpus = MemoryCorpus::default();
         for t in &texts {
             let p = detect::profile(t);
             for f in detect::detect(&p, &corpus).expect("in-memory corpus") {
@@ -130,7 +99,7 @@ proptest! {
 fn repeated_text_is_near_duplicate() {
     let base = seed_text(SEEDS[3]);
     let edited = format!("Updated copy\n\n{}\n\nShare this article.", base.replacen("Ukrainian", "Ukraine's", 1));
-    let mut corpus = MemCorpus::default();
+    let mut corpus = MemoryCorpus::default();
     corpus.add(detect::profile(&base));
     let f = detect::detect(&detect::profile(&edited), &corpus).expect("detect");
     assert_eq!(f.len(), 1);
@@ -146,7 +115,7 @@ fn huge_text_is_bounded() {
     let t0 = std::time::Instant::now();
     let p = detect::profile(&huge);
     assert!(p.sentences.len() <= detect::MAX_SENTENCES);
-    let mut corpus = MemCorpus::default();
+    let mut corpus = MemoryCorpus::default();
     corpus.add(p.clone());
     let q = detect::profile(&format!("{huge}\n\nOne more line."));
     let _ = detect::detect(&q, &corpus).expect("detect");

@@ -2,7 +2,8 @@
 //!
 //! Main items: [`Profile`] (what detection keeps of one article), [`Corpus`] (read access to
 //! the archive's index, implemented by the archive over the store), [`detect`] and [`Finding`];
-//! also [`compare`] and [`classify`] (verification of one pair, usable without an index).
+//! also [`compare`] and [`classify`] (verification of one pair, usable without an index) and
+//! [`MemoryCorpus`] (an index in memory, for tests and calibration).
 //!
 //! Pipeline (DESIGN, "Detection, in outline"):
 //! 1. Candidates: every distinct content-word stem (names and numbers included) and every
@@ -14,6 +15,10 @@
 //!    weights from the archive's document frequencies; coverage of each side (share of words in
 //!    aligned sentences), verbatim share, order preservation.
 //! 3. Classification ([`classify`]) from those figures.
+
+mod memory;
+
+pub use memory::MemoryCorpus;
 
 use crate::align::{self, AlignedPair, SentenceSig};
 use crate::model::{ArticleId, RelationKind};
