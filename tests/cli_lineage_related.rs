@@ -6,7 +6,6 @@
 mod common;
 use common::{json_lines, stet};
 use std::path::Path;
-use stet::archive::ks;
 use stet::{AddRequest, Archive, ArticleId, OpenOptions, Relation, RelationKind};
 
 fn relation(a: ArticleId, b: ArticleId, kind: RelationKind, parent: Option<ArticleId>, score: f32) -> Relation {
@@ -49,12 +48,7 @@ fn build(repo: &Path, cycle: bool) -> [String; 4] {
     }
     let mut batch = archive.store().batch();
     for rel in &rels {
-        let v = serde_json::to_vec(rel).unwrap();
-        for (k1, k2) in [(rel.a, rel.b), (rel.b, rel.a)] {
-            let mut key = k1.as_bytes().to_vec();
-            key.extend_from_slice(k2.as_bytes());
-            batch.insert(ks::RELATIONS, &key, &v);
-        }
+        stet::Archive::put_relation(&mut batch, rel);
     }
     archive.store().commit(batch).unwrap();
     archive.flush().unwrap();

@@ -25,6 +25,13 @@ pub struct AddRequest {
     pub source: Option<String>,
 }
 
+impl AddRequest {
+    /// The capture record of this input, archived at `at` under the raw blob `raw`.
+    fn capture(&self, at: String, raw: BlobId, format: Option<extract::Format>) -> Capture {
+        Capture { input: self.input.clone(), at, raw: raw.hex(), size: self.bytes.len() as u64, format }
+    }
+}
+
 /// What happened to one input.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -81,13 +88,7 @@ impl Archive {
             let raw = BlobId::of(&req.bytes);
             if !rec.captures.iter().any(|c| c.raw == raw.hex()) {
                 batch.put_blob(&req.bytes)?;
-                rec.captures.push(Capture {
-                    input: req.input.clone(),
-                    at: now,
-                    raw: raw.hex(),
-                    size: req.bytes.len() as u64,
-                    format: ex.format,
-                });
+                rec.captures.push(req.capture(now, raw, ex.format));
                 if rec.url.is_none() {
                     rec.url = url.clone();
                 }
@@ -183,9 +184,7 @@ impl Archive {
                     .collect(),
                 found: now.clone(),
             };
-            let v = encode(&rel);
-            batch.insert(ks::RELATIONS, &pair_key(&other.id, &id), &v);
-            batch.insert(ks::RELATIONS, &pair_key(&id, &other.id), &v);
+            Archive::put_relation(&mut batch, &rel);
             if matches!(f.kind, RelationKind::NearDuplicate | RelationKind::Version | RelationKind::Excerpt)
                 && delta_base.as_ref().is_none_or(|(_, s)| f.score > *s)
             {
@@ -207,13 +206,7 @@ impl Archive {
         };
         let mut rec = rec;
         rec.text = text_blob.hex();
-        rec.captures.push(Capture {
-            input: req.input.clone(),
-            at: now,
-            raw: raw_blob.hex(),
-            size: req.bytes.len() as u64,
-            format: ex.format,
-        });
+        rec.captures.push(req.capture(now, raw_blob, ex.format));
         batch.insert(ks::ARTICLES, id.as_bytes(), &encode(&rec));
         batch.insert(ks::LOG, &seq.to_be_bytes(), id.as_bytes());
         batch.insert(ks::META, b"next-seq", &(seq + 1).to_be_bytes());
@@ -286,13 +279,6 @@ impl Archive {
     fn latest_version(&self, url: &str) -> Result<Option<ArticleId>, Error> {
         Ok(self.versions(url)?.last().copied())
     }
-}
-
-/// The relations key of a pair.
-pub(crate) fn pair_key(a: &ArticleId, b: &ArticleId) -> Vec<u8> {
-    let mut k = a.as_bytes().to_vec();
-    k.extend_from_slice(b.as_bytes());
-    k
 }
 
 pub(crate) fn be_u64(v: &[u8]) -> u64 {

@@ -25,7 +25,8 @@ pub mod ks {
     pub const ARTICLES: &str = "articles";
     /// archive sequence (u64 BE) -> article id (32 bytes).
     pub const LOG: &str = "log";
-    /// id a ++ id b (64 bytes) -> `Relation` JSON; stored under both orders.
+    /// id a ++ id b (64 bytes) -> `Relation` JSON, `a` being the relation's `a`; and
+    /// id b ++ id a -> empty, so that both articles find it by prefix.
     pub const RELATIONS: &str = "relations";
     /// url bytes ++ 0x00 ++ sequence (u64 BE) -> article id.
     pub const URLS: &str = "urls";
@@ -241,9 +242,25 @@ impl Archive {
         let mut out = Vec::new();
         for kv in self.store.scan_prefix(ks::RELATIONS, id.as_bytes()) {
             let (k, v) = kv?;
+            let v = if v.is_empty() {
+                // The reverse entry: the record is stored once, under the other order.
+                let canonical = [k.get(32..).unwrap_or_default(), k.get(..32).unwrap_or_default()].concat();
+                self.store.get(ks::RELATIONS, &canonical)?.ok_or_else(|| Error::Record {
+                    what: format!("relation {}", hex(&canonical)),
+                    reason: "missing (only its reverse entry is stored)".into(),
+                })?
+            } else {
+                v
+            };
             out.push(decode::<Relation>(&v, &format!("relation {}", hex(&k)))?);
         }
         Ok(out)
+    }
+
+    /// Adds a relation to a batch: the record under (a, b), an empty entry under (b, a).
+    pub fn put_relation(batch: &mut stet_store::Batch<'_>, rel: &Relation) {
+        batch.insert(ks::RELATIONS, &[rel.a.as_bytes().as_slice(), rel.b.as_bytes()].concat(), &encode(rel));
+        batch.insert(ks::RELATIONS, &[rel.b.as_bytes().as_slice(), rel.a.as_bytes()].concat(), &[]);
     }
 }
 

@@ -67,10 +67,10 @@ impl Archive {
             None => {
                 let mut out = Vec::new();
                 for kv in self.store.iter(ks::RELATIONS) {
-                    let (k, v) = kv?;
-                    let rel: Relation = decode(&v, "relation")?;
-                    if k.get(..32) == Some(rel.a.as_bytes().as_slice()) {
-                        out.push(rel);
+                    let (_, v) = kv?;
+                    // Empty values are the reverse entries; each record is stored once.
+                    if !v.is_empty() {
+                        out.push(decode(&v, "relation")?);
                     }
                 }
                 out

@@ -49,16 +49,16 @@ impl Archive {
             if key_id != Some(rec.id) {
                 rep.damaged.push(format!("{name}: stored under another key {}", super::hex(&k)));
             }
+            // The text blob is keyed by the hash of the text, which is the article id; the
+            // blob itself was re-hashed above with every other blob.
             match BlobId::from_hex(&rec.text) {
-                Some(b) if b.as_bytes() == rec.id.as_bytes() || !rec.text.is_empty() => match self.store.get_blob(&b) {
-                    Ok(bytes) => {
-                        if ArticleId(*blake3::hash(&bytes).as_bytes()) != rec.id {
-                            rep.damaged.push(format!("{name}: text does not hash to the article id"));
-                        }
-                    }
+                Some(b) if b.as_bytes() != rec.id.as_bytes() => rep.damaged.push(format!("{name}: text blob {} is not the article's text", rec.text)),
+                Some(b) => match self.store.contains_blob(&b) {
+                    Ok(true) => {}
+                    Ok(false) => rep.damaged.push(format!("{name}: text blob missing")),
                     Err(e) => rep.damaged.push(format!("{name}: text: {e}")),
                 },
-                _ => rep.damaged.push(format!("{name}: bad text blob id")),
+                None => rep.damaged.push(format!("{name}: bad text blob id")),
             }
             if rec.captures.is_empty() {
                 rep.damaged.push(format!("{name}: no capture"));
@@ -82,6 +82,14 @@ impl Archive {
                     continue;
                 }
             };
+            if v.is_empty() {
+                // A reverse entry: its record must be stored under the other order.
+                let canonical = [k.get(32..).unwrap_or_default(), k.get(..32).unwrap_or_default()].concat();
+                if !self.store.contains(ks::RELATIONS, &canonical)? {
+                    rep.damaged.push(format!("relation {}: reverse entry without its record", super::hex(&k)));
+                }
+                continue;
+            }
             rep.relations += 1;
             match serde_json::from_slice::<Relation>(&v) {
                 Ok(r) => {
@@ -94,7 +102,6 @@ impl Archive {
                 Err(e) => rep.damaged.push(format!("relation {}: unreadable: {e}", super::hex(&k))),
             }
         }
-        rep.relations /= 2;
         Ok(rep)
     }
 }
