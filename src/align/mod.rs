@@ -169,8 +169,8 @@ fn features_weighted(a: &SentenceSig, wa_: &[f32], b: &SentenceSig, wb_: &[f32])
     let mut shared_w = 0.0f32;
     let mut shared = 0usize;
     let (mut i, mut j) = (0, 0);
-    let mut matched_a = vec![false; a.stems.len()];
-    let mut matched_b = vec![false; b.stems.len()];
+    let mut matched_a = Marks::new(a.stems.len());
+    let mut matched_b = Marks::new(b.stems.len());
     while i < a.stems.len() && j < b.stems.len() {
         match a.stems[i].cmp(&b.stems[j]) {
             std::cmp::Ordering::Less => i += 1,
@@ -178,8 +178,8 @@ fn features_weighted(a: &SentenceSig, wa_: &[f32], b: &SentenceSig, wb_: &[f32])
             std::cmp::Ordering::Equal => {
                 shared_w += 0.5 * (wa_[i] + wb_[j]);
                 shared += 1;
-                matched_a[i] = true;
-                matched_b[j] = true;
+                matched_a.set(i);
+                matched_b.set(j);
                 i += 1;
                 j += 1;
             }
@@ -190,13 +190,13 @@ fn features_weighted(a: &SentenceSig, wa_: &[f32], b: &SentenceSig, wb_: &[f32])
     if shared < a.stems.len() && shared < b.stems.len() && !a.names.is_empty() && !b.names.is_empty() {
         for (ha, na) in &a.names {
             let Ok(ia) = a.stems.binary_search(ha) else { continue };
-            if matched_a[ia] {
+            if matched_a.get(ia) {
                 continue;
             }
             for (hb, nb) in &b.names {
                 let Ok(ib) = b.stems.binary_search(hb) else { continue };
-                if !matched_b[ib] && names_match(na, nb) {
-                    matched_b[ib] = true;
+                if !matched_b.get(ib) && names_match(na, nb) {
+                    matched_b.set(ib);
                     fuzzy_w += 0.5 * (wa_[ia] + wb_[ib]);
                     break;
                 }
@@ -217,6 +217,35 @@ fn features_weighted(a: &SentenceSig, wa_: &[f32], b: &SentenceSig, wb_: &[f32])
     let (la, lb) = (a.words.max(1) as f32, b.words.max(1) as f32);
     let len_ratio = la.min(lb) / la.max(lb);
     PairFeatures { wdice, dice, overlap, num_mismatch, len_ratio }
+}
+
+/// A set of indexes below a bound: bits in a word for short sentences (no allocation on the
+/// alignment's hot path), a vector for long ones.
+enum Marks {
+    Word(u128),
+    Vec(Vec<bool>),
+}
+
+impl Marks {
+    fn new(n: usize) -> Marks {
+        if n <= 128 {
+            Marks::Word(0)
+        } else {
+            Marks::Vec(vec![false; n])
+        }
+    }
+    fn set(&mut self, i: usize) {
+        match self {
+            Marks::Word(w) => *w |= 1 << i,
+            Marks::Vec(v) => v[i] = true,
+        }
+    }
+    fn get(&self, i: usize) -> bool {
+        match self {
+            Marks::Word(w) => *w >> i & 1 == 1,
+            Marks::Vec(v) => v[i],
+        }
+    }
 }
 
 /// Dice coefficient from an intersection size and two set sizes.

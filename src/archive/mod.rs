@@ -11,7 +11,7 @@ mod index;
 mod query;
 mod verify;
 
-pub use add::{AddOutcome, AddRequest, AddStatus, FoundRelation};
+pub use add::{AddOutcome, AddRequest, AddStatus, FoundRelation, PreparedInput};
 pub use query::{PairFilter, Stats};
 pub use verify::VerifyReport;
 
@@ -78,7 +78,7 @@ pub struct Archive {
     store: Store,
     opts: OpenOptions,
     /// Detection profiles of archived articles, kept across inputs of one command.
-    profiles: std::cell::RefCell<std::collections::HashMap<ArticleId, crate::detect::Profile>>,
+    profiles: std::cell::RefCell<std::collections::HashMap<ArticleId, std::sync::Arc<crate::detect::Profile>>>,
     /// The candidate index, opened on first use (this process is the only writer).
     index: std::cell::RefCell<Option<index::IndexState>>,
 }
@@ -120,18 +120,18 @@ impl Archive {
     }
 
     /// The detection profile of an archived article, from the cache or computed from its text.
-    pub(crate) fn cached_profile(&self, id: &ArticleId) -> Result<crate::detect::Profile> {
+    pub(crate) fn cached_profile(&self, id: &ArticleId) -> Result<std::sync::Arc<crate::detect::Profile>> {
         if let Some(p) = self.profiles.borrow().get(id) {
             return Ok(p.clone());
         }
         let rec = self.article_required(id)?;
-        let p = crate::detect::profile(&self.text(&rec)?);
+        let p = std::sync::Arc::new(crate::detect::profile(&self.text(&rec)?));
         self.remember_profile(*id, p.clone());
         Ok(p)
     }
 
     /// Keeps a profile in the bounded cache.
-    pub(crate) fn remember_profile(&self, id: ArticleId, p: crate::detect::Profile) {
+    pub(crate) fn remember_profile(&self, id: ArticleId, p: std::sync::Arc<crate::detect::Profile>) {
         let mut cache = self.profiles.borrow_mut();
         if cache.len() >= PROFILE_CACHE {
             cache.clear();

@@ -11,6 +11,7 @@ mod history;
 mod lineage;
 mod log;
 mod show;
+mod reindex;
 mod stats;
 mod ui;
 mod verify;
@@ -76,6 +77,8 @@ enum Command {
     Verify(verify::VerifyArgs),
     /// Figures about the repository
     Stats(stats::StatsArgs),
+    /// Rebuild the candidate index from the archived texts
+    Reindex(reindex::ReindexArgs),
     /// Print a shell completion script
     Completions(completions::CompletionsArgs),
 }
@@ -113,6 +116,7 @@ fn run(cli: &Cli, ui: &Ui) -> Result<i32, CliError> {
         Command::Log(a) => log::cmd_log(cli, ui, a),
         Command::Verify(a) => verify::cmd_verify(cli, ui, a),
         Command::Stats(a) => stats::cmd_stats(cli, ui, a),
+        Command::Reindex(a) => reindex::cmd_reindex(cli, ui, a),
         Command::Completions(a) => completions::cmd_completions(a),
     }
 }

@@ -25,7 +25,8 @@ pub use memory::MemoryCorpus;
 use crate::align::{self, AlignedPair, SentenceSig};
 use crate::model::{ArticleId, RelationKind};
 use crate::text::{IdMap, Tokenizer};
-use std::cell::RefCell;
+use rayon::prelude::*;
+use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -120,7 +121,7 @@ pub trait Corpus {
     /// Up to `limit` documents carrying `feature`.
     fn postings(&self, feature: u64, limit: usize) -> Result<Vec<u64>, CorpusError>;
     /// The profile of an archived document.
-    fn profile(&self, doc: u64) -> Result<Profile, CorpusError>;
+    fn profile(&self, doc: u64) -> Result<Arc<Profile>, CorpusError>;
 }
 
 /// One side of a pair.
@@ -313,6 +314,8 @@ pub struct Examined {
     pub other: ArticleId,
     /// Its candidate vote (sum of rarity weights of shared rare features).
     pub votes: f32,
+    /// The votes as a share of what a document carrying all of the queried features would get.
+    pub vote_share: f32,
     /// Verification figures (side a = new, side b = other).
     pub figures: Figures,
     /// Kind and score, when related.
@@ -385,8 +388,10 @@ pub fn examine_with(new: &Profile, corpus: &dyn Corpus, min_sim: f32) -> Result<
     rare.sort_unstable_by_key(|&(f, c)| (c, f));
     rare.truncate(MAX_QUERY_FEATURES);
     let mut votes: HashMap<u64, f32> = HashMap::new();
+    let mut all_votes = 0f32;
     for &(f, c) in &rare {
         let w = idf(c as f32 + 1.0, n);
+        all_votes += w;
         for doc in corpus.postings(f, usize::try_from(cap).unwrap_or(usize::MAX))? {
             *votes.entry(doc).or_insert(0.0) += w;
         }
@@ -397,37 +402,31 @@ pub fn examine_with(new: &Profile, corpus: &dyn Corpus, min_sim: f32) -> Result<
     let top = cands.first().map_or(0.0, |c| c.1);
     cands.retain(|c| c.1 >= MIN_VOTE_SHARE * top);
 
-    // Rarity weights, looked up lazily: only stems of sentences that get compared need one.
-    let weights: RefCell<IdMap<f32>> = RefCell::new(counts.iter().map(|(&h, &c)| (h, idf(c as f32 + 1.0, n))).collect());
-    let failure: RefCell<Option<CorpusError>> = RefCell::new(None);
-    let weight = |h: u64| -> f32 {
-        if let Some(w) = weights.borrow().get(&h) {
-            return *w;
-        }
-        let df = match corpus.feature_count(h) {
-            Ok(c) => c,
-            Err(e) => {
-                failure.borrow_mut().get_or_insert(e);
-                1
-            }
-        };
-        let w = idf(df as f32, n);
-        weights.borrow_mut().insert(h, w);
-        w
-    };
-    let mut out = Vec::new();
+    // The candidates' profiles, then the rarity weights of every stem they hold (the new
+    // article's own features count it in), then the comparisons, in parallel.
+    let mut others: Vec<(Arc<Profile>, f32)> = Vec::with_capacity(cands.len());
     for (doc, v) in cands {
         let other = corpus.profile(doc)?;
-        if other.id == new.id {
-            continue;
+        if other.id != new.id {
+            others.push((other, v));
         }
-        let id = other.id;
-        let figures = compare(new, &other, &weight, min_sim);
-        if let Some(e) = failure.borrow_mut().take() {
-            return Err(e);
-        }
-        let class = classify(&figures);
-        out.push(Examined { other: id, votes: v, figures, class });
     }
+    let mut weights: IdMap<f32> = counts.iter().map(|(&h, &c)| (h, idf(c as f32 + 1.0, n))).collect();
+    for s in new.sentences.iter().chain(others.iter().flat_map(|(p, _)| p.sentences.iter())) {
+        for &h in &s.stems {
+            if let std::collections::hash_map::Entry::Vacant(e) = weights.entry(h) {
+                e.insert(idf(corpus.feature_count(h)? as f32, n));
+            }
+        }
+    }
+    let out = others
+        .par_iter()
+        .map(|(other, v)| {
+            let weight = |h: u64| weights.get(&h).copied().unwrap_or_else(|| idf(1.0, n));
+            let figures = compare(new, other, &weight, min_sim);
+            let class = classify(&figures);
+            Examined { other: other.id, votes: *v, vote_share: *v / all_votes.max(f32::MIN_POSITIVE), figures, class }
+        })
+        .collect();
     Ok(out)
 }
