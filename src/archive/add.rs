@@ -227,16 +227,16 @@ impl Archive {
         }
         relations.sort_by(|x, y| y.score.total_cmp(&x.score));
 
-        // Blobs: the text (as a delta against a close relative when there is one) and the raw input.
-        let text_blob = match delta_base.as_ref().and_then(|(o, _)| BlobId::from_hex(&o.text)) {
-            Some(base) => batch.put_blob_delta(text.as_bytes(), &base)?,
-            None => batch.put_blob(text.as_bytes())?,
-        };
+        // Blobs: the raw input (as a delta against a close relative's when there is one), then
+        // the text as a delta against the relative's text, else against this input's raw bytes,
+        // which hold it nearly word for word.
         let raw_base = delta_base.as_ref().and_then(|(o, _)| o.captures.first()).and_then(|c| BlobId::from_hex(&c.raw));
         let raw_blob = match raw_base {
             Some(base) => batch.put_blob_delta(&req.bytes, &base)?,
             None => batch.put_blob(&req.bytes)?,
         };
+        let text_base = delta_base.as_ref().and_then(|(o, _)| BlobId::from_hex(&o.text)).unwrap_or(raw_blob);
+        let text_blob = batch.put_blob_delta(text.as_bytes(), &text_base)?;
         let mut rec = rec;
         rec.text = text_blob.hex();
         rec.captures.push(req.capture(now, raw_blob, ex.format));
