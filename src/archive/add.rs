@@ -153,6 +153,7 @@ impl Archive {
             text: String::new(),
             text_len: text.len() as u64,
             captures: Vec::new(),
+            lang: None,
         };
 
         // Detection against what is archived, then the url's earlier versions.
@@ -239,6 +240,7 @@ impl Archive {
         let text_blob = batch.put_blob_delta(text.as_bytes(), &text_base)?;
         let mut rec = rec;
         rec.text = text_blob.hex();
+        rec.lang = Some(profile.lang.clone().unwrap_or_else(|| "und".into()));
         rec.captures.push(req.capture(now, raw_blob, ex.format));
         batch.insert(ks::ARTICLES, id.as_bytes(), &encode(&rec));
         batch.insert(ks::LOG, &seq.to_be_bytes(), id.as_bytes());

@@ -125,7 +125,11 @@ impl Archive {
             return Ok(p.clone());
         }
         let rec = self.article_required(id)?;
-        let p = std::sync::Arc::new(crate::detect::profile(&self.text(&rec)?));
+        let text = self.text(&rec)?;
+        let p = std::sync::Arc::new(match &rec.lang {
+            Some(lang) => crate::detect::profile_in(&text, lang),
+            None => crate::detect::profile(&text),
+        });
         self.remember_profile(*id, p.clone());
         Ok(p)
     }

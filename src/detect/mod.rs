@@ -74,11 +74,20 @@ pub const MAX_SENTENCES: usize = 2000;
 
 /// Profiles a normalised text (its first [`MAX_SENTENCES`] sentences).
 pub fn profile(text: &str) -> Profile {
-    let tk = Tokenizer::for_text(text);
+    profile_with(text, &Tokenizer::for_text(text))
+}
+
+/// Profiles a normalised text known to be in language `lang` (ISO 639-3, as in
+/// [`Profile::lang`]; "und" or an unknown code: no stemming), without guessing it.
+pub fn profile_in(text: &str, lang: &str) -> Profile {
+    profile_with(text, &Tokenizer::for_lang(lang))
+}
+
+fn profile_with(text: &str, tk: &Tokenizer) -> Profile {
     let sentences = crate::text::sentences(text)
         .into_iter()
         .take(MAX_SENTENCES)
-        .map(|r| SentenceSig::of(&text[r.clone()], r.start, &tk))
+        .map(|r| SentenceSig::of(&text[r.clone()], r.start, tk))
         .collect();
     Profile { id: ArticleId::of_text(text), lang: tk.lang().map(String::from), sentences }
 }
@@ -429,4 +438,20 @@ pub fn examine_with(new: &Profile, corpus: &dyn Corpus, min_sim: f32) -> Result<
         })
         .collect();
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_profile_rebuilt_in_its_recorded_language_is_the_same_profile() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        for f in ["seeds/000_856e4ff5e2b4e0a7.txt", "detect_lang/spanish_article.txt", "detect_lang/thai_article.txt", "detect_lang/arabic_article.txt"] {
+            let text = crate::text::normalize(&std::fs::read_to_string(dir.join(f)).unwrap());
+            let p = profile(&text);
+            let lang = p.lang.clone().unwrap_or_else(|| "und".into());
+            assert_eq!(profile_in(&text, &lang), p, "{f} ({lang})");
+        }
+    }
 }
