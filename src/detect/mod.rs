@@ -36,7 +36,7 @@ pub type CorpusError = Box<dyn std::error::Error + Send + Sync>;
 /// Most features of the new article looked up in the postings.
 pub const MAX_QUERY_FEATURES: usize = 96;
 /// Most candidates verified per new article.
-pub const MAX_CANDIDATES: usize = 12;
+pub const MAX_CANDIDATES: usize = 8;
 /// Candidates with fewer votes than this share of the best candidate's are not verified.
 pub const MIN_VOTE_SHARE: f32 = 0.05;
 /// Sentences with at least this many words get a whole-sentence fingerprint feature.
