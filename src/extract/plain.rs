@@ -185,7 +185,17 @@ fn drop_end_matter(paras: Vec<String>) -> Vec<String> {
 /// Extracts a plain-text article.
 pub(crate) fn extract(text: &str) -> Extracted {
     let paras = paragraphs(text);
-    let (kept, title, byline) = clean(paras, true, true);
+    let (kept, title, byline) = clean(paras.clone(), true, true);
+    if kept.is_empty() {
+        // Nothing reads as body text (e.g. one line without a final full stop, taken as the
+        // headline): the file is all there is, so keep its lines rather than refuse it.
+        let (kept, _, byline) = clean(paras, false, false);
+        return Extracted {
+            text: kept.join("\n\n"),
+            byline,
+            ..Default::default()
+        };
+    }
     Extracted {
         text: kept.join("\n\n"),
         title,
@@ -218,6 +228,14 @@ mod tests {
         let e = extract("The army announced on Friday that it had sent reinforcements to the region.\nMore text here.");
         assert_eq!(e.title, None);
         assert!(e.text.starts_with("The army"));
+    }
+
+    #[test]
+    fn a_single_line_without_full_stop_is_kept_as_text() {
+        let line = "The council voted on Tuesday to approve the new budget for the coming year, officials said one";
+        let e = extract(line);
+        assert_eq!(e.text, line);
+        assert_eq!(e.title, None);
     }
 
     #[test]
