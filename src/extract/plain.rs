@@ -26,7 +26,9 @@ fn looks_like_title(line: &str) -> bool {
     let chars = line.chars().count();
     (1..=30).contains(&words)
         && chars <= 250
-        && !line.trim_end().ends_with(['.', ',', ';', ':'])
+        && !line
+            .trim_end()
+            .ends_with(['.', ',', ';', ':', '。', '．', '，', '；', '：'])
         && line.chars().any(char::is_alphabetic)
 }
 
@@ -236,6 +238,14 @@ mod tests {
         let e = extract(line);
         assert_eq!(e.text, line);
         assert_eq!(e.title, None);
+    }
+
+    #[test]
+    fn a_cjk_sentence_is_not_a_headline() {
+        let t = "市议会周二投票批准了来年的新预算，官员们说。\n\n市长表示，该计划将帮助居民支付暴风雨后的维修费用。\n";
+        let e = extract(t);
+        assert_eq!(e.title, None);
+        assert!(e.text.starts_with("市议会周二"), "{}", e.text);
     }
 
     #[test]
