@@ -217,23 +217,9 @@ impl Archive {
                 self.learn_furniture(&mut batch, source, &ex.text)?;
             }
         }
-        let mut new_counts = Vec::new();
-        if self.opts.detect {
-            let mut features = profile.index_features();
-            features.sort_unstable();
-            features.dedup();
-            for feature in features {
-                let mut key = feature.to_be_bytes().to_vec();
-                key.extend_from_slice(id.as_bytes());
-                batch.insert(ks::POSTINGS, &key, &[]);
-                let count = self.feature_count(feature)? + 1;
-                batch.insert(ks::FEATURE_COUNTS, &feature.to_be_bytes(), &count.to_be_bytes());
-                new_counts.push((feature, count));
-            }
-        }
         self.store.commit(batch)?;
         if self.opts.detect {
-            self.remember_counts(&new_counts);
+            self.index_article(seq, &profile.index_features())?;
             self.remember_profile(id, profile);
         }
         Ok(AddOutcome { status: AddStatus::Added, id, title: rec.title, relations, warnings: ex.warnings })

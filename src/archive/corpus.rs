@@ -1,4 +1,5 @@
-//! The archive as detection's [`Corpus`]: the candidate index and profiles read from the store.
+//! The archive as detection's [`Corpus`]: the candidate index (`index.rs`) and profiles of
+//! archived articles, documents numbered by archive sequence.
 
 use super::{ks, Archive};
 use crate::detect::{Corpus, CorpusError, Profile};
@@ -21,21 +22,22 @@ impl Corpus for StoreCorpus<'_> {
     }
 
     fn feature_count(&self, feature: u64) -> Result<u64, CorpusError> {
-        Ok(self.archive.feature_count(feature)?)
+        self.archive.load_buckets(&[feature])?;
+        Ok(self.archive.with_index(|s| s.index.count(feature))?)
     }
 
-    fn postings(&self, feature: u64, limit: usize) -> Result<Vec<ArticleId>, CorpusError> {
-        let mut out = Vec::new();
-        for kv in self.archive.store.scan_prefix(ks::POSTINGS, &feature.to_be_bytes()).take(limit) {
-            let (k, _) = kv?;
-            if let Some(id) = k.get(8..).and_then(ArticleId::from_slice) {
-                out.push(id);
-            }
-        }
-        Ok(out)
+    fn postings(&self, feature: u64, limit: usize) -> Result<Vec<u64>, CorpusError> {
+        self.archive.load_buckets(&[feature])?;
+        Ok(self.archive.with_index(|s| s.index.postings(feature, limit))?)
     }
 
-    fn profile(&self, id: &ArticleId) -> Result<Profile, CorpusError> {
-        Ok(self.archive.cached_profile(id)?)
+    fn profile(&self, doc: u64) -> Result<Profile, CorpusError> {
+        let id = self
+            .archive
+            .store
+            .get(ks::LOG, &doc.to_be_bytes())?
+            .and_then(|v| ArticleId::from_slice(&v))
+            .ok_or_else(|| format!("archive log entry {doc} is missing"))?;
+        Ok(self.archive.cached_profile(&id)?)
     }
 }

@@ -7,6 +7,7 @@
 mod add;
 mod corpus;
 mod furniture;
+mod index;
 mod query;
 mod verify;
 
@@ -30,15 +31,14 @@ pub mod ks {
     pub const RELATIONS: &str = "relations";
     /// url bytes ++ 0x00 ++ sequence (u64 BE) -> article id.
     pub const URLS: &str = "urls";
-    /// feature (u64 BE) ++ article id -> empty: the candidate index.
-    pub const POSTINGS: &str = "postings";
-    /// feature (u64 BE) -> number of articles carrying it (u64 BE).
-    pub const FEATURE_COUNTS: &str = "feature-counts";
+    /// bucket (u16 BE) -> the candidate index's bucket (see `detect::FeatureIndex::encode_bucket`),
+    /// as of the last checkpoint; `indexed-seq` in [`META`] says how many articles it holds.
+    pub const INDEX: &str = "index";
     /// source ++ 0x00 ++ line key -> articles of that source carrying the line (u64 BE).
     pub const SOURCE_LINES: &str = "source-lines";
     /// source -> articles of that source counted for learned boilerplate (u64 BE).
     pub const SOURCE_ARTICLES: &str = "source-articles";
-    /// settings and counters: `next-seq` (u64 BE).
+    /// settings and counters: `next-seq`, `next-url-seq`, `indexed-seq` (u64 BE).
     pub const META: &str = "archive-meta";
 }
 
@@ -79,12 +79,9 @@ pub struct Archive {
     opts: OpenOptions,
     /// Detection profiles of archived articles, kept across inputs of one command.
     profiles: std::cell::RefCell<std::collections::HashMap<ArticleId, crate::detect::Profile>>,
-    /// Feature counts read or written by this process (this process is the only writer).
-    counts: std::cell::RefCell<std::collections::HashMap<u64, u64>>,
+    /// The candidate index, opened on first use (this process is the only writer).
+    index: std::cell::RefCell<Option<index::IndexState>>,
 }
-
-/// How many feature counts an open archive keeps in memory.
-const COUNT_CACHE: usize = 4_000_000;
 
 /// How many detection profiles an open archive keeps in memory.
 const PROFILE_CACHE: usize = 20_000;
@@ -93,7 +90,7 @@ impl Archive {
     /// Opens (or creates) the repository at `path`.
     pub fn open(path: &Path, opts: OpenOptions) -> Result<Archive> {
         let store = Store::open(path, StoreOptions { create: opts.create, ..StoreOptions::default() })?;
-        Ok(Archive { store, opts, profiles: Default::default(), counts: Default::default() })
+        Ok(Archive { store, opts, profiles: Default::default(), index: Default::default() })
     }
 
     /// The underlying store.
@@ -105,6 +102,13 @@ impl Archive {
     pub fn flush(&self) -> Result<()> {
         self.store.flush()?;
         Ok(())
+    }
+
+    /// Checkpoints what is worth keeping of the candidate index and flushes: call it when done
+    /// adding (dropping the archive does it too, ignoring errors).
+    pub fn close(&self) -> Result<()> {
+        self.close_index()?;
+        self.flush()
     }
 
     /// The current time as RFC 3339 UTC (or the pinned clock).
@@ -133,25 +137,6 @@ impl Archive {
             cache.clear();
         }
         cache.insert(id, p);
-    }
-
-    /// How many archived articles carry a candidate feature.
-    pub(crate) fn feature_count(&self, feature: u64) -> Result<u64> {
-        if let Some(n) = self.counts.borrow().get(&feature) {
-            return Ok(*n);
-        }
-        let n = self.store.get(ks::FEATURE_COUNTS, &feature.to_be_bytes())?.map(|v| add::be_u64(&v)).unwrap_or(0);
-        self.remember_counts(&[(feature, n)]);
-        Ok(n)
-    }
-
-    /// Keeps feature counts (as committed) in the bounded cache.
-    pub(crate) fn remember_counts(&self, counts: &[(u64, u64)]) {
-        let mut cache = self.counts.borrow_mut();
-        if cache.len() + counts.len() > COUNT_CACHE {
-            cache.clear();
-        }
-        cache.extend(counts.iter().copied());
     }
 
     /// Reads an article record.
@@ -261,6 +246,12 @@ impl Archive {
     pub fn put_relation(batch: &mut stet_store::Batch<'_>, rel: &Relation) {
         batch.insert(ks::RELATIONS, &[rel.a.as_bytes().as_slice(), rel.b.as_bytes()].concat(), &encode(rel));
         batch.insert(ks::RELATIONS, &[rel.b.as_bytes().as_slice(), rel.a.as_bytes()].concat(), &[]);
+    }
+}
+
+impl Drop for Archive {
+    fn drop(&mut self) {
+        let _ = self.close_index();
     }
 }
 

@@ -127,7 +127,7 @@ pub fn cmd_add(cli: &Cli, ui: &Ui, args: &AddArgs) -> Result<i32, CliError> {
             last_flush = std::time::Instant::now();
         }
     }
-    archive.flush()?;
+    archive.close()?;
     emit(&bar, &mut out, &mut pending, args.json)?;
     stet::Progress::finish(&bar);
     out.flush()?;

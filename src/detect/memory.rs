@@ -1,16 +1,18 @@
-//! An in-memory [`Corpus`]: the candidate index and profiles held in hash maps.
+//! An in-memory [`Corpus`]: the candidate index and profiles held in memory.
 //!
 //! Main item: [`MemoryCorpus`], for tests, examples and calibration runs that detect without a
-//! repository. The archive's own corpus reads the same things from the store.
+//! repository. The archive's own corpus uses the same [`FeatureIndex`], checkpointed to the store.
 
-use super::{Corpus, CorpusError, Profile};
+use super::{Corpus, CorpusError, FeatureIndex, Profile};
 use crate::model::ArticleId;
 use std::collections::HashMap;
 
-/// Postings and profiles of the articles added so far, in memory.
+/// The index and profiles of the articles added so far, in memory.
 #[derive(Default)]
 pub struct MemoryCorpus {
-    postings: HashMap<u64, Vec<ArticleId>>,
+    index: FeatureIndex,
+    /// Profiles by document number (order of adding).
+    docs: Vec<Profile>,
     /// Profiles by article id.
     pub profiles: HashMap<ArticleId, Profile>,
 }
@@ -18,24 +20,25 @@ pub struct MemoryCorpus {
 impl MemoryCorpus {
     /// Adds an article's profile and its index features.
     pub fn add(&mut self, p: Profile) {
-        for f in p.index_features() {
-            self.postings.entry(f).or_default().push(p.id);
-        }
-        self.profiles.insert(p.id, p);
+        let doc = self.docs.len() as u32;
+        self.index.add(doc, &p.index_features());
+        self.profiles.insert(p.id, p.clone());
+        self.docs.push(p);
     }
 }
 
 impl Corpus for MemoryCorpus {
     fn article_count(&self) -> Result<u64, CorpusError> {
-        Ok(self.profiles.len() as u64)
+        Ok(self.docs.len() as u64)
     }
     fn feature_count(&self, feature: u64) -> Result<u64, CorpusError> {
-        Ok(self.postings.get(&feature).map_or(0, |v| v.len() as u64))
+        Ok(self.index.count(feature))
     }
-    fn postings(&self, feature: u64, limit: usize) -> Result<Vec<ArticleId>, CorpusError> {
-        Ok(self.postings.get(&feature).map(|v| v.iter().take(limit).copied().collect()).unwrap_or_default())
+    fn postings(&self, feature: u64, limit: usize) -> Result<Vec<u64>, CorpusError> {
+        Ok(self.index.postings(feature, limit))
     }
-    fn profile(&self, id: &ArticleId) -> Result<Profile, CorpusError> {
-        self.profiles.get(id).cloned().ok_or_else(|| format!("no article {} in the corpus", id.hex()).into())
+    fn profile(&self, doc: u64) -> Result<Profile, CorpusError> {
+        let p = usize::try_from(doc).ok().and_then(|d| self.docs.get(d));
+        p.cloned().ok_or_else(|| format!("no document {doc} in the corpus").into())
     }
 }

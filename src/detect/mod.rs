@@ -16,8 +16,10 @@
 //!    aligned sentences), verbatim share, order preservation.
 //! 3. Classification ([`classify`]) from those figures.
 
+mod index;
 mod memory;
 
+pub use index::{bucket_of, BucketError, FeatureIndex, BUCKETS, POSTINGS_CAP};
 pub use memory::MemoryCorpus;
 
 use crate::align::{self, AlignedPair, SentenceSig};
@@ -105,19 +107,20 @@ impl Profile {
 /// Read access to the archive that detection needs.
 ///
 /// Counts and postings are over [`Profile::index_features`] of the archived articles, without
-/// the article being detected. Per call, [`detect`] asks `feature_count` once for each of the new
-/// article's features and for the stems of candidate sentences it compares, `postings` for at
-/// most [`MAX_QUERY_FEATURES`] features (limit [`max_postings`]), and `profile` for at most
-/// [`MAX_CANDIDATES`] articles: caching profiles (they are serialisable) saves recomputing them.
+/// the article being detected; postings are document numbers that the corpus assigns (the
+/// archive uses its archive sequence). Per call, [`detect`] asks `feature_count` once for each of
+/// the new article's features and for the stems of candidate sentences it compares, `postings`
+/// for at most [`MAX_QUERY_FEATURES`] features (limit [`max_postings`]), and `profile` for at most
+/// [`MAX_CANDIDATES`] documents: caching profiles (they are serialisable) saves recomputing them.
 pub trait Corpus {
     /// Number of archived articles.
     fn article_count(&self) -> Result<u64, CorpusError>;
     /// How many articles carry `feature`.
     fn feature_count(&self, feature: u64) -> Result<u64, CorpusError>;
-    /// Up to `limit` articles carrying `feature`.
-    fn postings(&self, feature: u64, limit: usize) -> Result<Vec<ArticleId>, CorpusError>;
-    /// The profile of an archived article.
-    fn profile(&self, id: &ArticleId) -> Result<Profile, CorpusError>;
+    /// Up to `limit` documents carrying `feature`.
+    fn postings(&self, feature: u64, limit: usize) -> Result<Vec<u64>, CorpusError>;
+    /// The profile of an archived document.
+    fn profile(&self, doc: u64) -> Result<Profile, CorpusError>;
 }
 
 /// One side of a pair.
@@ -381,19 +384,14 @@ pub fn examine_with(new: &Profile, corpus: &dyn Corpus, min_sim: f32) -> Result<
     let mut rare: Vec<(u64, u64)> = counts.iter().filter(|(_, &c)| c >= 1 && c <= cap).map(|(&f, &c)| (f, c)).collect();
     rare.sort_unstable_by_key(|&(f, c)| (c, f));
     rare.truncate(MAX_QUERY_FEATURES);
-    // Votes keyed by the id's first 8 bytes (ids are hashes already).
-    let mut votes: IdMap<(ArticleId, f32)> = IdMap::default();
+    let mut votes: HashMap<u64, f32> = HashMap::new();
     for &(f, c) in &rare {
         let w = idf(c as f32 + 1.0, n);
-        for id in corpus.postings(f, usize::try_from(cap).unwrap_or(usize::MAX))? {
-            if id != new.id {
-                let mut k = [0u8; 8];
-                k.copy_from_slice(&id.0[..8]);
-                votes.entry(u64::from_le_bytes(k)).or_insert((id, 0.0)).1 += w;
-            }
+        for doc in corpus.postings(f, usize::try_from(cap).unwrap_or(usize::MAX))? {
+            *votes.entry(doc).or_insert(0.0) += w;
         }
     }
-    let mut cands: Vec<(ArticleId, f32)> = votes.into_values().collect();
+    let mut cands: Vec<(u64, f32)> = votes.into_iter().collect();
     cands.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
     cands.truncate(MAX_CANDIDATES);
     let top = cands.first().map_or(0.0, |c| c.1);
@@ -418,8 +416,12 @@ pub fn examine_with(new: &Profile, corpus: &dyn Corpus, min_sim: f32) -> Result<
         w
     };
     let mut out = Vec::new();
-    for (id, v) in cands {
-        let other = corpus.profile(&id)?;
+    for (doc, v) in cands {
+        let other = corpus.profile(doc)?;
+        if other.id == new.id {
+            continue;
+        }
+        let id = other.id;
         let figures = compare(new, &other, &weight, min_sim);
         if let Some(e) = failure.borrow_mut().take() {
             return Err(e);
