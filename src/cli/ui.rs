@@ -68,6 +68,9 @@ impl Ui {
             (_, 1) => "info",
             _ => "debug",
         };
+        // sled logs its own view of damage (one line per retry, sometimes thousands); stet
+        // reports damage itself, so sled speaks only at -vv.
+        let level = if self.verbose >= 2 { level.to_string() } else { format!("{level},sled=off") };
         let filter = tracing_subscriber::EnvFilter::try_from_env("STET_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
         let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).without_time().with_target(false).with_ansi(self.color_err).try_init();
     }
