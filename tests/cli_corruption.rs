@@ -322,6 +322,7 @@ fn damaged_files_never_give_wrong_bytes() {
             let label = format!("{d:?} seed {seed}");
             let o = check(&repo, &p, &label);
             *tally.entry(format!("{o:?}")).or_default() += 1;
+            eprintln!("{label}: {o:?}");
             match d {
                 Damage::RemoveLog | Damage::GenerationAhead | Damage::Marker => {
                     assert_eq!(o, Outcome::Refused, "{label}")
