@@ -187,11 +187,11 @@ fn drop_end_matter(paras: Vec<String>) -> Vec<String> {
 /// Extracts a plain-text article.
 pub(crate) fn extract(text: &str) -> Extracted {
     let paras = paragraphs(text);
-    let (kept, title, byline) = clean(paras.clone(), true, true);
+    let (kept, title, byline) = clean(paras, true, true);
     if kept.is_empty() {
         // Nothing reads as body text (e.g. one line without a final full stop, taken as the
         // headline): the file is all there is, so keep its lines rather than refuse it.
-        let (kept, _, byline) = clean(paras, false, false);
+        let (kept, _, byline) = clean(paragraphs(text), false, false);
         return Extracted {
             text: kept.join("\n\n"),
             byline,
