@@ -39,6 +39,7 @@ const CASES: &[(&str, Want)] = &[
     ("nul-bytes.txt", Error("binary file")),
     ("control-chars.txt", Error("binary file")),
     ("invalid-utf8.txt", Error("not text")),
+    ("invalid-utf8-sparse.txt", Archived("help residents pay")),
     ("utf16le-bom.txt", Plain),
     ("utf16be-bom.txt", Plain),
     ("utf16le-no-bom.txt", Plain),
