@@ -402,6 +402,19 @@ fn huge_texts_and_compression_bomb_shapes_are_archived() {
     }
     verify_ok(repo.path());
     assert_eq!(articles(repo.path()), ids.len() as u64);
+    // Diffs of huge texts end too: a million sentences against 100,000 repeated ones.
+    let id_of = |name: &str| {
+        let input = d.path().join(name).to_string_lossy().into_owned();
+        let o = run.lines.iter().find(|o| o["input"] == *input).expect("line");
+        o["id"].as_str().expect("id").to_string()
+    };
+    let diff = stet(repo.path())
+        .args(["diff", "--json", &id_of("million-sentences.txt"), &id_of("repeated-sentence-9mb.txt")])
+        .timeout(HANG)
+        .output()
+        .expect("diff");
+    assert!(diff.status.success(), "{}", String::from_utf8_lossy(&diff.stderr));
+    assert_eq!(json_lines(&diff.stdout).len(), 1);
     // The repetitive texts compress: stored far smaller than given.
     let s = &json_lines(
         &stet(repo.path())
