@@ -314,3 +314,34 @@ fn a_damaged_or_truncated_export_imports_what_verifies() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn the_imported_repository_detects_against_imported_articles() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let (a, b) = (d.path().join("a"), d.path().join("b"));
+    ok(
+        &a,
+        &[
+            "add",
+            "-q",
+            "seeds/000_856e4ff5e2b4e0a7.txt",
+            "seeds/001_1848e0611e54fac2.txt",
+            "seeds/003_0340407d416bbbc1.txt",
+        ],
+    );
+    let file = d.path().join("a.jsonl");
+    ok(&a, &["export", "-o", &file.to_string_lossy()]);
+    ok(&b, &["import", &file.to_string_lossy()]);
+    // 002 is a rewrite of 000: found only if the candidate index covers the imported articles.
+    let added = json_lines(&ok(
+        &b,
+        &["add", "--json", "seeds/002_cd06db6dfbca252d.txt"],
+    ));
+    let first = json_lines(&ok(&a, &["log", "--json"])).last().expect("000")["id"].clone();
+    let rels = added[0]["relations"].as_array().expect("relations");
+    assert!(
+        rels.iter()
+            .any(|r| r["kind"] == "rewrite" && r["other"] == first),
+        "{rels:?}"
+    );
+}
