@@ -313,6 +313,7 @@ fn a_damaged_or_truncated_export_imports_what_verifies() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    assert!(!e.exists(), "a repository was created for a file that is no export");
 }
 
 #[test]

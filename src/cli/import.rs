@@ -22,6 +22,18 @@ pub fn cmd_import(cli: &Cli, ui: &Ui, args: &ImportArgs) -> Result<i32, CliError
             .map_err(|e| CliError::msg(format!("cannot read {}: {e}", args.file.display())))?;
         Box::new(std::io::BufReader::new(f))
     };
+    // Look at the first line before creating a repository for something that is no export.
+    let mut first = Vec::new();
+    std::io::BufRead::read_until(&mut input, b'\n', &mut first)
+        .map_err(|e| CliError::msg(format!("cannot read {}: {e}", args.file.display())))?;
+    let header: Option<serde_json::Value> = serde_json::from_slice(&first).ok();
+    if !header.as_ref().is_some_and(|h| h["type"] == "header" && h["format"] == "stet-export") {
+        return Err(CliError::msg(format!(
+            "{}: not a stet export (no stet-export header line)",
+            args.file.display()
+        )));
+    }
+    let mut input = std::io::Read::chain(std::io::Cursor::new(first), input);
     let archive = cli.open(true)?;
     let report = archive
         .import(&mut input)
