@@ -4,8 +4,8 @@
 
     python3 bench/scale.py [--sizes 1000,3000,10000,18000] [--probe 500] [--out bench/out/scale]
 
-Articles: reuters21578.jsonl then bbc.jsonl (items with >= 40 words; natural duplicates kept),
-written as plain-text files (title, blank line, text). For each target size N the archive is
+Articles: reuters21578.jsonl and bbc.jsonl (items with >= 40 words; natural duplicates kept),
+shuffled with a fixed seed, written as plain-text files (title, blank line, text). For each target size N the archive is
 filled up to N - probe articles (one `stet add DIR`, timed), then `probe` more articles are
 added in one `stet add --json DIR` (timed): the probe's time per article is the per-article cost
 at ~N archived articles. Then `stet dups ID` and `stet diff A B` (a related pair from the probe
@@ -13,10 +13,15 @@ when there is one, else two probe articles) are each run 5 times; the median is 
 `stet show ID` (one lookup: mostly the cost of opening the repository) for reference.
 
 The corpora give 18,854 usable articles. For bigger N, pass --extra DIR(s) of files (e.g. several
-make_cases.py outputs' docs/ built with different seeds/bases) and larger --sizes; the runtime is
-roughly N / (files/s shown for the largest size).
+make_cases.py outputs' docs/ built with different seeds/bases) and larger --sizes, or
+--synthetic K: after the real articles come K transformed copies of all of them, copy c with every
+word of 4+ letters mapped through its own random permutation of the corpus vocabulary (seed c;
+capitalisation kept). A copy keeps its article's structure, lengths and Zipfian word frequencies
+but shares no content words with the original, so it is a new, unrelated article to stet: the
+common case at scale (a candidate check that finds nothing). The runtime is roughly
+N / (files/s shown for the largest size).
 """
-import argparse, json, os, resource, statistics, subprocess, sys, time
+import argparse, json, os, random, re, resource, statistics, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORPORA = os.path.join(ROOT, "../shared/corpora")
@@ -47,6 +52,27 @@ def articles(extra):
                     yield fh.read()
 
 
+WORD = re.compile(r"[A-Za-z]{4,}")
+
+
+def synthetic(pool, k):
+    """K vocabulary-permuted copies of the pool (see the module doc)."""
+    vocab = sorted({w.lower() for t in pool for w in WORD.findall(t)})
+    for c in range(k):
+        rng = random.Random(c + 1)
+        perm = vocab[:]
+        rng.shuffle(perm)
+        m = dict(zip(vocab, perm))
+
+        def sub(mt):
+            w = mt.group(0)
+            r = m.get(w.lower(), w)
+            return r.capitalize() if w[0].isupper() else r
+
+        for t in pool:
+            yield WORD.sub(sub, t)
+
+
 def write_chunk(gen, d, n):
     os.makedirs(d, exist_ok=True)
     k = 0
@@ -61,20 +87,24 @@ def write_chunk(gen, d, n):
     return n
 
 
-def cpu_children():
-    r = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return r.ru_utime + r.ru_stime
+PEAK = {"rss_kb": 0}
 
 
 def timed(cmd, capture=False):
-    c = cpu_children()
+    """Wall and CPU seconds of one child; the largest peak RSS of any child so far goes to PEAK."""
     t = time.perf_counter()
-    p = subprocess.run(cmd, stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
-                       stderr=subprocess.PIPE, text=True)
+    with tempfile.TemporaryFile("w+") as errf:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE if capture else subprocess.DEVNULL, stderr=errf, text=True)
+        out = proc.stdout.read() if capture else None
+        _, status, ru = os.wait4(proc.pid, 0)
+        errf.seek(0)
+        err = errf.read()
+    proc.returncode = os.waitstatus_to_exitcode(status)
     w = time.perf_counter() - t
-    if p.returncode not in (0, 1, 3):
-        sys.exit(f"{cmd[:4]} failed {p.returncode}: {p.stderr[-1500:]}")
-    return w, cpu_children() - c, p
+    PEAK["rss_kb"] = max(PEAK["rss_kb"], ru.ru_maxrss)
+    if proc.returncode not in (0, 1, 3):
+        sys.exit(f"{cmd[:4]} failed {proc.returncode}: {err[-1500:]}")
+    return w, ru.ru_utime + ru.ru_stime, subprocess.CompletedProcess(cmd, proc.returncode, out, err)
 
 
 def median_latency(cmd, k=5):
@@ -92,6 +122,7 @@ def main():
     ap.add_argument("--probe", type=int, default=500)
     ap.add_argument("--out", default=os.path.join(ROOT, "bench/out/scale"))
     ap.add_argument("--extra", nargs="*", default=[])
+    ap.add_argument("--synthetic", type=int, default=0, metavar="K")
     ap.add_argument("--stet", default=os.path.join(ROOT, "target/release/stet"))
     a = ap.parse_args()
     sizes = [int(s) for s in a.sizes.split(",")]
@@ -100,6 +131,11 @@ def main():
     repo = os.path.join(a.out, "repo")
     stet = os.path.abspath(a.stet)
     pool = list(articles(a.extra))
+    if a.synthetic:
+        pool += list(synthetic(pool, a.synthetic))
+    # Shuffled (fixed seed) so that every size's probe has the same mix of sources and lengths
+    # (the corpora come Reuters first, then the longer BBC articles).
+    random.Random(7).shuffle(pool)
     if sizes[-1] > len(pool):
         print(f"only {len(pool)} articles available: largest size cut to {len(pool)}; pass --extra DIR for more",
               file=sys.stderr)
@@ -109,7 +145,7 @@ def main():
     rows = []
     print(f"{os.cpu_count()} cores; probe {a.probe} articles per size", flush=True)
     hdr = (f"{'N':>7s} {'fill s':>8s} {'fill ms/art':>11s} {'probe ms/art':>12s} {'probe cpu ms/art':>16s} "
-           f"{'repo MB':>8s} {'dups ID ms':>10s} {'diff ms':>8s} {'show ms':>8s} {'load1':>6s}")
+           f"{'repo MB':>8s} {'peak RSS MB':>11s} {'dups ID ms':>10s} {'diff ms':>8s} {'show ms':>8s} {'load1':>6s}")
     for i, n in enumerate(sizes):
         fill_n = n - a.probe - have
         fill_dir = os.path.join(a.out, f"fill{i}")
@@ -137,11 +173,12 @@ def main():
         fl = median_latency([stet, "--repo", repo, "diff", x, y])
         sl = median_latency([stet, "--repo", repo, "show", x])  # one lookup: mostly opening the repository
         size = du(repo)
-        row = (have, fw, 1000 * fw / max(got, 1), 1000 * pw / pn, 1000 * pc / pn, size / 1e6, 1000 * dl, 1000 * fl, 1000 * sl, ld)
+        row = (have, fw, 1000 * fw / max(got, 1), 1000 * pw / pn, 1000 * pc / pn, size / 1e6, 1000 * dl, 1000 * fl, 1000 * sl, ld,
+               PEAK["rss_kb"] / 1024)
         rows.append(row)
         if i == 0:
             print(hdr)
-        print(f"{row[0]:7d} {row[1]:8.1f} {row[2]:11.2f} {row[3]:12.2f} {row[4]:16.2f} {row[5]:8.1f} {row[6]:10.1f} {row[7]:8.1f} {row[8]:8.1f} {row[9]:6.2f}",
+        print(f"{row[0]:7d} {row[1]:8.1f} {row[2]:11.2f} {row[3]:12.2f} {row[4]:16.2f} {row[5]:8.1f} {row[10]:11.0f} {row[6]:10.1f} {row[7]:8.1f} {row[8]:8.1f} {row[9]:6.2f}",
               flush=True)
     if len(rows) >= 2:
         print(f"probe ms/article, largest / smallest N: wall {rows[-1][3] / rows[0][3]:.2f}x, "

@@ -188,7 +188,7 @@ fn main() {
                 let line = serde_json::json!({
                     "a": other, "b": rel, "label": label_of(other, rel),
                     "pred": ex.class.map(|c| c.0.as_str()),
-                    "votes": ex.votes,
+                    "votes": ex.votes, "share": ex.vote_share,
                     "n_pairs": fig.pairs.len(), "sentences": [fig.sentences.1, fig.sentences.0],
                     "cov_other": fig.coverage_b, "cov_new": fig.coverage_a,
                     "w_other": fig.weighted_b, "w_new": fig.weighted_a,

@@ -168,6 +168,10 @@ pub struct ArticleRecord {
     pub text_len: u64,
     /// Every input that produced this exact text, first one first.
     pub captures: Vec<Capture>,
+    /// The language the text was tokenised in for detection (ISO 639-3, "und" when unknown),
+    /// so that its detection profile can be rebuilt without guessing the language again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
 }
 
 /// A relation between two archived articles, with its evidence.

@@ -70,13 +70,46 @@ pub struct AddOutcome {
     pub warnings: Vec<String>,
 }
 
+/// An input read and analysed ahead of archiving: extraction, normalisation and the detection
+/// profile, which need no access to the archive and so can run on other threads while earlier
+/// inputs are archived ([`Archive::add_prepared`]).
+pub struct PreparedInput {
+    req: AddRequest,
+    ex: Result<extract::Extracted, InputError>,
+    /// The normalised text before learned furniture is stripped, and its profile.
+    text: String,
+    profile: Option<detect::Profile>,
+}
+
+impl PreparedInput {
+    /// Extracts, normalises and profiles one input.
+    pub fn new(req: AddRequest) -> PreparedInput {
+        let ex = extract::extract(&req.bytes, &req.input).map_err(InputError::from);
+        let text = ex.as_ref().map(|e| crate::text::normalize(&e.text)).unwrap_or_default();
+        let profile = (!text.trim().is_empty()).then(|| detect::profile(&text));
+        PreparedInput { req, ex, text, profile }
+    }
+}
+
 impl Archive {
     /// Archives one input as one atomic batch.
     pub fn add(&self, req: &AddRequest) -> Result<AddOutcome, InputError> {
-        let ex = extract::extract(&req.bytes, &req.input)?;
+        self.add_prepared(PreparedInput::new(req.clone()))
+    }
+
+    /// Archives one prepared input as one atomic batch.
+    pub fn add_prepared(&self, prepared: PreparedInput) -> Result<AddOutcome, InputError> {
+        let PreparedInput { req, ex, text: full_text, profile: full_profile } = prepared;
+        let req = &req;
+        let ex = ex?;
         let url = req.url.clone().or(ex.url.clone());
         let source = super::furniture::source_key(req.source.as_deref().or(ex.site_name.as_deref()), url.as_deref());
-        let text = crate::text::normalize(&self.strip_furniture(source.as_deref(), &ex.text)?);
+        let stripped = self.strip_furniture(source.as_deref(), &ex.text)?;
+        // The text and profile computed ahead hold unless learned furniture was stripped.
+        let (text, profile) = match full_profile {
+            Some(p) if stripped == ex.text => (full_text, Some(p)),
+            _ => (crate::text::normalize(&stripped), None),
+        };
         if text.trim().is_empty() {
             return Err(InputError::EmptyText);
         }
@@ -120,10 +153,11 @@ impl Archive {
             text: String::new(),
             text_len: text.len() as u64,
             captures: Vec::new(),
+            lang: None,
         };
 
         // Detection against what is archived, then the url's earlier versions.
-        let profile = detect::profile(&text);
+        let profile = profile.unwrap_or_else(|| detect::profile(&text));
         let mut findings = if self.opts.detect {
             let corpus = StoreCorpus::new(self);
             detect::detect(&profile, &corpus).map_err(|e| Error::Record { what: "candidate index".into(), reason: e.to_string() })?
@@ -141,7 +175,7 @@ impl Archive {
             if prev != id && !findings.iter().any(|f| f.other == prev) {
                 // Same url, and the content is not (or no longer) close enough to be found by
                 // detection: a version all the same, scored by how much of the text survives.
-                let fig = detect::compare(&profile, &self.cached_profile(&prev)?, &|_| 1.0, crate::align::MIN_SIM);
+                let fig = detect::compare(&profile, &*self.cached_profile(&prev)?, &|_| 1.0, crate::align::MIN_SIM);
                 findings.push(Finding {
                     other: prev,
                     kind: RelationKind::Version,
@@ -194,18 +228,19 @@ impl Archive {
         }
         relations.sort_by(|x, y| y.score.total_cmp(&x.score));
 
-        // Blobs: the text (as a delta against a close relative when there is one) and the raw input.
-        let text_blob = match delta_base.as_ref().and_then(|(o, _)| BlobId::from_hex(&o.text)) {
-            Some(base) => batch.put_blob_delta(text.as_bytes(), &base)?,
-            None => batch.put_blob(text.as_bytes())?,
-        };
+        // Blobs: the raw input (as a delta against a close relative's when there is one), then
+        // the text as a delta against the relative's text, else against this input's raw bytes,
+        // which hold it nearly word for word.
         let raw_base = delta_base.as_ref().and_then(|(o, _)| o.captures.first()).and_then(|c| BlobId::from_hex(&c.raw));
         let raw_blob = match raw_base {
             Some(base) => batch.put_blob_delta(&req.bytes, &base)?,
             None => batch.put_blob(&req.bytes)?,
         };
+        let text_base = delta_base.as_ref().and_then(|(o, _)| BlobId::from_hex(&o.text)).unwrap_or(raw_blob);
+        let text_blob = batch.put_blob_delta(text.as_bytes(), &text_base)?;
         let mut rec = rec;
         rec.text = text_blob.hex();
+        rec.lang = Some(profile.lang.clone().unwrap_or_else(|| "und".into()));
         rec.captures.push(req.capture(now, raw_blob, ex.format));
         batch.insert(ks::ARTICLES, id.as_bytes(), &encode(&rec));
         batch.insert(ks::LOG, &seq.to_be_bytes(), id.as_bytes());
@@ -220,7 +255,7 @@ impl Archive {
         self.store.commit(batch)?;
         if self.opts.detect {
             self.index_article(seq, &profile.index_features())?;
-            self.remember_profile(id, profile);
+            self.remember_profile(id, std::sync::Arc::new(profile));
         }
         Ok(AddOutcome { status: AddStatus::Added, id, title: rec.title, relations, warnings: ex.warnings })
     }

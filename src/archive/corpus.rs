@@ -4,6 +4,7 @@
 use super::{ks, Archive};
 use crate::detect::{Corpus, CorpusError, Profile};
 use crate::model::ArticleId;
+use std::sync::Arc;
 
 /// Read access to the candidate index and article texts for detection.
 pub(crate) struct StoreCorpus<'a> {
@@ -22,6 +23,9 @@ impl Corpus for StoreCorpus<'_> {
     }
 
     fn feature_count(&self, feature: u64) -> Result<u64, CorpusError> {
+        if let Some(n) = self.archive.loaded_count(feature) {
+            return Ok(n);
+        }
         self.archive.load_buckets(&[feature])?;
         Ok(self.archive.with_index(|s| s.index.count(feature))?)
     }
@@ -31,7 +35,7 @@ impl Corpus for StoreCorpus<'_> {
         Ok(self.archive.with_index(|s| s.index.postings(feature, limit))?)
     }
 
-    fn profile(&self, doc: u64) -> Result<Profile, CorpusError> {
+    fn profile(&self, doc: u64) -> Result<Arc<Profile>, CorpusError> {
         let id = self
             .archive
             .store

@@ -376,9 +376,14 @@ impl Archive {
 
     /// Reads an export (see the module docs) into this repository, which must hold no
     /// article yet: checks the header, the manifest and every hash, writes what verifies (one
-    /// atomic batch per article) and reports what it could not keep. `Err` when the input
-    /// cannot be read or is not an export, or the repository fails.
-    pub fn import(&self, input: &mut dyn BufRead) -> Result<ImportReport> {
+    /// atomic batch per article), rebuilds the candidate index (reporting to `progress`) and
+    /// reports what it could not keep. `Err` when the input cannot be read or is not an export,
+    /// or the repository fails.
+    pub fn import(
+        &self,
+        input: &mut dyn BufRead,
+        progress: &dyn super::Progress,
+    ) -> Result<ImportReport> {
         if self.article_count()? > 0 || self.store.iter(ks::ARTICLES).next().is_some() {
             return Err(stream_err(
                 "import",
@@ -547,9 +552,9 @@ impl Archive {
             Some(_) => {}
         }
         if self.opts.detect {
-            // Build the candidate index now (from the article log), so that the next `add`
-            // does not pay for it; `flush` checkpoints it.
-            self.with_index(|_| ())?;
+            // The candidate index is derived data: built now from the imported articles, so
+            // that the next `add` finds them.
+            self.reindex(progress)?;
         }
         self.flush()?;
         Ok(rep)

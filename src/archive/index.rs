@@ -49,13 +49,20 @@ impl Archive {
                 checkpointed,
                 dirty: vec![false; BUCKETS],
             });
-            self.catch_up()?;
+            self.catch_up(&super::NoProgress)?;
         }
         let mut guard = self.index.borrow_mut();
         match guard.as_mut() {
             Some(state) => Ok(f(state)),
             None => Err(Error::Record { what: "candidate index".into(), reason: "not open".into() }),
         }
+    }
+
+    /// The count of `feature` when the index is open and its bucket loaded (the fast path).
+    pub(crate) fn loaded_count(&self, feature: u64) -> Option<u64> {
+        let guard = self.index.borrow();
+        let s = guard.as_ref()?;
+        s.index.is_loaded(bucket_of(feature)).then(|| s.index.count(feature))
     }
 
     /// Loads the buckets of `features` that are not in memory yet.
@@ -100,13 +107,15 @@ impl Archive {
 
     /// Indexes the archived articles the index does not hold yet (after a kill, or when fewer
     /// than [`CLOSE_CHECKPOINT`] were left out at close).
-    fn catch_up(&self) -> Result<()> {
+    fn catch_up(&self, progress: &dyn super::Progress) -> Result<()> {
         let next = self.article_count()?;
         let mut seq = self.with_index(|s| s.covered)?;
         if seq < next {
             tracing::info!(from = seq, to = next, "indexing articles the candidate index does not hold yet");
         }
+        progress.start("indexing", next - seq.min(next));
         while seq < next {
+            progress.inc(1);
             let id = self
                 .store
                 .get(ks::LOG, &seq.to_be_bytes())?
@@ -117,6 +126,29 @@ impl Archive {
             seq += 1;
         }
         Ok(())
+    }
+
+    /// Rebuilds the candidate index from the archived texts (after damage, or to reclaim its
+    /// space); returns the number of articles indexed.
+    pub fn reindex(&self, progress: &dyn super::Progress) -> Result<u64> {
+        let mut batch = self.store.batch();
+        for kv in self.store.iter(ks::INDEX) {
+            let (k, _) = kv?;
+            batch.remove(ks::INDEX, &k);
+        }
+        batch.remove(ks::META, b"indexed-seq");
+        self.store.commit(batch)?;
+        *self.index.borrow_mut() = Some(IndexState {
+            index: FeatureIndex::default(),
+            covered: 0,
+            checkpointed: 0,
+            dirty: vec![false; BUCKETS],
+        });
+        self.catch_up(progress)?;
+        progress.finish();
+        self.checkpoint_index()?;
+        self.flush()?;
+        self.with_index(|s| s.covered)
     }
 
     /// Writes the dirty buckets and the covered count in one batch.
@@ -152,5 +184,75 @@ impl Archive {
             self.checkpoint_index()?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{AddRequest, Archive, OpenOptions, RelationKind};
+
+    fn seed(name: &str) -> AddRequest {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seeds").join(name);
+        AddRequest { input: name.into(), bytes: std::fs::read(path).unwrap(), ..Default::default() }
+    }
+
+    fn open(dir: &std::path::Path) -> Archive {
+        Archive::open(dir, OpenOptions { now: Some("2026-01-01T00:00:00Z".into()), ..Default::default() }).unwrap()
+    }
+
+    fn rewrite_found(archive: &Archive) -> bool {
+        let out = archive.add(&seed("002_cd06db6dfbca252d.txt")).unwrap();
+        out.relations.iter().any(|r| r.kind == RelationKind::Rewrite)
+    }
+
+    #[test]
+    fn articles_left_out_of_the_stored_index_are_caught_up_from_the_log() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let a = open(dir.path());
+            a.add(&seed("000_856e4ff5e2b4e0a7.txt")).unwrap();
+            a.add(&seed("001_1848e0611e54fac2.txt")).unwrap();
+            // Dropped with too few articles to checkpoint: only the log has them.
+        }
+        let a = open(dir.path());
+        assert!(a.store.get(super::ks::META, b"indexed-seq").unwrap().is_none());
+        assert!(rewrite_found(&a), "the rewrite of 000 is found after catching up");
+    }
+
+    #[test]
+    fn a_checkpointed_index_is_read_back_from_its_buckets() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let a = open(dir.path());
+            a.add(&seed("000_856e4ff5e2b4e0a7.txt")).unwrap();
+            a.add(&seed("001_1848e0611e54fac2.txt")).unwrap();
+            a.checkpoint_index().unwrap();
+        }
+        let a = open(dir.path());
+        let stored = a.store.get(super::ks::META, b"indexed-seq").unwrap().map(|v| super::be_u64(&v));
+        assert_eq!(stored, Some(2));
+        assert!(rewrite_found(&a));
+        assert_eq!(a.with_index(|s| s.covered).unwrap(), 3);
+    }
+
+    #[test]
+    fn a_damaged_bucket_is_an_error_naming_the_index() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let a = open(dir.path());
+            a.add(&seed("000_856e4ff5e2b4e0a7.txt")).unwrap();
+            a.checkpoint_index().unwrap();
+            let mut batch = a.store.batch();
+            for kv in a.store.iter(super::ks::INDEX) {
+                let (k, v) = kv.unwrap();
+                batch.insert(super::ks::INDEX, &k, &v[..v.len() - 1]);
+            }
+            a.store.commit(batch).unwrap();
+        }
+        let a = open(dir.path());
+        let err = a.add(&seed("002_cd06db6dfbca252d.txt")).unwrap_err().to_string();
+        assert!(err.contains("candidate index"), "{err}");
+        assert_eq!(a.reindex(&crate::archive::NoProgress).unwrap(), 1);
+        assert!(rewrite_found(&a), "found once the index is rebuilt");
     }
 }

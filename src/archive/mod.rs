@@ -12,7 +12,7 @@ mod index;
 mod query;
 mod verify;
 
-pub use add::{AddOutcome, AddRequest, AddStatus, FoundRelation};
+pub use add::{AddOutcome, AddRequest, AddStatus, FoundRelation, PreparedInput};
 pub use query::{PairFilter, Stats};
 pub use verify::VerifyReport;
 pub use export::{ExportReport, ImportReport};
@@ -80,13 +80,15 @@ pub struct Archive {
     store: Store,
     opts: OpenOptions,
     /// Detection profiles of archived articles, kept across inputs of one command.
-    profiles: std::cell::RefCell<std::collections::HashMap<ArticleId, crate::detect::Profile>>,
+    profiles: std::cell::RefCell<std::collections::HashMap<ArticleId, std::sync::Arc<crate::detect::Profile>>>,
     /// The candidate index, opened on first use (this process is the only writer).
     index: std::cell::RefCell<Option<index::IndexState>>,
 }
 
-/// How many detection profiles an open archive keeps in memory.
-const PROFILE_CACHE: usize = 20_000;
+/// How many detection profiles an open archive keeps in memory (a few KB to tens of KB each). The
+/// hits that matter are recent articles (copies of a story arrive close together); candidates
+/// among older articles mostly miss at any size that fits in memory, so the cache stays small.
+const PROFILE_CACHE: usize = 4_096;
 
 impl Archive {
     /// Opens (or creates) the repository at `path`.
@@ -122,18 +124,22 @@ impl Archive {
     }
 
     /// The detection profile of an archived article, from the cache or computed from its text.
-    pub(crate) fn cached_profile(&self, id: &ArticleId) -> Result<crate::detect::Profile> {
+    pub(crate) fn cached_profile(&self, id: &ArticleId) -> Result<std::sync::Arc<crate::detect::Profile>> {
         if let Some(p) = self.profiles.borrow().get(id) {
             return Ok(p.clone());
         }
         let rec = self.article_required(id)?;
-        let p = crate::detect::profile(&self.text(&rec)?);
+        let text = self.text(&rec)?;
+        let p = std::sync::Arc::new(match &rec.lang {
+            Some(lang) => crate::detect::profile_in(&text, lang),
+            None => crate::detect::profile(&text),
+        });
         self.remember_profile(*id, p.clone());
         Ok(p)
     }
 
     /// Keeps a profile in the bounded cache.
-    pub(crate) fn remember_profile(&self, id: ArticleId, p: crate::detect::Profile) {
+    pub(crate) fn remember_profile(&self, id: ArticleId, p: std::sync::Arc<crate::detect::Profile>) {
         let mut cache = self.profiles.borrow_mut();
         if cache.len() >= PROFILE_CACHE {
             cache.clear();

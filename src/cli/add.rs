@@ -5,7 +5,8 @@ use super::{exit, Cli, CliError};
 use serde::Serialize;
 use std::io::Write;
 use std::path::PathBuf;
-use stet::archive::FoundRelation;
+use rayon::prelude::*;
+use stet::archive::{FoundRelation, PreparedInput};
 use stet::inputs::{read_input, read_limited, walk};
 use stet::{AddRequest, AddStatus, ArticleId};
 
@@ -47,6 +48,9 @@ struct AddJson<'a> {
     warnings: &'a [String],
 }
 
+/// Inputs prepared together on the thread pool while earlier ones are archived.
+const PREPARE_CHUNK: usize = 8;
+
 /// Runs `stet add`.
 pub fn cmd_add(cli: &Cli, ui: &Ui, args: &AddArgs) -> Result<i32, CliError> {
     if let Some(p) = &args.published {
@@ -75,23 +79,42 @@ pub fn cmd_add(cli: &Cli, ui: &Ui, args: &AddArgs) -> Result<i32, CliError> {
     // never loses an article that was reported archived. Flushes are batched.
     let mut pending: Vec<String> = Vec::new();
     let mut last_flush = std::time::Instant::now();
-    for (input, item) in items {
+    // Reading, extraction and profiling run ahead on other threads (in order, a few inputs at a
+    // time), archiving and detection on this one: the single writer.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(String, Result<PreparedInput, String>)>(32);
+    let prepare = |input: String, item: Result<Option<PathBuf>, String>| {
         let bytes = match item {
             Ok(Some(path)) => read_input(&path, args.max_size).map_err(|e| e.to_string()),
             Ok(None) => read_limited(std::io::stdin().lock(), args.max_size).map_err(|e| e.to_string()),
             Err(e) => Err(e),
         };
-        let result = bytes.and_then(|bytes| {
-            let req = AddRequest {
+        let prepared = bytes.map(|bytes| {
+            PreparedInput::new(AddRequest {
                 input: input.clone(),
                 bytes,
                 url: args.url.clone(),
                 title: args.title.clone(),
                 published: args.published.clone(),
                 source: args.source.clone(),
-            };
-            archive.add(&req).map_err(|e| e.to_string())
+            })
         });
+        (input, prepared)
+    };
+    std::thread::scope(|scope| -> Result<(), CliError> {
+        scope.spawn(move || {
+            let mut items = items.into_iter().peekable();
+            while items.peek().is_some() {
+                let chunk: Vec<_> = items.by_ref().take(PREPARE_CHUNK).collect();
+                let done: Vec<_> = chunk.into_par_iter().map(|(input, item)| prepare(input, item)).collect();
+                for d in done {
+                    if tx.send(d).is_err() {
+                        return; // the writer stopped (an error); nothing more to do
+                    }
+                }
+            }
+        });
+    for (input, prepared) in rx {
+        let result = prepared.and_then(|p| archive.add_prepared(p).map_err(|e| e.to_string()));
         stet::Progress::inc(&bar, 1);
         match result {
             Ok(o) => {
@@ -127,6 +150,8 @@ pub fn cmd_add(cli: &Cli, ui: &Ui, args: &AddArgs) -> Result<i32, CliError> {
             last_flush = std::time::Instant::now();
         }
     }
+        Ok(())
+    })?;
     archive.close()?;
     emit(&bar, &mut out, &mut pending, args.json)?;
     stet::Progress::finish(&bar);

@@ -1,6 +1,6 @@
 //! `stet import`: read an export into a new repository, keeping what verifies.
 
-use super::ui::{one_line, Style, Ui};
+use super::ui::{one_line, Bar, Style, Ui};
 use super::{exit, Cli, CliError};
 use std::path::PathBuf;
 
@@ -27,7 +27,10 @@ pub fn cmd_import(cli: &Cli, ui: &Ui, args: &ImportArgs) -> Result<i32, CliError
     std::io::BufRead::read_until(&mut input, b'\n', &mut first)
         .map_err(|e| CliError::msg(format!("cannot read {}: {e}", args.file.display())))?;
     let header: Option<serde_json::Value> = serde_json::from_slice(&first).ok();
-    if !header.as_ref().is_some_and(|h| h["type"] == "header" && h["format"] == "stet-export") {
+    if !header
+        .as_ref()
+        .is_some_and(|h| h["type"] == "header" && h["format"] == "stet-export")
+    {
         return Err(CliError::msg(format!(
             "{}: not a stet export (no stet-export header line)",
             args.file.display()
@@ -35,8 +38,9 @@ pub fn cmd_import(cli: &Cli, ui: &Ui, args: &ImportArgs) -> Result<i32, CliError
     }
     let mut input = std::io::Read::chain(std::io::Cursor::new(first), input);
     let archive = cli.open(true)?;
+    let bar = Bar::new(ui, 0, 20);
     let report = archive
-        .import(&mut input)
+        .import(&mut input, &bar)
         .map_err(|e| CliError::msg(format!("{}: {e}", args.file.display())))?;
     for l in &report.lost {
         eprintln!("{} {}", ui.paint_err(Style::Bad, "lost:"), one_line(l));

@@ -13,6 +13,7 @@ mod import;
 mod lineage;
 mod log;
 mod show;
+mod reindex;
 mod stats;
 mod ui;
 mod verify;
@@ -82,6 +83,8 @@ enum Command {
     Export(export::ExportArgs),
     /// Read an export into a new repository, keeping what verifies
     Import(import::ImportArgs),
+    /// Rebuild the candidate index from the archived texts
+    Reindex(reindex::ReindexArgs),
     /// Print a shell completion script
     Completions(completions::CompletionsArgs),
 }
@@ -121,6 +124,7 @@ fn run(cli: &Cli, ui: &Ui) -> Result<i32, CliError> {
         Command::Stats(a) => stats::cmd_stats(cli, ui, a),
         Command::Export(a) => export::cmd_export(cli, ui, a),
         Command::Import(a) => import::cmd_import(cli, ui, a),
+        Command::Reindex(a) => reindex::cmd_reindex(cli, ui, a),
         Command::Completions(a) => completions::cmd_completions(a),
     }
 }

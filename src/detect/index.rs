@@ -24,6 +24,17 @@ pub fn bucket_of(feature: u64) -> usize {
     (feature >> (64 - BUCKET_BITS)) as usize
 }
 
+/// The key of a feature in its bucket's hash map. The features of a bucket share their top
+/// bits, from which the hash table takes its tag byte (the hasher is the identity: features are
+/// hashes already): rotated, the key's top bits are the feature's random middle bits.
+fn slot_key(feature: u64) -> u64 {
+    feature.rotate_left(BUCKET_BITS)
+}
+
+fn feature_of(key: u64) -> u64 {
+    key.rotate_right(BUCKET_BITS)
+}
+
 /// Marks an entry whose postings were dropped (count above [`POSTINGS_CAP`]).
 const NO_LIST: u32 = u32::MAX;
 
@@ -44,7 +55,7 @@ struct Bucket {
 impl Bucket {
     fn add(&mut self, feature: u64, doc: u32) {
         let lists = &mut self.lists;
-        let e = self.map.entry(feature).or_insert(Entry { count: 0, post: doc });
+        let e = self.map.entry(slot_key(feature)).or_insert(Entry { count: 0, post: doc });
         e.count = e.count.saturating_add(1);
         match e.count {
             1 => {}
@@ -121,14 +132,14 @@ impl FeatureIndex {
 
     /// How many documents carry `feature` (0 when its bucket is not loaded).
     pub fn count(&self, feature: u64) -> u64 {
-        self.bucket(feature).and_then(|b| b.map.get(&feature)).map_or(0, |e| u64::from(e.count))
+        self.bucket(feature).and_then(|b| b.map.get(&slot_key(feature))).map_or(0, |e| u64::from(e.count))
     }
 
     /// Up to `limit` documents carrying `feature`, oldest first; none when more than
     /// [`POSTINGS_CAP`] carry it.
     pub fn postings(&self, feature: u64, limit: usize) -> Vec<u64> {
         let Some(b) = self.bucket(feature) else { return Vec::new() };
-        let Some(e) = b.map.get(&feature) else { return Vec::new() };
+        let Some(e) = b.map.get(&slot_key(feature)) else { return Vec::new() };
         b.postings(e).iter().take(limit).map(|&d| u64::from(d)).collect()
     }
 
@@ -151,11 +162,11 @@ impl FeatureIndex {
     /// varint gaps.
     pub fn encode_bucket(&self, b: usize) -> Vec<u8> {
         let Some(Some(bucket)) = self.buckets.get(b) else { return Vec::new() };
-        let mut keys: Vec<u64> = bucket.map.keys().copied().collect();
+        let mut keys: Vec<u64> = bucket.map.keys().map(|&k| feature_of(k)).collect();
         keys.sort_unstable();
         let mut out = Vec::with_capacity(keys.len() * 12);
         for k in keys {
-            let e = &bucket.map[&k];
+            let e = &bucket.map[&slot_key(k)];
             out.extend_from_slice(&k.to_le_bytes());
             put_varint(&mut out, u64::from(e.count));
             if e.count <= POSTINGS_CAP {
@@ -202,7 +213,7 @@ impl FeatureIndex {
             } else {
                 Entry { count, post: NO_LIST }
             };
-            bucket.map.insert(feature, entry);
+            bucket.map.insert(slot_key(feature), entry);
         }
         match self.buckets.get_mut(b) {
             Some(slot) => {

@@ -6,13 +6,14 @@
 use super::{Corpus, CorpusError, FeatureIndex, Profile};
 use crate::model::ArticleId;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The index and profiles of the articles added so far, in memory.
 #[derive(Default)]
 pub struct MemoryCorpus {
     index: FeatureIndex,
     /// Profiles by document number (order of adding).
-    docs: Vec<Profile>,
+    docs: Vec<Arc<Profile>>,
     /// Profiles by article id.
     pub profiles: HashMap<ArticleId, Profile>,
 }
@@ -23,7 +24,7 @@ impl MemoryCorpus {
         let doc = self.docs.len() as u32;
         self.index.add(doc, &p.index_features());
         self.profiles.insert(p.id, p.clone());
-        self.docs.push(p);
+        self.docs.push(Arc::new(p));
     }
 }
 
@@ -37,7 +38,7 @@ impl Corpus for MemoryCorpus {
     fn postings(&self, feature: u64, limit: usize) -> Result<Vec<u64>, CorpusError> {
         Ok(self.index.postings(feature, limit))
     }
-    fn profile(&self, doc: u64) -> Result<Profile, CorpusError> {
+    fn profile(&self, doc: u64) -> Result<Arc<Profile>, CorpusError> {
         let p = usize::try_from(doc).ok().and_then(|d| self.docs.get(d));
         p.cloned().ok_or_else(|| format!("no document {doc} in the corpus").into())
     }

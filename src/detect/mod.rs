@@ -25,7 +25,8 @@ pub use memory::MemoryCorpus;
 use crate::align::{self, AlignedPair, SentenceSig};
 use crate::model::{ArticleId, RelationKind};
 use crate::text::{IdMap, Tokenizer};
-use std::cell::RefCell;
+use rayon::prelude::*;
+use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -35,7 +36,7 @@ pub type CorpusError = Box<dyn std::error::Error + Send + Sync>;
 /// Most features of the new article looked up in the postings.
 pub const MAX_QUERY_FEATURES: usize = 96;
 /// Most candidates verified per new article.
-pub const MAX_CANDIDATES: usize = 12;
+pub const MAX_CANDIDATES: usize = 8;
 /// Candidates with fewer votes than this share of the best candidate's are not verified.
 pub const MIN_VOTE_SHARE: f32 = 0.05;
 /// Sentences with at least this many words get a whole-sentence fingerprint feature.
@@ -73,11 +74,20 @@ pub const MAX_SENTENCES: usize = 2000;
 
 /// Profiles a normalised text (its first [`MAX_SENTENCES`] sentences).
 pub fn profile(text: &str) -> Profile {
-    let tk = Tokenizer::for_text(text);
+    profile_with(text, &Tokenizer::for_text(text))
+}
+
+/// Profiles a normalised text known to be in language `lang` (ISO 639-3, as in
+/// [`Profile::lang`]; "und" or an unknown code: no stemming), without guessing it.
+pub fn profile_in(text: &str, lang: &str) -> Profile {
+    profile_with(text, &Tokenizer::for_lang(lang))
+}
+
+fn profile_with(text: &str, tk: &Tokenizer) -> Profile {
     let sentences = crate::text::sentences(text)
         .into_iter()
         .take(MAX_SENTENCES)
-        .map(|r| SentenceSig::of(&text[r.clone()], r.start, &tk))
+        .map(|r| SentenceSig::of(&text[r.clone()], r.start, tk))
         .collect();
     Profile { id: ArticleId::of_text(text), lang: tk.lang().map(String::from), sentences }
 }
@@ -120,7 +130,7 @@ pub trait Corpus {
     /// Up to `limit` documents carrying `feature`.
     fn postings(&self, feature: u64, limit: usize) -> Result<Vec<u64>, CorpusError>;
     /// The profile of an archived document.
-    fn profile(&self, doc: u64) -> Result<Profile, CorpusError>;
+    fn profile(&self, doc: u64) -> Result<Arc<Profile>, CorpusError>;
 }
 
 /// One side of a pair.
@@ -313,6 +323,8 @@ pub struct Examined {
     pub other: ArticleId,
     /// Its candidate vote (sum of rarity weights of shared rare features).
     pub votes: f32,
+    /// The votes as a share of what a document carrying all of the queried features would get.
+    pub vote_share: f32,
     /// Verification figures (side a = new, side b = other).
     pub figures: Figures,
     /// Kind and score, when related.
@@ -385,8 +397,10 @@ pub fn examine_with(new: &Profile, corpus: &dyn Corpus, min_sim: f32) -> Result<
     rare.sort_unstable_by_key(|&(f, c)| (c, f));
     rare.truncate(MAX_QUERY_FEATURES);
     let mut votes: HashMap<u64, f32> = HashMap::new();
+    let mut all_votes = 0f32;
     for &(f, c) in &rare {
         let w = idf(c as f32 + 1.0, n);
+        all_votes += w;
         for doc in corpus.postings(f, usize::try_from(cap).unwrap_or(usize::MAX))? {
             *votes.entry(doc).or_insert(0.0) += w;
         }
@@ -397,37 +411,47 @@ pub fn examine_with(new: &Profile, corpus: &dyn Corpus, min_sim: f32) -> Result<
     let top = cands.first().map_or(0.0, |c| c.1);
     cands.retain(|c| c.1 >= MIN_VOTE_SHARE * top);
 
-    // Rarity weights, looked up lazily: only stems of sentences that get compared need one.
-    let weights: RefCell<IdMap<f32>> = RefCell::new(counts.iter().map(|(&h, &c)| (h, idf(c as f32 + 1.0, n))).collect());
-    let failure: RefCell<Option<CorpusError>> = RefCell::new(None);
-    let weight = |h: u64| -> f32 {
-        if let Some(w) = weights.borrow().get(&h) {
-            return *w;
-        }
-        let df = match corpus.feature_count(h) {
-            Ok(c) => c,
-            Err(e) => {
-                failure.borrow_mut().get_or_insert(e);
-                1
-            }
-        };
-        let w = idf(df as f32, n);
-        weights.borrow_mut().insert(h, w);
-        w
-    };
-    let mut out = Vec::new();
+    // The candidates' profiles, then the rarity weights of every stem they hold (the new
+    // article's own features count it in), then the comparisons, in parallel.
+    let mut others: Vec<(Arc<Profile>, f32)> = Vec::with_capacity(cands.len());
     for (doc, v) in cands {
         let other = corpus.profile(doc)?;
-        if other.id == new.id {
-            continue;
+        if other.id != new.id {
+            others.push((other, v));
         }
-        let id = other.id;
-        let figures = compare(new, &other, &weight, min_sim);
-        if let Some(e) = failure.borrow_mut().take() {
-            return Err(e);
-        }
-        let class = classify(&figures);
-        out.push(Examined { other: id, votes: v, figures, class });
     }
+    let mut weights: IdMap<f32> = counts.iter().map(|(&h, &c)| (h, idf(c as f32 + 1.0, n))).collect();
+    for s in new.sentences.iter().chain(others.iter().flat_map(|(p, _)| p.sentences.iter())) {
+        for &h in &s.stems {
+            if let std::collections::hash_map::Entry::Vacant(e) = weights.entry(h) {
+                e.insert(idf(corpus.feature_count(h)? as f32, n));
+            }
+        }
+    }
+    let out = others
+        .par_iter()
+        .map(|(other, v)| {
+            let weight = |h: u64| weights.get(&h).copied().unwrap_or_else(|| idf(1.0, n));
+            let figures = compare(new, other, &weight, min_sim);
+            let class = classify(&figures);
+            Examined { other: other.id, votes: *v, vote_share: *v / all_votes.max(f32::MIN_POSITIVE), figures, class }
+        })
+        .collect();
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_profile_rebuilt_in_its_recorded_language_is_the_same_profile() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        for f in ["seeds/000_856e4ff5e2b4e0a7.txt", "detect_lang/spanish_article.txt", "detect_lang/thai_article.txt", "detect_lang/arabic_article.txt"] {
+            let text = crate::text::normalize(&std::fs::read_to_string(dir.join(f)).unwrap());
+            let p = profile(&text);
+            let lang = p.lang.clone().unwrap_or_else(|| "und".into());
+            assert_eq!(profile_in(&text, &lang), p, "{f} ({lang})");
+        }
+    }
 }

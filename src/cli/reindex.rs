@@ -1,0 +1,19 @@
+//! `stet reindex`: rebuild the candidate index from the archived texts.
+
+use super::ui::{Bar, Ui};
+use super::{exit, Cli, CliError};
+
+/// Arguments of `stet reindex`.
+#[derive(clap::Args, Debug)]
+pub struct ReindexArgs {}
+
+/// Runs `stet reindex`.
+pub fn cmd_reindex(cli: &Cli, ui: &Ui, _args: &ReindexArgs) -> Result<i32, CliError> {
+    let archive = cli.open(false)?;
+    let bar = Bar::new(ui, 0, 20);
+    let n = archive.reindex(&bar)?;
+    if !ui.quiet {
+        println!("indexed {n} articles");
+    }
+    Ok(exit::OK)
+}
