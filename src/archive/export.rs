@@ -22,7 +22,8 @@
 //! whose bytes do not hash to their blob id, a relation naming a skipped article) and reports
 //! each lost object. Import checks the manifest and every hash again, writes what verifies
 //! into an empty repository, and reports what it could not keep. The candidate index is not
-//! exported: it is derived data, rebuilt from the article log on first use.
+//! exported: it is derived data, rebuilt by import from the imported articles
+//! ([`Archive::reindex`]).
 
 use super::{encode, ks, Archive};
 use crate::error::{Error, Result};
