@@ -41,6 +41,14 @@ pub enum Error {
     /// A url has no archived version with that number.
     #[error("{0}")]
     NoVersion(String),
+    /// Reading or writing an export stream failed.
+    #[error("{what}: {reason}")]
+    Stream {
+        /// Which stream (the export output, the import input, a line of it).
+        what: String,
+        /// Why.
+        reason: String,
+    },
 }
 
 /// Why one input could not be archived; the batch goes on.

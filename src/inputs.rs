@@ -91,7 +91,13 @@ fn visit(path: &Path, seen: &mut HashSet<PathBuf>, out: &mut Vec<Found>, depth: 
 
 /// Reads one input file, refusing files over `limit` bytes without reading them whole.
 pub fn read_input(path: &Path, limit: u64) -> Result<Vec<u8>, InputProblem> {
-    let f = fs::File::open(path).map_err(|e| match e.kind() {
+    let mut opts = fs::OpenOptions::new();
+    opts.read(true);
+    // Without O_NONBLOCK, opening a FIFO waits for a writer; the walk skips FIFOs, but the
+    // path may have been replaced by one since.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut opts, libc::O_NONBLOCK);
+    let f = opts.open(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => InputProblem::Missing,
         _ => InputProblem::Io(e.to_string()),
     })?;
@@ -144,6 +150,17 @@ mod tests {
         assert_eq!(got.iter().filter(|(_, r)| r.is_ok()).count(), 1);
         assert!(got.iter().any(|(_, r)| matches!(r, Err(InputProblem::Loop))));
         assert!(got.iter().any(|(_, r)| matches!(r, Err(InputProblem::Missing))));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn read_input_refuses_a_fifo_without_waiting() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("fifo");
+        let c = std::ffi::CString::new(p.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        assert!(matches!(read_input(&p, 10), Err(InputProblem::NotAFile)));
     }
 
     #[test]

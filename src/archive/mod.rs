@@ -6,6 +6,7 @@
 
 mod add;
 mod corpus;
+mod export;
 mod furniture;
 mod index;
 mod query;
@@ -14,6 +15,7 @@ mod verify;
 pub use add::{AddOutcome, AddRequest, AddStatus, FoundRelation, PreparedInput};
 pub use query::{PairFilter, Stats};
 pub use verify::VerifyReport;
+pub use export::{ExportReport, ImportReport};
 
 use crate::error::{Error, Result};
 use crate::model::{ArticleId, ArticleRecord, Relation};

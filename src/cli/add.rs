@@ -201,7 +201,7 @@ fn human_line(archive: &stet::Archive, ui: &Ui, input: &str, o: &stet::AddOutcom
             line.push_str(&format!(" +{} more", o.relations.len() - 1));
         }
     }
-    line.push_str(&ui.paint(Style::Dim, &format!("  {input}")));
+    line.push_str(&ui.paint(Style::Dim, &format!("  {}", super::ui::one_line(input))));
     line
 }
 

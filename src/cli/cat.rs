@@ -19,7 +19,8 @@ pub fn cmd_cat(cli: &Cli, _ui: &Ui, args: &CatArgs) -> Result<i32, CliError> {
     let archive = cli.open(false)?;
     let id = archive.resolve(&args.id)?;
     let rec = archive.article_required(&id)?;
-    let bytes = if args.text { archive.text(&rec)?.into_bytes() } else { archive.original(&rec)? };
+    let bytes = if args.text { archive.text(&rec).map(String::into_bytes) } else { archive.original(&rec) };
+    let bytes = bytes.map_err(|e| CliError::from(e).about(&id))?;
     let mut out = std::io::stdout().lock();
     out.write_all(&bytes)?;
     out.flush()?;

@@ -71,7 +71,8 @@ pub fn cmd_diff(cli: &Cli, ui: &Ui, args: &DiffArgs) -> Result<i32, CliError> {
     let ida = resolve_target(&archive, &args.a)?;
     let idb = resolve_target(&archive, &args.b)?;
     let (ra, rb) = (archive.article_required(&ida)?, archive.article_required(&idb)?);
-    let (ta, tb) = (archive.text(&ra)?, archive.text(&rb)?);
+    let ta = archive.text(&ra).map_err(|e| CliError::from(e).about(&ida))?;
+    let tb = archive.text(&rb).map_err(|e| CliError::from(e).about(&idb))?;
     let d = diff::diff_texts(&ta, &tb);
     let kind = if ida == idb {
         Some("identical")

@@ -30,10 +30,19 @@ impl CliError {
         self
     }
 
-    /// Adds the repository path to errors that concern the repository as a whole.
+    /// Names the repository in an error about opening it (unless the message already does).
     pub fn with_repo(mut self, path: &Path) -> Self {
-        if !self.message.contains(&path.display().to_string()) && self.message.starts_with("cannot open") {
-            self.message = format!("{} ({})", self.message, path.display());
+        if !self.message.contains(&path.display().to_string()) {
+            self.message = format!("{} (repository {})", self.message, path.display());
+        }
+        self
+    }
+
+    /// Names the article an error is about, unless the message already does.
+    pub fn about(mut self, id: &stet::ArticleId) -> Self {
+        let hex = id.hex();
+        if !self.message.contains(&hex) {
+            self.message = format!("article {hex}: {}", self.message);
         }
         self
     }

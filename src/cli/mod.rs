@@ -7,7 +7,9 @@ mod completions;
 mod diff;
 mod dups;
 mod error;
+mod export;
 mod history;
+mod import;
 mod lineage;
 mod log;
 mod show;
@@ -77,6 +79,10 @@ enum Command {
     Verify(verify::VerifyArgs),
     /// Figures about the repository
     Stats(stats::StatsArgs),
+    /// Write the whole archive as JSON Lines, skipping and listing what does not verify
+    Export(export::ExportArgs),
+    /// Read an export into a new repository, keeping what verifies
+    Import(import::ImportArgs),
     /// Rebuild the candidate index from the archived texts
     Reindex(reindex::ReindexArgs),
     /// Print a shell completion script
@@ -116,6 +122,8 @@ fn run(cli: &Cli, ui: &Ui) -> Result<i32, CliError> {
         Command::Log(a) => log::cmd_log(cli, ui, a),
         Command::Verify(a) => verify::cmd_verify(cli, ui, a),
         Command::Stats(a) => stats::cmd_stats(cli, ui, a),
+        Command::Export(a) => export::cmd_export(cli, ui, a),
+        Command::Import(a) => import::cmd_import(cli, ui, a),
         Command::Reindex(a) => reindex::cmd_reindex(cli, ui, a),
         Command::Completions(a) => completions::cmd_completions(a),
     }

@@ -44,7 +44,7 @@ pub fn cmd_show(cli: &Cli, ui: &Ui, args: &ShowArgs) -> Result<i32, CliError> {
     let archive = cli.open(false)?;
     let id = archive.resolve(&args.id)?;
     let rec = archive.article_required(&id)?;
-    let text = archive.text(&rec)?;
+    let text = archive.text(&rec).map_err(|e| CliError::from(e).about(&id))?;
     let rels = archive.relations_of(&id)?;
     let mut out = std::io::stdout().lock();
     if args.json {
@@ -94,7 +94,8 @@ pub fn cmd_show(cli: &Cli, ui: &Ui, args: &ShowArgs) -> Result<i32, CliError> {
                 Some(_) => "derived from",
                 None => "related to",
             };
-            let title = archive.article(&other)?.and_then(|o| o.title);
+            // A damaged record of the other article only costs its title here.
+            let title = archive.article(&other).unwrap_or(None).and_then(|o| o.title);
             writeln!(
                 out,
                 "  {} {role} {} ({:.2}) {}",

@@ -68,6 +68,9 @@ impl Ui {
             (_, 1) => "info",
             _ => "debug",
         };
+        // sled logs its own view of damage (one line per retry, sometimes thousands); stet
+        // reports damage itself, so sled speaks only at -vv.
+        let level = if self.verbose >= 2 { level.to_string() } else { format!("{level},sled=off") };
         let filter = tracing_subscriber::EnvFilter::try_from_env("STET_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
         let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).without_time().with_target(false).with_ansi(self.color_err).try_init();
     }
@@ -88,7 +91,7 @@ impl Ui {
             return;
         }
         let mut err = std::io::stderr().lock();
-        let _ = writeln!(err, "{} {e}", self.paint_err(Style::Bad, "error:"));
+        let _ = writeln!(err, "{} {}", self.paint_err(Style::Bad, "error:"), one_line(&e.to_string()));
         if let Some(h) = e.hint_text() {
             let _ = writeln!(err, "{} {h}", self.paint_err(Style::Dim, "hint:"));
         }
@@ -97,7 +100,7 @@ impl Ui {
     /// Prints a warning on stderr unless quiet.
     pub fn warn(&self, msg: &str) {
         if !self.quiet {
-            eprintln!("{} {msg}", self.paint_err(Style::Warn, "warning:"));
+            eprintln!("{} {}", self.paint_err(Style::Warn, "warning:"), one_line(msg));
         }
     }
 
@@ -107,6 +110,23 @@ impl Ui {
             eprintln!("{msg}");
         }
     }
+}
+
+/// Escapes control characters (newlines, terminal escapes in file names) so that a message
+/// stays on one line and cannot drive the terminal.
+pub fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 fn paint(on: bool, style: Style, s: &str) -> String {

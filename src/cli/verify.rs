@@ -1,6 +1,6 @@
 //! `stet verify`: re-hash every blob and check every reference.
 
-use super::ui::{json_line, Bar, Style, Ui};
+use super::ui::{json_line, one_line, Bar, Style, Ui};
 use super::{exit, Cli, CliError};
 
 /// Arguments of `stet verify`.
@@ -20,7 +20,7 @@ pub fn cmd_verify(cli: &Cli, ui: &Ui, args: &VerifyArgs) -> Result<i32, CliError
         json_line(&mut std::io::stdout().lock(), &rep)?;
     } else {
         for d in &rep.damaged {
-            println!("{} {d}", ui.paint(Style::Bad, "damaged:"));
+            println!("{} {}", ui.paint(Style::Bad, "damaged:"), one_line(d));
         }
         let summary = format!("{} blobs re-hashed, {} articles and {} relations checked", rep.blobs, rep.articles, rep.relations);
         if rep.damaged.is_empty() {

@@ -26,7 +26,9 @@ fn looks_like_title(line: &str) -> bool {
     let chars = line.chars().count();
     (1..=30).contains(&words)
         && chars <= 250
-        && !line.trim_end().ends_with(['.', ',', ';', ':'])
+        && !line
+            .trim_end()
+            .ends_with(['.', ',', ';', ':', '。', '．', '，', '；', '：'])
         && line.chars().any(char::is_alphabetic)
 }
 
@@ -186,6 +188,16 @@ fn drop_end_matter(paras: Vec<String>) -> Vec<String> {
 pub(crate) fn extract(text: &str) -> Extracted {
     let paras = paragraphs(text);
     let (kept, title, byline) = clean(paras, true, true);
+    if kept.is_empty() {
+        // Nothing reads as body text (e.g. one line without a final full stop, taken as the
+        // headline): the file is all there is, so keep its lines rather than refuse it.
+        let (kept, _, byline) = clean(paragraphs(text), false, false);
+        return Extracted {
+            text: kept.join("\n\n"),
+            byline,
+            ..Default::default()
+        };
+    }
     Extracted {
         text: kept.join("\n\n"),
         title,
@@ -218,6 +230,22 @@ mod tests {
         let e = extract("The army announced on Friday that it had sent reinforcements to the region.\nMore text here.");
         assert_eq!(e.title, None);
         assert!(e.text.starts_with("The army"));
+    }
+
+    #[test]
+    fn a_single_line_without_full_stop_is_kept_as_text() {
+        let line = "The council voted on Tuesday to approve the new budget for the coming year, officials said one";
+        let e = extract(line);
+        assert_eq!(e.text, line);
+        assert_eq!(e.title, None);
+    }
+
+    #[test]
+    fn a_cjk_sentence_is_not_a_headline() {
+        let t = "市议会周二投票批准了来年的新预算，官员们说。\n\n市长表示，该计划将帮助居民支付暴风雨后的维修费用。\n";
+        let e = extract(t);
+        assert_eq!(e.title, None);
+        assert!(e.text.starts_with("市议会周二"), "{}", e.text);
     }
 
     #[test]

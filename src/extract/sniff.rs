@@ -5,10 +5,32 @@ use super::Format;
 /// How many leading bytes are looked at to guess the format.
 const SNIFF_LEN: usize = 4096;
 
-/// True when the bytes look binary: NUL bytes, or many control characters.
+/// Signatures of binary formats that otherwise pass for text long enough to be archived as
+/// garbage (a PDF starts with an ASCII line; a zip's first bytes are printable).
+const BINARY_MAGIC: &[&[u8]] = &[
+    b"%PDF-",
+    b"PK\x03\x04",
+    b"\x1f\x8b",
+    b"\x89PNG",
+    b"GIF87a",
+    b"GIF89a",
+    b"\xff\xd8\xff",
+    b"\x7fELF",
+    b"\x28\xb5\x2f\xfd",
+    b"\xfd7zXZ\x00",
+    b"7z\xbc\xaf\x27\x1c",
+    b"Rar!\x1a\x07",
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+];
+
+/// True when the bytes look binary: a known binary signature, NUL bytes, or many control
+/// characters.
 ///
 /// Call only on ASCII-compatible bytes (UTF-16 is decoded before).
 pub(crate) fn looks_binary(bytes: &[u8]) -> bool {
+    if BINARY_MAGIC.iter().any(|m| bytes.starts_with(m)) {
+        return true;
+    }
     let sample = &bytes[..bytes.len().min(64 * 1024)];
     // A stray NUL in a large text file is damage, not a binary format.
     let nuls = sample.iter().filter(|&&b| b == 0).count();
@@ -133,5 +155,8 @@ mod tests {
         assert!(looks_binary(b"\x89PNG\r\n\x1a\n\0\0\0"));
         assert!(!looks_binary(b"hello\nworld\t!"));
         assert!(looks_binary(&[1u8, 2, 3, 4, 5, 6, 7, 8, b'a']));
+        assert!(looks_binary(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"));
+        assert!(looks_binary(b"PK\x03\x04mimetypeapplication/epub+zip"));
+        assert!(!looks_binary(b"PDF files are documents."));
     }
 }
