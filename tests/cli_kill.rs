@@ -1,5 +1,7 @@
 //! Kill `stet add` with SIGKILL at random moments; the repository must open, verify, and
-//! hold every article `add` had reported. Rounds: 4 by default, `STET_KILL_ROUNDS` for more.
+//! hold every article `add` had reported; at the end a full add gives the same articles and
+//! relations as one clean run. Rounds: 4 by default, `STET_KILL_ROUNDS` for more (issue 7 asks
+//! for >= 100 in a long run).
 #![cfg(unix)]
 
 mod common;
@@ -32,7 +34,9 @@ fn make_inputs(dir: &std::path::Path, n: usize) {
 fn sigkill_during_add_loses_nothing_reported() {
     let rounds: usize = std::env::var("STET_KILL_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(4);
     let inputs = tempfile::tempdir().unwrap();
-    make_inputs(inputs.path(), 600);
+    // Enough inputs that every round is killed part-way (each resumes where the last stopped).
+    let n_inputs = (rounds * 80).max(600);
+    make_inputs(inputs.path(), n_inputs);
     let repo = tempfile::tempdir().unwrap();
     let bin = assert_cmd::cargo::cargo_bin("stet");
     let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -42,7 +46,9 @@ fn sigkill_during_add_loses_nothing_reported() {
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
-        let delay = Duration::from_millis(5 + seed % 150);
+        // Past add's first report (lines are printed after each flush, at most 200 ms apart) in
+        // about half the rounds.
+        let delay = Duration::from_millis(20 + seed % 400);
         let mut child = Command::new(&bin)
             .args(["add", "--json"])
             .arg(inputs.path())
@@ -80,5 +86,27 @@ fn sigkill_during_add_loses_nothing_reported() {
     stet(repo.path()).args(["add", "--json"]).arg(inputs.path()).assert().success();
     stet(repo.path()).arg("verify").assert().success();
     let log = json_lines(&stet(repo.path()).args(["log", "--json"]).assert().success().get_output().stdout);
-    assert_eq!(log.len(), 600);
+    assert_eq!(log.len(), n_inputs);
+    assert!(!reported.is_empty(), "no round lasted until add reported an article");
+    eprintln!("{killed} of {rounds} rounds killed add while it ran; {} articles reported before the kills", reported.len());
+    // ...and the same articles and relations as one clean run.
+    let clean = tempfile::tempdir().unwrap();
+    stet(clean.path()).args(["add", "--json"]).arg(inputs.path()).assert().success();
+    let pairs = |repo: &std::path::Path| -> Vec<String> {
+        let out = stet(repo).args(["dups", "--json"]).output().unwrap();
+        let mut v: Vec<String> = json_lines(&out.stdout)
+            .iter()
+            .map(|o| format!("{} {} {} {} {}", o["a"], o["b"], o["kind"], o["parent"], o["score"]))
+            .collect();
+        v.sort();
+        v
+    };
+    let ids = |repo: &std::path::Path| -> std::collections::BTreeSet<String> {
+        let log = json_lines(&stet(repo).args(["log", "--json"]).assert().success().get_output().stdout);
+        log.iter().map(|o| o["id"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(ids(repo.path()), ids(clean.path()), "articles differ from a clean run");
+    let (after_kills, clean_pairs) = (pairs(repo.path()), pairs(clean.path()));
+    assert!(!clean_pairs.is_empty(), "the inputs are related: relations expected");
+    assert_eq!(after_kills, clean_pairs, "relations differ from a clean run");
 }

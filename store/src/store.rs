@@ -485,16 +485,28 @@ impl Store {
 
     /// All blob ids, in id order.
     pub fn blob_ids(&self) -> impl Iterator<Item = Result<BlobId>> + '_ {
-        self.blobs.iter().keys().map(|k| {
-            let k = k.map_err(db_err("listing blobs"))?;
-            BlobId::from_slice(&k).ok_or_else(|| malformed_key(&k))
+        // Ends after the first read error (sled's iterator would repeat it forever).
+        let mut failed = false;
+        self.blobs.iter().keys().map_while(move |k| {
+            if failed {
+                return None;
+            }
+            let k = match k {
+                Ok(k) => k,
+                Err(e) => {
+                    failed = true;
+                    return Some(Err(db_err("listing blobs")(e)));
+                }
+            };
+            Some(BlobId::from_slice(&k).ok_or_else(|| malformed_key(&k)))
         })
     }
 
     /// Re-hashes every blob (resolving deltas), calling `progress(done, total)` after each.
     /// Returns the damaged ones; `Err` only when the database itself cannot be read.
     pub fn verify_blobs(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<Vec<Damage>> {
-        let total = self.blobs.len() as u64;
+        // Not `Tree::len`: it never ends on a read error. Counting keys stops at the first one.
+        let total = self.blobs.iter().keys().take_while(|k| k.is_ok()).count() as u64;
         let mut damage = Vec::new();
         let mut done = 0u64;
         let mut cache = BaseCache::new(64 << 20);
@@ -647,29 +659,42 @@ impl fmt::Debug for Records {
     }
 }
 
+impl Records {
+    /// Ends the iteration after its first error: sled's iterator repeats a read error forever,
+    /// so callers that skip errors would never finish.
+    fn fuse_error(&mut self, item: Option<Result<(Vec<u8>, Vec<u8>)>>) -> Option<Result<(Vec<u8>, Vec<u8>)>> {
+        if matches!(item, Some(Err(_))) {
+            self.inner = Err(None);
+        }
+        item
+    }
+}
+
 impl Iterator for Records {
     type Item = Result<(Vec<u8>, Vec<u8>)>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        match &mut self.inner {
+        let item = match &mut self.inner {
             Ok(it) => {
                 let item = it.next();
                 self.convert(item)
             }
             Err(e) => e.take().map(Err),
-        }
+        };
+        self.fuse_error(item)
     }
 }
 
 impl DoubleEndedIterator for Records {
     fn next_back(&mut self) -> Option<Self::Item> {
-        match &mut self.inner {
+        let item = match &mut self.inner {
             Ok(it) => {
                 let item = it.next_back();
                 self.convert(item)
             }
             Err(e) => e.take().map(Err),
-        }
+        };
+        self.fuse_error(item)
     }
 }
 
