@@ -2,6 +2,11 @@
 
 mod cli;
 
+/// mimalloc instead of the system allocator: detection allocates many small vectors (sentence
+/// signatures, candidate lists); see BENCHMARKS.md for the measured difference.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     // Die quietly on a closed pipe (`stet log | head`), as Unix tools do, instead of
     // reporting a write error.
