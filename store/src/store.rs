@@ -41,6 +41,9 @@ pub struct Store {
     generation: AtomicU64,
     dirty: AtomicBool,
     cctx: Mutex<Option<CCtx<'static>>>,
+    /// Verified delta bases decoded by reads (content-addressed, so never stale): a base shared by
+    /// many blobs, like a dictionary, is decoded once.
+    bases: Mutex<BaseCache>,
     // Declared last: released after the database is closed.
     _lock: File,
 }
@@ -200,12 +203,11 @@ impl BaseCache {
     }
 }
 
-/// Decodes blob `id`, resolving and verifying its whole delta chain.
-fn decode_blob(id: &BlobId, lookup: &Lookup<'_>) -> Result<Vec<u8>> {
-    decode_blob_cached(id, lookup, None)
-}
+/// Bytes of verified delta bases an open store keeps for reads.
+const BASE_CACHE_BYTES: usize = 8 << 20;
 
-/// Like [`decode_blob`], starting from (and filling) a cache of verified delta bases.
+/// Decodes blob `id`, resolving and verifying its whole delta chain, starting from (and filling)
+/// a cache of verified delta bases.
 fn decode_blob_cached(id: &BlobId, lookup: &Lookup<'_>, mut cache: Option<&mut BaseCache>) -> Result<Vec<u8>> {
     let mut chain: Vec<(BlobId, IVec, Header)> = Vec::new();
     let mut start: Option<Vec<u8>> = None;
@@ -371,6 +373,7 @@ impl Store {
             generation: AtomicU64::new(generation),
             dirty: AtomicBool::new(false),
             cctx: Mutex::new(None),
+            bases: Mutex::new(BaseCache::new(BASE_CACHE_BYTES)),
             _lock: lock,
         })
     }
@@ -461,7 +464,8 @@ impl Store {
 
     /// Returns a blob's bytes, decoded and re-hashed; [`StoreError::Corrupt`] on any damage.
     pub fn get_blob(&self, id: &BlobId) -> Result<Vec<u8>> {
-        decode_blob(id, &|i| self.raw_blob_value(i))
+        let mut bases = self.bases.lock().unwrap_or_else(|p| p.into_inner());
+        decode_blob_cached(id, &|i| self.raw_blob_value(i), Some(&mut bases))
     }
 
     /// Whether a blob with this id is stored (without verifying it).
@@ -731,7 +735,8 @@ impl<'s> Batch<'s> {
 
     /// Decodes a blob from this batch or the store (read-your-writes).
     pub fn get_blob(&self, id: &BlobId) -> Result<Vec<u8>> {
-        decode_blob(id, &|i| self.lookup(i))
+        let mut bases = self.store.bases.lock().unwrap_or_else(|p| p.into_inner());
+        decode_blob_cached(id, &|i| self.lookup(i), Some(&mut bases))
     }
 
     fn compress_error(&self, reason: String) -> StoreError {
