@@ -93,15 +93,19 @@ PEAK = {"rss_kb": 0}
 def timed(cmd, capture=False):
     """Wall and CPU seconds of one child; the largest peak RSS of any child so far goes to PEAK."""
     t = time.perf_counter()
+    # Peak RSS from /usr/bin/time: the rusage of a child forked from this (large) Python process
+    # counts the parent's pages it held before exec.
     with tempfile.TemporaryFile("w+") as errf:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE if capture else subprocess.DEVNULL, stderr=errf, text=True)
+        proc = subprocess.Popen(["/usr/bin/time", "-f", "STET_PEAK_RSS_KB %M"] + cmd,
+                                stdout=subprocess.PIPE if capture else subprocess.DEVNULL, stderr=errf, text=True)
         out = proc.stdout.read() if capture else None
         _, status, ru = os.wait4(proc.pid, 0)
         errf.seek(0)
         err = errf.read()
+    rss = re.findall(r"STET_PEAK_RSS_KB (\d+)", err)
     proc.returncode = os.waitstatus_to_exitcode(status)
     w = time.perf_counter() - t
-    PEAK["rss_kb"] = max(PEAK["rss_kb"], ru.ru_maxrss)
+    PEAK["rss_kb"] = max(PEAK["rss_kb"], int(rss[-1]) if rss else 0)
     if proc.returncode not in (0, 1, 3):
         sys.exit(f"{cmd[:4]} failed {proc.returncode}: {err[-1500:]}")
     return w, ru.ru_utime + ru.ru_stime, subprocess.CompletedProcess(cmd, proc.returncode, out, err)
