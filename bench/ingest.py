@@ -11,18 +11,10 @@ make_cases.py set: see bench/detect_vs_datasketch.py). Sizes: du of stet's repos
 """
 import argparse, os, resource, subprocess, sys, tempfile, time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import du  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def du(path):
-    total = 0
-    for dp, _, fs in os.walk(path):
-        for f in fs:
-            try:
-                total += os.lstat(os.path.join(dp, f)).st_blocks * 512
-            except OSError:
-                pass
-    return total
 
 
 CPU = {}

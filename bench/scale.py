@@ -23,19 +23,11 @@ N / (files/s shown for the largest size).
 """
 import argparse, json, os, random, re, resource, statistics, subprocess, sys, tempfile, time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import du  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORPORA = os.path.join(ROOT, "../shared/corpora")
-
-
-def du(path):
-    total = 0
-    for dp, _, fs in os.walk(path):
-        for f in fs:
-            try:
-                total += os.lstat(os.path.join(dp, f)).st_blocks * 512
-            except OSError:
-                pass
-    return total
 
 
 def articles(extra):

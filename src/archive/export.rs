@@ -118,9 +118,9 @@ pub enum Line {
     },
 }
 
-/// What an export wrote and what it lost.
+/// What an export wrote (or an import kept) and what it lost.
 #[derive(Clone, Debug, Default, Serialize)]
-pub struct ExportReport {
+pub struct TransferReport {
     /// Articles written.
     pub articles: u64,
     /// Originals (capture bytes) written.
@@ -135,22 +135,10 @@ pub struct ExportReport {
     pub lost: Vec<String>,
 }
 
+/// What an export wrote and what it lost.
+pub type ExportReport = TransferReport;
 /// What an import kept and what it lost.
-#[derive(Clone, Debug, Default, Serialize)]
-pub struct ImportReport {
-    /// Articles written.
-    pub articles: u64,
-    /// Originals (capture bytes) written.
-    pub originals: u64,
-    /// Relations written.
-    pub relations: u64,
-    /// Url index entries written.
-    pub urls: u64,
-    /// Other records written.
-    pub records: u64,
-    /// What could not be kept, one line each: what and why.
-    pub lost: Vec<String>,
-}
+pub type ImportReport = TransferReport;
 
 /// Writes lines and hashes every byte written.
 struct Hashing<'w> {

@@ -90,16 +90,15 @@ impl Archive {
             what: "candidate index".into(),
             reason: format!("archive sequence {seq} beyond the index's range"),
         })?;
-        let pending = self.with_index(|s| {
+        let due = self.with_index(|s| {
             s.index.add(doc, features);
             for &f in features {
                 s.dirty[bucket_of(f)] = true;
             }
             s.covered = s.covered.max(seq + 1);
-            s.covered - s.checkpointed
+            s.covered - s.checkpointed >= MIN_CHECKPOINT.max(s.checkpointed / 4)
         })?;
-        let checkpointed = self.with_index(|s| s.checkpointed)?;
-        if pending >= MIN_CHECKPOINT.max(checkpointed / 4) {
+        if due {
             self.checkpoint_index()?;
         }
         Ok(())

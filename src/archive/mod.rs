@@ -15,7 +15,7 @@ mod verify;
 pub use add::{AddOutcome, AddRequest, AddStatus, FoundRelation, PreparedInput};
 pub use query::{PairFilter, Stats};
 pub use verify::VerifyReport;
-pub use export::{ExportReport, ImportReport};
+pub use export::{ExportReport, ImportReport, TransferReport};
 
 use crate::error::{Error, Result};
 use crate::model::{ArticleId, ArticleRecord, Relation};

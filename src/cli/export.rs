@@ -55,19 +55,24 @@ pub fn cmd_export(cli: &Cli, ui: &Ui, args: &ExportArgs) -> Result<i32, CliError
             written?
         }
     };
+    Ok(report_transfer(ui, "exported", &report))
+}
+
+/// Prints what an export or import lost (one line each) and its summary; the exit code.
+pub(super) fn report_transfer(ui: &Ui, verb: &str, report: &stet::archive::TransferReport) -> i32 {
     for l in &report.lost {
         eprintln!("{} {}", ui.paint_err(Style::Bad, "lost:"), one_line(l));
     }
     let summary = format!(
-        "exported {} articles ({} originals), {} relations, {} url entries, {} other records",
+        "{verb} {} articles ({} originals), {} relations, {} url entries, {} other records",
         report.articles, report.originals, report.relations, report.urls, report.records
     );
     if report.lost.is_empty() {
         ui.status(&summary);
-        Ok(exit::OK)
+        exit::OK
     } else {
         ui.status(&format!("{summary}; {} objects lost", report.lost.len()));
-        Ok(exit::ERROR)
+        exit::ERROR
     }
 }
 

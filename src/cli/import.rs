@@ -1,7 +1,7 @@
 //! `stet import`: read an export into a new repository, keeping what verifies.
 
-use super::ui::{one_line, Bar, Style, Ui};
-use super::{exit, Cli, CliError};
+use super::ui::{Bar, Ui};
+use super::{Cli, CliError};
 use std::path::PathBuf;
 
 /// Arguments of `stet import`.
@@ -42,18 +42,5 @@ pub fn cmd_import(cli: &Cli, ui: &Ui, args: &ImportArgs) -> Result<i32, CliError
     let report = archive
         .import(&mut input, &bar)
         .map_err(|e| CliError::msg(format!("{}: {e}", args.file.display())))?;
-    for l in &report.lost {
-        eprintln!("{} {}", ui.paint_err(Style::Bad, "lost:"), one_line(l));
-    }
-    let summary = format!(
-        "imported {} articles ({} originals), {} relations, {} url entries, {} other records",
-        report.articles, report.originals, report.relations, report.urls, report.records
-    );
-    if report.lost.is_empty() {
-        ui.status(&summary);
-        Ok(exit::OK)
-    } else {
-        ui.status(&format!("{summary}; {} objects lost", report.lost.len()));
-        Ok(exit::ERROR)
-    }
+    Ok(super::export::report_transfer(ui, "imported", &report))
 }

@@ -14,8 +14,8 @@ pub struct MemoryCorpus {
     index: FeatureIndex,
     /// Profiles by document number (order of adding).
     docs: Vec<Arc<Profile>>,
-    /// Profiles by article id.
-    pub profiles: HashMap<ArticleId, Profile>,
+    /// Profiles by article id (the same shared profiles as `docs`).
+    pub profiles: HashMap<ArticleId, Arc<Profile>>,
 }
 
 impl MemoryCorpus {
@@ -23,8 +23,9 @@ impl MemoryCorpus {
     pub fn add(&mut self, p: Profile) {
         let doc = self.docs.len() as u32;
         self.index.add(doc, &p.index_features());
+        let p = Arc::new(p);
         self.profiles.insert(p.id, p.clone());
-        self.docs.push(Arc::new(p));
+        self.docs.push(p);
     }
 }
 

@@ -121,3 +121,30 @@ mod tests {
         assert_eq!(parse_date("yesterday"), None);
     }
 }
+
+/// Small articles and relations for the lineage unit tests.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use crate::model::{ArticleId, Relation, RelationKind};
+
+    /// The article id made of byte `n`.
+    pub(crate) fn id(n: u8) -> ArticleId {
+        ArticleId([n; 32])
+    }
+
+    /// A relation `parent` -> `child` of `kind` with `score`, without evidence.
+    pub(crate) fn rel(parent: u8, child: u8, kind: RelationKind, score: f32) -> Relation {
+        Relation {
+            a: id(parent.min(child)),
+            b: id(parent.max(child)),
+            kind,
+            parent: Some(id(parent)),
+            score,
+            coverage_a: 0.0,
+            coverage_b: 0.0,
+            verbatim: 0.0,
+            evidence: Vec::new(),
+            found: String::new(),
+        }
+    }
+}

@@ -201,23 +201,10 @@ mod tests {
     use crate::lineage::MemoryGraph;
     use crate::model::RelationKind;
 
-    fn id(n: u8) -> ArticleId {
-        ArticleId([n; 32])
-    }
+    use crate::lineage::fixtures::id;
 
     fn rel(parent: u8, child: u8) -> Relation {
-        Relation {
-            a: id(parent.min(child)),
-            b: id(parent.max(child)),
-            kind: RelationKind::Rewrite,
-            parent: Some(id(parent)),
-            score: f32::from(child) / 100.0,
-            coverage_a: 0.0,
-            coverage_b: 0.0,
-            verbatim: 0.0,
-            evidence: Vec::new(),
-            found: String::new(),
-        }
+        crate::lineage::fixtures::rel(parent, child, RelationKind::Rewrite, f32::from(child) / 100.0)
     }
 
     fn rows(l: &Lineage) -> Vec<(u8, usize, bool)> {

@@ -176,23 +176,10 @@ mod tests {
     use crate::lineage::MemoryGraph;
     use crate::model::RelationKind;
 
-    fn id(n: u8) -> ArticleId {
-        ArticleId([n; 32])
-    }
+    use crate::lineage::fixtures::id;
 
     fn rel(parent: u8, child: u8) -> Relation {
-        Relation {
-            a: id(parent.min(child)),
-            b: id(parent.max(child)),
-            kind: RelationKind::Version,
-            parent: Some(id(parent)),
-            score: 0.5,
-            coverage_a: 0.0,
-            coverage_b: 0.0,
-            verbatim: 0.0,
-            evidence: Vec::new(),
-            found: String::new(),
-        }
+        crate::lineage::fixtures::rel(parent, child, RelationKind::Version, 0.5)
     }
 
     fn walk_ids(w: Walk<'_, MemoryGraph>) -> Vec<(u8, u8, usize, bool)> {

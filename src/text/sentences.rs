@@ -269,124 +269,6 @@ fn push(text: &str, start: usize, end: usize, out: &mut Vec<Range<usize>>) {
 mod tests {
     use super::*;
 
-    /// The splitter as it was before it stopped collecting the text's characters (16 bytes per
-    /// character): the rewrite must give the same ranges.
-    fn reference(text: &str) -> Vec<Range<usize>> {
-        let mut out = Vec::new();
-        let mut start = 0usize;
-        let chars: Vec<(usize, char)> = text.char_indices().collect();
-        let n = chars.len();
-        let mut i = 0usize;
-        while i < n {
-            let (pos, c) = chars[i];
-            // Paragraph break: a newline followed by optional blanks and another newline.
-            if c == '\n' {
-                let mut j = i + 1;
-                while j < n && chars[j].1 != '\n' && chars[j].1.is_whitespace() {
-                    j += 1;
-                }
-                if j < n && chars[j].1 == '\n' {
-                    push(text, start, pos, &mut out);
-                    start = chars[j].0 + 1;
-                    i = j + 1;
-                    continue;
-                }
-            }
-            if is_ideographic_stop(c) {
-                let mut j = i + 1;
-                while j < n && (is_closer(chars[j].1) || is_ideographic_stop(chars[j].1)) {
-                    j += 1;
-                }
-                let end = if j < n { chars[j].0 } else { text.len() };
-                push(text, start, end, &mut out);
-                start = end;
-                i = j;
-                continue;
-            }
-            if is_stop(c) {
-                // Run of stops ("?!", "..."), then closers.
-                let mut j = i + 1;
-                while j < n && (is_stop(chars[j].1) || is_closer(chars[j].1)) {
-                    j += 1;
-                }
-                let end = if j < n { chars[j].0 } else { text.len() };
-                if j >= n {
-                    push(text, start, end, &mut out);
-                    start = end;
-                    i = j;
-                    continue;
-                }
-                if chars[j].1.is_whitespace() {
-                    let mut k = j;
-                    while k < n && chars[k].1.is_whitespace() {
-                        k += 1;
-                    }
-                    if k >= n {
-                        i = k;
-                        continue;
-                    }
-                    let next = chars[k].0;
-                    let first = chars[k].1;
-                    let ends = if c == '.' && (i + 1 >= n || chars[i + 1].1 != '.') {
-                        period_ends(text, pos, next)
-                    } else {
-                        // "!", "?", "…" and "...": a stop unless the next word is lower case
-                        // ("'Stop!' he said").
-                        !first.is_lowercase()
-                    };
-                    let plausible = first.is_uppercase()
-                        || first.is_numeric()
-                        || is_opener(first)
-                        || (first.is_alphabetic() && !first.is_lowercase());
-                    if ends && plausible {
-                        push(text, start, end, &mut out);
-                        start = end;
-                        i = k;
-                    } else {
-                        // Walk the white space: it may hold a paragraph break.
-                        i = j;
-                    }
-                    continue;
-                }
-                i = j;
-                continue;
-            }
-            // Thai and similar scripts: a space between two such letters separates sentences.
-            if c == ' ' && i > 0 && i + 1 < n && is_spaceless_script(chars[i - 1].1) && is_spaceless_script(chars[i + 1].1) {
-                push(text, start, pos, &mut out);
-                start = pos;
-            }
-            i += 1;
-        }
-        push(text, start, text.len(), &mut out);
-        out
-    }
-
-    #[test]
-    fn same_as_reference_on_fixtures_and_fuzz_corpus() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut n = 0;
-        for dir in ["tests/fixtures/seeds", "tests/fixtures/bad", "fuzz/corpus/sentences", "fuzz/corpus/align_diff"] {
-            let Ok(rd) = std::fs::read_dir(root.join(dir)) else { continue };
-            for e in rd.flatten() {
-                let t = String::from_utf8_lossy(&std::fs::read(e.path()).unwrap_or_default()).into_owned();
-                for t in [t.clone(), crate::text::normalize(&t)] {
-                    assert_eq!(sentences(&t), reference(&t), "{}", e.path().display());
-                }
-                n += 1;
-            }
-        }
-        assert!(n > 0);
-    }
-
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig { cases: 2000, ..Default::default() })]
-        #[test]
-        fn same_as_reference(t in "([A-Za-z]{1,6}|[ .!?…\n\"'”)(“]|Mr|U\\.S|No|Inc|[0-9]|。|！|؟|[ก-ฮ]{1,3}|é|ß|Ж| )*") {
-            proptest::prop_assert_eq!(sentences(&t), reference(&t));
-        }
-    }
-
     fn split(t: &str) -> Vec<&str> {
         sentences(t).into_iter().map(|r| &t[r]).collect()
     }
@@ -420,6 +302,7 @@ mod tests {
     fn cjk_and_arabic() {
         assert_eq!(split("今天天气很好。我们去公园吧！好"), vec!["今天天气很好。", "我们去公园吧！", "好"]);
         assert_eq!(split("هل أنت هنا؟ نعم"), vec!["هل أنت هنا؟", "نعم"]);
+        assert_eq!(split("สวัสดีครับ วันนี้อากาศดี"), vec!["สวัสดีครับ", "วันนี้อากาศดี"]);
     }
 
     #[test]
