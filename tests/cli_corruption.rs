@@ -154,6 +154,12 @@ enum Damage {
     GenerationAhead,
     /// A marker naming an unknown format.
     Marker,
+    /// Flip one bit of a pack file (every byte of a pack is covered by a hash).
+    FlipPack,
+    /// Truncate a pack file.
+    TruncatePack,
+    /// Remove a pack file.
+    RemovePack,
 }
 
 fn file_in(dir: &Path, pred: impl Fn(&str) -> bool) -> Option<PathBuf> {
@@ -173,6 +179,12 @@ fn damage(repo: &Path, d: Damage, seed: u64) -> bool {
     let db = repo.join("db");
     let target = match d {
         Damage::FlipBlobFile | Damage::TruncateBlobFile => file_in(&db.join("blobs"), |_| true),
+        Damage::FlipPack | Damage::TruncatePack => file_in(&repo.join("packs"), |n| n.ends_with(".stp")),
+        Damage::RemovePack => {
+            let Some(p) = file_in(&repo.join("packs"), |n| n.ends_with(".stp")) else { return false };
+            fs::remove_file(p).expect("remove");
+            return true;
+        }
         Damage::FlipSnapshot => file_in(&db, |n| n.starts_with("snap.")),
         Damage::GenerationAhead => {
             fs::write(repo.join("generation"), "999999\n").expect("write");
@@ -195,7 +207,7 @@ fn damage(repo: &Path, d: Damage, seed: u64) -> bool {
     }
     let n = b.len();
     match d {
-        Damage::FlipBit | Damage::FlipBlobFile => b[rng.below(n)] ^= 1 << rng.below(8),
+        Damage::FlipBit | Damage::FlipBlobFile | Damage::FlipPack => b[rng.below(n)] ^= 1 << rng.below(8),
         Damage::Scatter | Damage::FlipSnapshot => {
             for _ in 0..16 {
                 let i = rng.below(n);
@@ -207,7 +219,7 @@ fn damage(repo: &Path, d: Damage, seed: u64) -> bool {
             let end = (at + 4096).min(n);
             b[at..end].iter_mut().for_each(|x| *x = 0);
         }
-        Damage::Truncate | Damage::TruncateBlobFile => b.truncate(rng.below(n)),
+        Damage::Truncate | Damage::TruncateBlobFile | Damage::TruncatePack => b.truncate(rng.below(n)),
         _ => unreachable!(),
     }
     fs::write(&path, b).expect("write");
@@ -344,6 +356,9 @@ fn damaged_files_never_give_wrong_bytes() {
         (Damage::RemoveLog, &[0]),
         (Damage::GenerationAhead, &[0]),
         (Damage::Marker, &[0]),
+        (Damage::FlipPack, &[16, 17, 18, 19]),
+        (Damage::TruncatePack, &[20, 21]),
+        (Damage::RemovePack, &[0]),
     ];
     let mut tally: BTreeMap<String, usize> = BTreeMap::new();
     let mut cases = 0;
@@ -360,10 +375,10 @@ fn damaged_files_never_give_wrong_bytes() {
             *tally.entry(format!("{o:?}")).or_default() += 1;
             eprintln!("{label}: {o:?}");
             match d {
-                Damage::RemoveLog | Damage::GenerationAhead | Damage::Marker => {
+                Damage::RemoveLog | Damage::GenerationAhead | Damage::Marker | Damage::RemovePack => {
                     assert_eq!(o, Outcome::Refused, "{label}")
                 }
-                Damage::FlipBlobFile | Damage::TruncateBlobFile => assert_ne!(
+                Damage::FlipBlobFile | Damage::TruncateBlobFile | Damage::FlipPack | Damage::TruncatePack => assert_ne!(
                     o,
                     Outcome::Intact,
                     "{label}: damage to live data went unnoticed"
@@ -373,7 +388,7 @@ fn damaged_files_never_give_wrong_bytes() {
             let _ = fs::remove_dir_all(&repo);
         }
     }
-    assert!(cases >= 15, "only {cases} cases ran");
+    assert!(cases >= 20, "only {cases} cases ran (the pack cases need a packed repository)");
     eprintln!("{cases} damaged repositories: {tally:?}");
 }
 

@@ -89,6 +89,8 @@ pub struct Archive {
 /// hits that matter are recent articles (copies of a story arrive close together); candidates
 /// among older articles mostly miss at any size that fits in memory, so the cache stays small.
 const PROFILE_CACHE: usize = 4_096;
+/// At close, packs totalling at most this are merged into one (a rewrite of at most this much).
+const SMALL_PACKS_BYTES: u64 = 16 << 20;
 
 impl Archive {
     /// Opens (or creates) the repository at `path`.
@@ -108,11 +110,21 @@ impl Archive {
         Ok(())
     }
 
-    /// Checkpoints what is worth keeping of the candidate index and flushes: call it when done
-    /// adding (dropping the archive does it too, ignoring errors).
+    /// Checkpoints what is worth keeping of the candidate index, flushes, and moves what was
+    /// written into a pack file: call it when done adding (dropping the archive checkpoints and
+    /// flushes too, ignoring errors).
     pub fn close(&self) -> Result<()> {
         self.close_index()?;
-        self.flush()
+        self.flush()?;
+        self.store.pack()?;
+        self.store.merge_small_packs(SMALL_PACKS_BYTES)?;
+        Ok(())
+    }
+
+    /// Gives back the space sled keeps after everything was packed (see
+    /// [`stet_store::compact_database`]); call it on a closed archive. Returns whether it did.
+    pub fn compact_database(path: &Path) -> Result<bool> {
+        Ok(stet_store::compact_database(path)?)
     }
 
     /// The current time as RFC 3339 UTC (or the pinned clock).

@@ -1,5 +1,6 @@
 //! `stet add`: archive files, folders or standard input.
 
+use stet::archive::Archive;
 use super::ui::{json_line, Bar, Style, Ui};
 use super::{exit, Cli, CliError};
 use serde::Serialize;
@@ -156,6 +157,12 @@ pub fn cmd_add(cli: &Cli, ui: &Ui, args: &AddArgs) -> Result<i32, CliError> {
     emit(&bar, &mut out, &mut pending, args.json)?;
     stet::Progress::finish(&bar);
     out.flush()?;
+    let path = archive.store().path().to_path_buf();
+    drop(archive);
+    if let Err(e) = Archive::compact_database(&path) {
+        // Everything is archived and flushed; only sled's dead space stays until the next add.
+        tracing::warn!("{}: could not compact the database: {e}", path.display());
+    }
     if ok == 0 && failed == 0 {
         return Err(CliError::msg("no input files found"));
     }

@@ -44,6 +44,14 @@ pub enum StoreError {
         /// What is wrong, in a few words.
         reason: String,
     },
+    /// A pack file is damaged or unreadable as a pack.
+    #[error("pack file {} is damaged: {reason}", path.display())]
+    Pack {
+        /// The pack file.
+        path: PathBuf,
+        /// What is wrong, in a few words.
+        reason: String,
+    },
     /// The repository was written by a format this build does not read.
     #[error("repository format version {found} is not supported (this stet reads version {supported}); use a newer stet")]
     FormatVersion {

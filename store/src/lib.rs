@@ -9,7 +9,8 @@
 //!
 //! # Repository folder
 //!
-//! - `stet-repository`: the marker file, `stet repository\nformat 1\n`. A folder without it is
+//! - `stet-repository`: the marker file, `stet repository\nformat 2\n` (format 1, from before
+//!   packs, is read and upgraded on open). A folder without it is
 //!   only adopted as a new repository when it is empty.
 //! - `lock`: taken with an exclusive advisory lock (no waiting) for as long as the [`Store`] lives.
 //! - `db/`: the sled database. Internal trees `blobs` and `meta` (which repeats the format
@@ -21,9 +22,23 @@
 //!   damaged database as an older or empty one; a database behind this number is refused at
 //!   open with [`StoreError::Database`].
 //!
+//! - `packs/pack-NNNNNNNN.stp`: immutable pack files ([`Store::pack`]); the meta key `packs`
+//!   lists the live ones, oldest first. Format and policy: the `pack` and `packing` modules.
+//!
+//! # Loose records and packs
+//!
+//! A commit writes to sled ("loose": trees `blobs` and `k:NAME`; a removal also writes the key
+//! to `d:NAME` so that it hides a packed value). [`Store::flush`] moves the loose records into
+//! a new pack once they reach [`StoreOptions::pack_threshold`] bytes, and packs are merged as a
+//! binary counter (O(log n) packs). Reads look in sled first, then in packs from newest to
+//! oldest (a Bloom filter per pack, blocks of ~32 KB, a 16 MB cache of decoded blocks);
+//! [`Records`] merges both in key order. sled 0.34 keeps the space of removed records, so once
+//! everything is packed [`compact_database`] rewrites its folder. Why: sled stores small values
+//! at about twice their size; a pack stores them zstd-compressed, at about a third.
+//!
 //! # Blob encoding
 //!
-//! One sled value per blob in the `blobs` tree, key = the 32 id bytes:
+//! One value per blob (in the `blobs` tree while loose, then in a pack), key = the 32 id bytes:
 //!
 //! `magic "SB" | format u8 (=1) | codec u8 (0 zstd, 1 zstd delta) | depth u8 | raw_len u64 LE |
 //! [base id, 32 bytes, deltas only] | zstd frame`.
@@ -38,16 +53,22 @@
 //! keyspaces chosen by the caller.
 
 mod codec;
+mod compact;
 mod error;
 mod id;
+mod pack;
+mod packing;
+mod records;
 mod store;
 
 pub use error::{Result, StoreError};
 pub use id::{BlobId, ParseBlobIdError};
-pub use store::{Batch, Records, Store};
+pub use compact::compact_database;
+pub use records::Records;
+pub use store::{Batch, Store};
 
 /// The repository format version this build reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// How a blob's bytes are encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -112,10 +133,13 @@ pub struct StoreOptions {
     pub zstd_level: i32,
     /// Longest delta chain; 0 turns deltas off.
     pub max_delta_depth: u8,
+    /// [`Store::flush`] moves the loose records into a pack once they hold this many bytes;
+    /// 0 packs only when [`Store::pack`] is called.
+    pub pack_threshold: u64,
 }
 
 impl Default for StoreOptions {
     fn default() -> Self {
-        StoreOptions { create: true, zstd_level: 3, max_delta_depth: 8 }
+        StoreOptions { create: true, zstd_level: 3, max_delta_depth: 8, pack_threshold: 1 << 20 }
     }
 }

@@ -6,7 +6,7 @@ use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, RwLock};
 
 use sled::transaction::TransactionError;
 use sled::{IVec, Transactional, Tree};
@@ -14,32 +14,48 @@ use zstd::zstd_safe::CCtx;
 
 use crate::codec::{self, Header};
 use crate::error::{db_err, io_err};
+use crate::pack::{self, KeyHash, Pack, BLOB_KEYSPACE};
+use crate::records::{Records, Scope};
 use crate::{BlobId, BlobInfo, BlobStats, Codec, Damage, Result, StoreError, StoreOptions, FORMAT_VERSION};
 
 const MARKER: &str = "stet-repository";
 const MARKER_TMP: &str = "stet-repository.tmp";
 const LOCK: &str = "lock";
-const DB_DIR: &str = "db";
-const BLOBS_TREE: &str = "blobs";
+pub(crate) const DB_DIR: &str = "db";
+pub(crate) const BLOBS_TREE: &str = "blobs";
 const META_TREE: &str = "meta";
 const FORMAT_KEY: &[u8] = b"format_version";
 const GENERATION_KEY: &[u8] = b"generation";
 const GENERATION_FILE: &str = "generation";
 const GENERATION_TMP: &str = "generation.tmp";
-const KEYSPACE_PREFIX: &str = "k:";
+/// Loose records of keyspace `NAME` live in sled tree `k:NAME`.
+pub(crate) const LOOSE_PREFIX: &str = "k:";
+/// Keys of keyspace `NAME` removed since the last pack, in sled tree `d:NAME`.
+pub(crate) const TOMB_PREFIX: &str = "d:";
+/// Decoded pack blocks an open store keeps for point reads.
+const BLOCK_CACHE_BYTES: usize = 16 << 20;
 
 /// An open repository: a folder with a sled database, held under an exclusive lock until drop.
 pub struct Store {
-    path: PathBuf,
+    pub(crate) path: PathBuf,
     opts: StoreOptions,
-    db: sled::Db,
+    pub(crate) db: sled::Db,
     blobs: Tree,
-    meta: Tree,
+    pub(crate) meta: Tree,
     /// Bumped by each [`Store::flush`] after a commit; mirrored in the `generation` file so
     /// that a database that silently lost flushed data (sled recovers up to the first damaged
     /// log entry) is caught at open.
     generation: AtomicU64,
-    dirty: AtomicBool,
+    pub(crate) dirty: AtomicBool,
+    /// Packs in catalog order, oldest first.
+    pub(crate) packs: RwLock<Vec<Arc<Pack>>>,
+    /// Held while committing and while packing, so packing never races a commit.
+    pub(crate) writer: Mutex<()>,
+    /// Key and value bytes written to the loose trees since the last pack (an estimate).
+    pub(crate) loose_bytes: AtomicU64,
+    /// Whether any tombstone tree may hold keys.
+    pub(crate) has_tombstones: AtomicBool,
+    blocks: Mutex<BlockCache>,
     cctx: Mutex<Option<CCtx<'static>>>,
     /// Verified delta bases decoded by reads (content-addressed, so never stale): a base shared by
     /// many blobs, like a dictionary, is decoded once.
@@ -59,7 +75,7 @@ fn marker_text(version: u32) -> String {
 }
 
 /// Reads the marker's format version; `None` when there is no marker.
-fn read_marker(root: &Path) -> Result<Option<u32>> {
+pub(crate) fn read_marker(root: &Path) -> Result<Option<u32>> {
     let path = root.join(MARKER);
     let text = match fs::read(&path) {
         Ok(t) => t,
@@ -99,10 +115,32 @@ fn is_fresh_folder(root: &Path) -> Result<bool> {
     Ok(true)
 }
 
+/// The sled configuration of a repository's database folder.
+pub(crate) fn sled_config(dir: &Path) -> sled::Config {
+    sled::Config::new().path(dir).cache_capacity(64 * 1024 * 1024).mode(sled::Mode::LowSpace).use_compression(false)
+}
+
+/// Takes the repository's exclusive lock, failing at once when another holder has it.
+pub(crate) fn take_lock(root: &Path) -> Result<File> {
+    let lock_path = root.join(LOCK);
+    let lock = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&lock_path)
+        .map_err(io_err(&lock_path))?;
+    match lock.try_lock() {
+        Ok(()) => Ok(lock),
+        Err(TryLockError::WouldBlock) => Err(StoreError::Locked { path: root.to_path_buf() }),
+        Err(TryLockError::Error(e)) => Err(io_err(&lock_path)(e)),
+    }
+}
+
 /// Opens sled, waiting briefly while its own file lock is still held. We hold the repository
 /// lock, so the holder can only be a Store of this process that was just dropped: sled's
 /// background jobs release the database file a moment after the last handle goes away.
-fn open_sled(config: &sled::Config) -> sled::Result<sled::Db> {
+pub(crate) fn open_sled(config: &sled::Config) -> sled::Result<sled::Db> {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
     loop {
         match config.open() {
@@ -136,8 +174,9 @@ fn lost_data(root: &Path, detail: &str) -> StoreError {
     }
 }
 
+/// Versions this build opens: 1 (no packs yet) is upgraded to the current one on open.
 fn check_version(found: u32) -> Result<()> {
-    if found == FORMAT_VERSION {
+    if (1..=FORMAT_VERSION).contains(&found) {
         Ok(())
     } else {
         Err(StoreError::FormatVersion { found, supported: FORMAT_VERSION })
@@ -145,10 +184,21 @@ fn check_version(found: u32) -> Result<()> {
 }
 
 fn keyspace_tree_name(keyspace: &str) -> String {
-    format!("{KEYSPACE_PREFIX}{keyspace}")
+    format!("{LOOSE_PREFIX}{keyspace}")
 }
 
-fn disk_usage(path: &Path) -> Result<u64> {
+fn tombstone_tree_name(keyspace: &[u8]) -> Vec<u8> {
+    [TOMB_PREFIX.as_bytes(), keyspace].concat()
+}
+
+/// Decoded pack blocks by (pack number, block index), dropped wholesale when over budget.
+#[derive(Default)]
+struct BlockCache {
+    entries: HashMap<(u64, usize), Arc<Vec<u8>>>,
+    bytes: usize,
+}
+
+pub(crate) fn disk_usage(path: &Path) -> Result<u64> {
     let meta = match fs::symlink_metadata(path) {
         Ok(m) => m,
         // Files may vanish under us (sled removes old segments/snapshots).
@@ -296,19 +346,7 @@ impl Store {
             return Err(not_repo());
         }
 
-        let lock_path = root.join(LOCK);
-        let lock = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&lock_path)
-            .map_err(io_err(&lock_path))?;
-        match lock.try_lock() {
-            Ok(()) => {}
-            Err(TryLockError::WouldBlock) => return Err(StoreError::Locked { path: root }),
-            Err(TryLockError::Error(e)) => return Err(io_err(&lock_path)(e)),
-        }
+        let lock = take_lock(&root)?;
 
         // Under the lock now: re-read the marker, initialise if still needed.
         let fresh = match read_marker(&root)? {
@@ -329,12 +367,8 @@ impl Store {
         // 1.1-1.5x the raw bytes on disk, so keep sled's default segment size; the cache is
         // capped well below sled's 1 GiB default. (sled's own compression would clash with
         // our zstd and is pointless on compressed blobs.)
-        let config = sled::Config::new()
-            .path(root.join(DB_DIR))
-            .cache_capacity(64 * 1024 * 1024)
-            .mode(sled::Mode::LowSpace)
-            .use_compression(false);
-        let db = open_sled(&config).map_err(db_err("opening the database"))?;
+        crate::compact::recover_swap(&root)?;
+        let db = open_sled(&sled_config(&root.join(DB_DIR))).map_err(db_err("opening the database"))?;
         let meta = db.open_tree(META_TREE).map_err(db_err("opening the meta tree"))?;
         let blobs = db.open_tree(BLOBS_TREE).map_err(db_err("opening the blobs tree"))?;
         let expected_generation = read_generation_file(&root);
@@ -364,7 +398,27 @@ impl Store {
             }
         }
 
-        Ok(Store {
+        let marker_version = read_marker(&root)?.unwrap_or(FORMAT_VERSION);
+        let stored_version = match meta.get(FORMAT_KEY).map_err(db_err("reading the format version"))? {
+            Some(v) => <[u8; 4]>::try_from(v.as_ref()).map(u32::from_be_bytes).unwrap_or(0),
+            None => FORMAT_VERSION,
+        };
+        if marker_version < FORMAT_VERSION || stored_version < FORMAT_VERSION {
+            // Version 1 had no packs: the same data reads as version 2 with an empty catalog.
+            meta.insert(FORMAT_KEY, &FORMAT_VERSION.to_be_bytes()[..]).map_err(db_err("writing the format version"))?;
+            db.flush().map_err(db_err("flushing the database"))?;
+            write_marker(&root)?;
+        }
+        let packs = Store::open_packs(&root, &meta)?;
+        let mut has_tombstones = false;
+        for name in db.tree_names() {
+            if name.starts_with(TOMB_PREFIX.as_bytes()) {
+                let t = db.open_tree(&name).map_err(db_err("opening a tombstone tree"))?;
+                has_tombstones |= !t.is_empty();
+            }
+        }
+
+        let store = Store {
             path: root,
             opts,
             db,
@@ -372,10 +426,17 @@ impl Store {
             meta,
             generation: AtomicU64::new(generation),
             dirty: AtomicBool::new(false),
+            packs: RwLock::new(packs),
+            writer: Mutex::new(()),
+            loose_bytes: AtomicU64::new(0),
+            has_tombstones: AtomicBool::new(has_tombstones),
+            blocks: Mutex::new(BlockCache::default()),
             cctx: Mutex::new(None),
             bases: Mutex::new(BaseCache::new(BASE_CACHE_BYTES)),
             _lock: lock,
-        })
+        };
+        store.loose_bytes.store(store.count_loose_bytes()?, Ordering::SeqCst);
+        Ok(store)
     }
 
     /// The repository folder.
@@ -400,28 +461,52 @@ impl Store {
         if batch.is_empty() {
             return Ok(());
         }
-        let mut trees: Vec<Tree> = Vec::with_capacity(batch.records.len() + 1);
+        let _writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        // Removals leave tombstones (the key may be in a pack); inserts clear them, but only
+        // need to look when tombstones may exist.
+        let removes = batch.records.values().any(|ops| ops.values().any(Option::is_none));
+        let tombstones = removes || self.has_tombstones.load(Ordering::SeqCst);
+        let mut trees: Vec<Tree> = Vec::with_capacity(2 * batch.records.len() + 1);
         let has_blobs = !batch.blobs.is_empty();
         if has_blobs {
             trees.push(self.blobs.clone());
         }
         for keyspace in batch.records.keys() {
             trees.push(self.tree(keyspace)?);
+            if tombstones {
+                trees.push(self.tombstone_tree(keyspace.as_bytes())?);
+            }
         }
+        let written = std::cell::Cell::new(0u64);
         let result: std::result::Result<(), TransactionError<()>> = trees[..].transaction(|views| {
+            written.set(0);
             let mut views = views.iter();
             if has_blobs {
                 if let Some(view) = views.next() {
                     for (id, value) in &batch.blobs {
                         view.insert(&id.0[..], value.clone())?;
+                        written.set(written.get() + (id.0.len() + value.len()) as u64);
                     }
                 }
             }
-            for (ops, view) in batch.records.values().zip(views) {
+            for ops in batch.records.values() {
+                let Some(view) = views.next() else { break };
+                let tomb = if tombstones { views.next() } else { None };
                 for (key, op) in ops {
+                    written.set(written.get() + (key.len() + op.as_ref().map_or(0, Vec::len)) as u64);
                     match op {
-                        Some(value) => view.insert(key.as_slice(), value.as_slice())?,
-                        None => view.remove(key.as_slice())?,
+                        Some(value) => {
+                            view.insert(key.as_slice(), value.as_slice())?;
+                            if let Some(t) = tomb {
+                                t.remove(key.as_slice())?;
+                            }
+                        }
+                        None => {
+                            view.remove(key.as_slice())?;
+                            if let Some(t) = tomb {
+                                t.insert(key.as_slice(), &[][..])?;
+                            }
+                        }
                     };
                 }
             }
@@ -430,6 +515,10 @@ impl Store {
         match result {
             Ok(()) => {
                 self.dirty.store(true, Ordering::SeqCst);
+                self.loose_bytes.fetch_add(written.get(), Ordering::SeqCst);
+                if removes {
+                    self.has_tombstones.store(true, Ordering::SeqCst);
+                }
                 Ok(())
             }
             Err(TransactionError::Storage(e)) => Err(db_err("committing a batch")(e)),
@@ -440,8 +529,19 @@ impl Store {
         }
     }
 
-    /// Makes everything committed so far durable on disk.
+    /// Makes everything committed so far durable on disk, then moves the loose records into a
+    /// pack when they have grown past [`StoreOptions::pack_threshold`].
     pub fn flush(&self) -> Result<()> {
+        self.flush_db()?;
+        let threshold = self.opts.pack_threshold;
+        if threshold > 0 && self.loose_bytes.load(Ordering::SeqCst) >= threshold {
+            self.pack()?;
+        }
+        Ok(())
+    }
+
+    /// Flushes sled; after a commit, bumps and records the generation.
+    pub(crate) fn flush_db(&self) -> Result<()> {
         if !self.dirty.swap(false, Ordering::SeqCst) {
             return self.db.flush().map(|_| ()).map_err(db_err("flushing the database"));
         }
@@ -458,8 +558,89 @@ impl Store {
         write_generation_file(&self.path, generation)
     }
 
+    /// The packs, oldest first (a snapshot: packing may replace them meanwhile).
+    pub(crate) fn packs_snapshot(&self) -> Vec<Arc<Pack>> {
+        self.packs.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    pub(crate) fn forget_cached_blocks(&self) {
+        let mut cache = self.blocks.lock().unwrap_or_else(|p| p.into_inner());
+        *cache = BlockCache::default();
+    }
+
+    fn cached_block(&self, pack: &Pack, i: usize) -> Result<Arc<Vec<u8>>> {
+        if let Some(b) = self.blocks.lock().unwrap_or_else(|p| p.into_inner()).entries.get(&(pack.no, i)) {
+            return Ok(Arc::clone(b));
+        }
+        let raw = Arc::new(pack.read_block(i)?);
+        let mut cache = self.blocks.lock().unwrap_or_else(|p| p.into_inner());
+        if cache.bytes + raw.len() > BLOCK_CACHE_BYTES {
+            *cache = BlockCache::default();
+        }
+        cache.bytes += raw.len();
+        cache.entries.insert((pack.no, i), Arc::clone(&raw));
+        Ok(raw)
+    }
+
+    fn tombstone_tree(&self, keyspace: &[u8]) -> Result<Tree> {
+        self.db.open_tree(tombstone_tree_name(keyspace)).map_err(db_err("opening a tombstone tree"))
+    }
+
+    /// Looks a key up: loose tree, then tombstones, then packs from newest to oldest.
+    fn lookup(&self, keyspace: &[u8], loose: &Tree, key: &[u8]) -> Result<Option<IVec>> {
+        let context = || format!("reading keyspace {}", String::from_utf8_lossy(keyspace));
+        if let Some(v) = loose.get(key).map_err(db_err(context()))? {
+            return Ok(Some(v));
+        }
+        if self.has_tombstones.load(Ordering::SeqCst)
+            && self.tombstone_tree(keyspace)?.contains_key(key).map_err(db_err(context()))?
+        {
+            return Ok(None);
+        }
+        let packs = self.packs_snapshot();
+        if packs.is_empty() {
+            return Ok(None);
+        }
+        let ck = pack::composite(keyspace, key);
+        let h = KeyHash::of(&ck);
+        for p in packs.iter().rev() {
+            if !p.may_contain(h) {
+                continue;
+            }
+            let Some(i) = p.block_for(&ck) else { continue };
+            let raw = self.cached_block(p, i)?;
+            let found = pack::find_in_block(&raw, &ck)
+                .map_err(|reason| StoreError::Pack { path: p.path().to_path_buf(), reason: format!("block {i}: {reason}") })?;
+            if let Some(v) = found {
+                return Ok(v.map(IVec::from));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Every key and value of one keyspace under `prefix`, loose and packed merged.
+    fn scope(&self, keyspace_bytes: &[u8], name: &str, loose: Tree, prefix: &[u8]) -> Result<Scope> {
+        let tombstones = if self.has_tombstones.load(Ordering::SeqCst) {
+            Some(self.tombstone_tree(keyspace_bytes)?)
+        } else {
+            None
+        };
+        Ok(Scope {
+            keyspace: name.to_string(),
+            keyspace_bytes: keyspace_bytes.to_vec(),
+            loose,
+            tombstones,
+            packs: self.packs_snapshot(),
+            prefix: prefix.to_vec(),
+        })
+    }
+
+    fn blob_records(&self) -> Records {
+        Records::new(self.scope(BLOB_KEYSPACE, "blobs", self.blobs.clone(), &[]))
+    }
+
     fn raw_blob_value(&self, id: &BlobId) -> Result<Option<IVec>> {
-        self.blobs.get(id.as_bytes()).map_err(db_err(format!("reading blob {id}")))
+        self.lookup(BLOB_KEYSPACE, &self.blobs, id.as_bytes())
     }
 
     /// Returns a blob's bytes, decoded and re-hashed; [`StoreError::Corrupt`] on any damage.
@@ -470,7 +651,7 @@ impl Store {
 
     /// Whether a blob with this id is stored (without verifying it).
     pub fn contains_blob(&self, id: &BlobId) -> Result<bool> {
-        self.blobs.contains_key(id.as_bytes()).map_err(db_err(format!("reading blob {id}")))
+        Ok(self.raw_blob_value(id)?.is_some())
     }
 
     /// What a blob's header says; `None` when absent, [`StoreError::Corrupt`] for a bad header.
@@ -489,44 +670,55 @@ impl Store {
 
     /// All blob ids, in id order.
     pub fn blob_ids(&self) -> impl Iterator<Item = Result<BlobId>> + '_ {
-        // Ends after the first read error (sled's iterator would repeat it forever).
-        let mut failed = false;
-        self.blobs.iter().keys().map_while(move |k| {
-            if failed {
-                return None;
-            }
-            let k = match k {
-                Ok(k) => k,
-                Err(e) => {
-                    failed = true;
-                    return Some(Err(db_err("listing blobs")(e)));
-                }
-            };
-            Some(BlobId::from_slice(&k).ok_or_else(|| malformed_key(&k)))
-        })
+        self.blob_records().map(|kv| kv.and_then(|(k, _)| BlobId::from_slice(&k).ok_or_else(|| malformed_key(&k))))
     }
 
-    /// Re-hashes every blob (resolving deltas), calling `progress(done, total)` after each.
-    /// Returns the damaged ones; `Err` only when the database itself cannot be read.
+    /// Re-hashes every blob (resolving deltas), calling `progress(done, total)` after each, and
+    /// reads every block of every pack. Returns the damaged objects; `Err` only when the
+    /// database itself cannot be read.
     pub fn verify_blobs(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<Vec<Damage>> {
-        // Not `Tree::len`: it never ends on a read error. Counting keys stops at the first one.
-        let total = self.blobs.iter().keys().take_while(|k| k.is_ok()).count() as u64;
         let mut damage = Vec::new();
+        let mut readable = true;
+        for p in self.packs_snapshot() {
+            for i in 0..p.block_count() {
+                if let Err(e) = p.read_block(i).and_then(|raw| {
+                    pack::parse_block(&raw).map(|_| ()).map_err(|reason| StoreError::Pack {
+                        path: p.path().to_path_buf(),
+                        reason: format!("block {i}: {reason}"),
+                    })
+                }) {
+                    readable = false;
+                    damage.push(Damage { what: format!("pack {}", p.path().display()), reason: e.to_string() });
+                }
+            }
+        }
+        // Listing blobs stops at the first unreadable block; with damaged packs, list what can
+        // be read pack by pack instead, so that each blob in an intact block is still checked.
+        let ids: Vec<Result<BlobId>> = if readable {
+            self.blob_ids().collect()
+        } else {
+            self.blob_ids_salvaged()
+        };
+        let total = ids.iter().filter(|r| r.is_ok()).count() as u64;
         let mut done = 0u64;
         let mut cache = BaseCache::new(64 << 20);
-        for key in self.blobs.iter().keys() {
-            let key = key.map_err(db_err("listing blobs"))?;
-            match BlobId::from_slice(&key) {
-                None => damage.push(Damage {
-                    what: format!("blob key {}", hex(&key)),
-                    reason: format!("malformed key of {} bytes", key.len()),
-                }),
-                Some(id) => match decode_blob_cached(&id, &|i| self.raw_blob_value(i), Some(&mut cache)) {
+        for id in ids {
+            match id {
+                Err(StoreError::Corrupt { id, reason }) => {
+                    damage.push(Damage { what: format!("blob key {}", hex(&id.0)), reason })
+                }
+                Err(StoreError::Pack { .. }) => {} // reported above
+                Err(e) => return Err(e),
+                Ok(id) => match decode_blob_cached(&id, &|i| self.raw_blob_value(i), Some(&mut cache)) {
                     Ok(_) => {}
                     Err(StoreError::Corrupt { id, reason }) => {
                         damage.push(Damage { what: format!("blob {id}"), reason })
                     }
                     Err(StoreError::NotFound { .. }) => {} // removed meanwhile
+                    Err(StoreError::Pack { path, reason }) => damage.push(Damage {
+                        what: format!("blob {id}"),
+                        reason: format!("pack file {} is damaged: {reason}", path.display()),
+                    }),
                     Err(e) => return Err(e),
                 },
             }
@@ -536,11 +728,45 @@ impl Store {
         Ok(damage)
     }
 
+    /// Blob ids from the loose tree and every readable block of every pack (damaged blocks
+    /// skipped), deduplicated; used by verify when a pack is damaged.
+    fn blob_ids_salvaged(&self) -> Vec<Result<BlobId>> {
+        let mut ids = std::collections::BTreeSet::new();
+        for k in self.blobs.iter().keys() {
+            match k {
+                Ok(k) => {
+                    if let Some(id) = BlobId::from_slice(&k) {
+                        ids.insert(id);
+                    }
+                }
+                Err(e) => return vec![Err(db_err("listing blobs")(e))],
+            }
+        }
+        let prefix = pack::composite(BLOB_KEYSPACE, &[]);
+        for p in self.packs_snapshot() {
+            for i in 0..p.block_count() {
+                let Ok(entries) = p.read_block(i).and_then(|raw| {
+                    pack::parse_block(&raw).map_err(|reason| StoreError::Pack { path: p.path().to_path_buf(), reason })
+                }) else {
+                    continue;
+                };
+                for (k, v) in entries {
+                    if let (Some(key), Some(_)) = (k.strip_prefix(prefix.as_slice()), v) {
+                        if let Some(id) = BlobId::from_slice(key) {
+                            ids.insert(id);
+                        }
+                    }
+                }
+            }
+        }
+        ids.into_iter().map(Ok).collect()
+    }
+
     /// Counts and sizes of all blobs, from their headers (damaged headers count as stored bytes only).
     pub fn blob_stats(&self) -> Result<BlobStats> {
         let mut stats = BlobStats::default();
-        for value in self.blobs.iter().values() {
-            let value = value.map_err(db_err("listing blobs"))?;
+        for kv in self.blob_records() {
+            let (_, value) = kv?;
             stats.count += 1;
             stats.stored_bytes += value.len() as u64;
             if let Ok(h) = codec::parse_header(&value) {
@@ -567,34 +793,44 @@ impl Store {
     /// The record under `key` in `keyspace`, if any.
     pub fn get(&self, keyspace: &str, key: &[u8]) -> Result<Option<Vec<u8>>> {
         let tree = self.tree(keyspace)?;
-        let v = tree.get(key).map_err(db_err(format!("reading keyspace {keyspace}")))?;
-        Ok(v.map(|v| v.to_vec()))
+        Ok(self.lookup(keyspace.as_bytes(), &tree, key)?.map(|v| v.to_vec()))
     }
 
     /// Whether `keyspace` has a record under `key`.
     pub fn contains(&self, keyspace: &str, key: &[u8]) -> Result<bool> {
         let tree = self.tree(keyspace)?;
-        tree.contains_key(key).map_err(db_err(format!("reading keyspace {keyspace}")))
+        Ok(self.lookup(keyspace.as_bytes(), &tree, key)?.is_some())
     }
 
     /// Records of `keyspace` whose key starts with `prefix`, in key order (`.rev()` for reverse).
     pub fn scan_prefix(&self, keyspace: &str, prefix: &[u8]) -> Records {
-        Records::new(keyspace, self.tree(keyspace).map(|t| t.scan_prefix(prefix)))
+        Records::new(self.tree(keyspace).and_then(|t| self.scope(keyspace.as_bytes(), keyspace, t, prefix)))
     }
 
     /// All records of `keyspace`, in key order (`.rev()` for newest-first logs).
     pub fn iter(&self, keyspace: &str) -> Records {
-        Records::new(keyspace, self.tree(keyspace).map(|t| t.iter()))
+        self.scan_prefix(keyspace, &[])
     }
 
     /// Number of records in `keyspace` (counts them: O(n)).
     pub fn len(&self, keyspace: &str) -> Result<u64> {
-        Ok(self.tree(keyspace)?.len() as u64)
+        let mut n = 0;
+        for kv in self.iter(keyspace) {
+            kv?;
+            n += 1;
+        }
+        Ok(n)
     }
 
     /// Whether `keyspace` has no records.
     pub fn is_empty(&self, keyspace: &str) -> Result<bool> {
-        Ok(self.tree(keyspace)?.is_empty())
+        Ok(self.iter(keyspace).next().transpose()?.is_none())
+    }
+
+    /// Number of pack files and their total bytes.
+    pub fn pack_stats(&self) -> (usize, u64) {
+        let packs = self.packs_snapshot();
+        (packs.len(), packs.iter().map(|p| p.size()).sum())
     }
 
     /// Test hook: the stored value of a blob, undecoded.
@@ -606,10 +842,16 @@ impl Store {
     /// Test hook: overwrites (or with `None` removes) the stored value of a blob.
     #[doc(hidden)]
     pub fn debug_put_raw_blob_value(&self, id: &BlobId, value: Option<&[u8]>) -> Result<()> {
+        let tombs = self.tombstone_tree(BLOB_KEYSPACE)?;
         let r = match value {
-            Some(v) => self.blobs.insert(id.as_bytes(), v),
-            None => self.blobs.remove(id.as_bytes()),
+            Some(v) => self.blobs.insert(id.as_bytes(), v).and_then(|_| tombs.remove(id.as_bytes())),
+            None => {
+                self.has_tombstones.store(true, Ordering::SeqCst);
+                self.blobs.remove(id.as_bytes()).and_then(|_| tombs.insert(id.as_bytes(), &[][..]))
+            }
         };
+        *self.bases.lock().unwrap_or_else(|p| p.into_inner()) = BaseCache::new(BASE_CACHE_BYTES);
+        self.forget_cached_blocks();
         r.map(|_| ()).map_err(db_err("writing a raw blob"))
     }
 
@@ -636,70 +878,6 @@ fn malformed_key(key: &[u8]) -> StoreError {
     let n = key.len().min(32);
     id[..n].copy_from_slice(&key[..n]);
     StoreError::Corrupt { id: BlobId(id), reason: format!("malformed blob key of {} bytes", key.len()) }
-}
-
-/// An iterator over `(key, value)` records of one keyspace, in key order; double-ended.
-pub struct Records {
-    keyspace: String,
-    inner: std::result::Result<sled::Iter, Option<StoreError>>,
-}
-
-impl Records {
-    fn new(keyspace: &str, inner: Result<sled::Iter>) -> Records {
-        Records { keyspace: keyspace.to_string(), inner: inner.map_err(Some) }
-    }
-
-    fn convert(&self, item: Option<sled::Result<(IVec, IVec)>>) -> Option<Result<(Vec<u8>, Vec<u8>)>> {
-        item.map(|r| {
-            r.map(|(k, v)| (k.to_vec(), v.to_vec()))
-                .map_err(db_err(format!("reading keyspace {}", self.keyspace)))
-        })
-    }
-}
-
-impl fmt::Debug for Records {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Records").field("keyspace", &self.keyspace).finish_non_exhaustive()
-    }
-}
-
-impl Records {
-    /// Ends the iteration after its first error: sled's iterator repeats a read error forever,
-    /// so callers that skip errors would never finish.
-    fn fuse_error(&mut self, item: Option<Result<(Vec<u8>, Vec<u8>)>>) -> Option<Result<(Vec<u8>, Vec<u8>)>> {
-        if matches!(item, Some(Err(_))) {
-            self.inner = Err(None);
-        }
-        item
-    }
-}
-
-impl Iterator for Records {
-    type Item = Result<(Vec<u8>, Vec<u8>)>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let item = match &mut self.inner {
-            Ok(it) => {
-                let item = it.next();
-                self.convert(item)
-            }
-            Err(e) => e.take().map(Err),
-        };
-        self.fuse_error(item)
-    }
-}
-
-impl DoubleEndedIterator for Records {
-    fn next_back(&mut self) -> Option<Self::Item> {
-        let item = match &mut self.inner {
-            Ok(it) => {
-                let item = it.next_back();
-                self.convert(item)
-            }
-            Err(e) => e.take().map(Err),
-        };
-        self.fuse_error(item)
-    }
 }
 
 /// Pending blob puts and record writes, applied atomically by [`Store::commit`].

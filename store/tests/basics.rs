@@ -143,16 +143,16 @@ fn not_a_repository_and_no_create() {
 fn newer_format_version_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     drop(open(dir.path()));
-    std::fs::write(dir.path().join("stet-repository"), "stet repository\nformat 2\n").unwrap();
+    std::fs::write(dir.path().join("stet-repository"), "stet repository\nformat 3\n").unwrap();
     match Store::open(dir.path(), StoreOptions::default()) {
-        Err(StoreError::FormatVersion { found: 2, supported: 1 }) => {}
+        Err(StoreError::FormatVersion { found: 3, supported: 2 }) => {}
         other => panic!("expected FormatVersion, got {other:?}"),
     }
 
     let dir = tempfile::tempdir().unwrap();
     open(dir.path()).debug_set_format_version(7).unwrap();
     match Store::open(dir.path(), StoreOptions::default()) {
-        Err(e @ StoreError::FormatVersion { found: 7, supported: 1 }) => {
+        Err(e @ StoreError::FormatVersion { found: 7, supported: 2 }) => {
             assert!(e.to_string().contains("version 7"), "{e}");
         }
         other => panic!("expected FormatVersion, got {other:?}"),

@@ -1,0 +1,556 @@
+//! Pack files: immutable, sorted, block-compressed runs of store entries.
+//!
+//! Main types: [`PackWriter`] (writes one pack from entries given in key order), [`Pack`] (an
+//! open pack: its block index and Bloom filter in memory, blocks read on demand), [`PackCursor`]
+//! (the entries of one key range, forwards or backwards, a block at a time).
+//!
+//! A pack holds entries of every keyspace under composite keys ([`composite`]): the keyspace
+//! name, a 0 byte, the key. Blobs use the name `\u{ff}blobs`, which no caller keyspace (UTF-8)
+//! can spell. An entry is a value or a tombstone (the key was removed after an older pack held it).
+//!
+//! Layout (integers little-endian, `v` = LEB128 varint):
+//!
+//! | part    | bytes                                                                        |
+//! |---------|------------------------------------------------------------------------------|
+//! | header  | `STETPCK1`                                                                   |
+//! | blocks  | each: codec u8 (0 stored, 1 zstd) then the body                              |
+//! | index   | zstd frame: v entries, v blocks, per block (v offset, v stored length, v raw length, 8-byte blake3 prefix of the stored bytes, v+first key, v+last key), v bloom hashes, v+bloom bits |
+//! | footer  | index offset u64, index length u64, blake3 of the stored index (32), `STETPEND` |
+//!
+//! A block's raw bytes are entries `v key length, key, tag u8 (0 value, 1 tombstone), [v value
+//! length, value]`, in key order. Blocks of blob entries (already zstd frames) are stored, others
+//! compressed. Every block read is checked against its hash in the index, so damage is reported
+//! (as [`StoreError::Pack`]) rather than returned as bytes.
+
+use std::fs::{self, File};
+use std::io::{BufWriter, Write};
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::error::io_err;
+use crate::{Result, StoreError};
+
+const HEADER: &[u8; 8] = b"STETPCK1";
+const FOOTER_MAGIC: &[u8; 8] = b"STETPEND";
+const FOOTER_LEN: u64 = 8 + 8 + 32 + 8;
+const CODEC_STORED: u8 = 0;
+const CODEC_ZSTD: u8 = 1;
+const TAG_VALUE: u8 = 0;
+const TAG_TOMBSTONE: u8 = 1;
+/// Raw bytes gathered before a block is closed.
+const BLOCK_TARGET: usize = 32 * 1024;
+/// Bloom filter bits per entry (about 1% false positives with 7 hashes).
+const BLOOM_BITS_PER_ENTRY: u64 = 10;
+const BLOOM_HASHES: u32 = 7;
+
+/// The keyspace name blobs are packed under.
+pub(crate) const BLOB_KEYSPACE: &[u8] = "\u{ff}blobs".as_bytes();
+
+/// One entry: a value, or `None` for a tombstone.
+pub(crate) type Entry = (Vec<u8>, Option<Vec<u8>>);
+
+/// The composite key of `key` in `keyspace` (name bytes, 0, key).
+pub(crate) fn composite(keyspace: &[u8], key: &[u8]) -> Vec<u8> {
+    let mut ck = Vec::with_capacity(keyspace.len() + 1 + key.len());
+    ck.extend_from_slice(keyspace);
+    ck.push(0);
+    ck.extend_from_slice(key);
+    ck
+}
+
+/// The smallest key greater than every key starting with `prefix`; `None` when there is none.
+pub(crate) fn prefix_end(prefix: &[u8]) -> Option<Vec<u8>> {
+    let mut end = prefix.to_vec();
+    while let Some(last) = end.pop() {
+        if last < 0xff {
+            end.push(last + 1);
+            return Some(end);
+        }
+    }
+    None
+}
+
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// Reads LEB128 varints and byte strings from a slice; every read is bounds-checked.
+struct Reader<'a> {
+    buf: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn varint(&mut self) -> std::result::Result<u64, String> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = *self.buf.get(self.pos).ok_or("truncated varint")?;
+            self.pos += 1;
+            v |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Ok(v);
+            }
+        }
+        Err("varint too long".to_string())
+    }
+
+    fn bytes(&mut self, n: u64) -> std::result::Result<&'a [u8], String> {
+        let n = usize::try_from(n).map_err(|_| "length overflow")?;
+        let end = self.pos.checked_add(n).filter(|&e| e <= self.buf.len()).ok_or("truncated bytes")?;
+        let s = &self.buf[self.pos..end];
+        self.pos = end;
+        Ok(s)
+    }
+
+    fn sized(&mut self) -> std::result::Result<&'a [u8], String> {
+        let n = self.varint()?;
+        self.bytes(n)
+    }
+
+    fn u8(&mut self) -> std::result::Result<u8, String> {
+        Ok(self.bytes(1)?[0])
+    }
+
+    fn done(&self) -> bool {
+        self.pos >= self.buf.len()
+    }
+}
+
+fn hash8(bytes: &[u8]) -> [u8; 8] {
+    let mut h = [0u8; 8];
+    h.copy_from_slice(&blake3::hash(bytes).as_bytes()[..8]);
+    h
+}
+
+/// A Bloom filter over composite keys.
+#[derive(Debug, Clone)]
+struct Bloom {
+    bits: Vec<u8>,
+    hashes: u32,
+}
+
+/// The two base hashes of a key for the Bloom filter (double hashing).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct KeyHash(u64, u64);
+
+impl KeyHash {
+    pub(crate) fn of(ck: &[u8]) -> KeyHash {
+        let h = blake3::hash(ck);
+        let b = h.as_bytes();
+        let mut x = [0u8; 8];
+        x.copy_from_slice(&b[..8]);
+        let mut y = [0u8; 8];
+        y.copy_from_slice(&b[8..16]);
+        KeyHash(u64::from_le_bytes(x), u64::from_le_bytes(y) | 1)
+    }
+}
+
+impl Bloom {
+    fn with_entries(entries: u64) -> Bloom {
+        let bits = (entries * BLOOM_BITS_PER_ENTRY).max(64);
+        Bloom { bits: vec![0; bits.div_ceil(8) as usize], hashes: BLOOM_HASHES }
+    }
+
+    fn positions(&self, h: KeyHash) -> impl Iterator<Item = usize> + '_ {
+        let m = (self.bits.len() as u64) * 8;
+        (0..u64::from(self.hashes)).map(move |i| (h.0.wrapping_add(i.wrapping_mul(h.1)) % m) as usize)
+    }
+
+    fn insert(&mut self, h: KeyHash) {
+        let positions: Vec<usize> = self.positions(h).collect();
+        for p in positions {
+            self.bits[p / 8] |= 1 << (p % 8);
+        }
+    }
+
+    fn may_contain(&self, h: KeyHash) -> bool {
+        if self.bits.is_empty() {
+            return false;
+        }
+        self.positions(h).all(|p| self.bits[p / 8] & (1 << (p % 8)) != 0)
+    }
+}
+
+/// Where one block lies in the file and which keys it spans.
+#[derive(Debug, Clone)]
+pub(crate) struct BlockMeta {
+    offset: u64,
+    stored_len: u64,
+    raw_len: u64,
+    hash: [u8; 8],
+    first: Vec<u8>,
+    last: Vec<u8>,
+}
+
+/// Writes one pack file from entries given in strictly increasing key order.
+///
+/// The file is written under a temporary name and only appears under its final name, synced, in
+/// [`PackWriter::finish`]; a writer dropped before that leaves at most the temporary file.
+pub(crate) struct PackWriter {
+    out: BufWriter<File>,
+    tmp: PathBuf,
+    path: PathBuf,
+    level: i32,
+    offset: u64,
+    block: Vec<u8>,
+    block_first: Option<Vec<u8>>,
+    block_last: Vec<u8>,
+    block_blobs_only: bool,
+    blocks: Vec<BlockMeta>,
+    bloom: Bloom,
+    entries: u64,
+}
+
+impl PackWriter {
+    /// Starts a pack at `path` for at most `max_entries` entries (sizes the Bloom filter).
+    pub(crate) fn create(path: &Path, max_entries: u64, level: i32) -> Result<PackWriter> {
+        let tmp = path.with_extension("tmp");
+        let file = File::create(&tmp).map_err(io_err(&tmp))?;
+        let mut out = BufWriter::with_capacity(256 * 1024, file);
+        out.write_all(HEADER).map_err(io_err(&tmp))?;
+        Ok(PackWriter {
+            out,
+            tmp,
+            path: path.to_path_buf(),
+            level,
+            offset: HEADER.len() as u64,
+            block: Vec::with_capacity(BLOCK_TARGET * 2),
+            block_first: None,
+            block_last: Vec::new(),
+            block_blobs_only: true,
+            blocks: Vec::new(),
+            bloom: Bloom::with_entries(max_entries),
+            entries: 0,
+        })
+    }
+
+    /// Appends one entry; keys must come in strictly increasing order.
+    pub(crate) fn push(&mut self, ck: &[u8], value: Option<&[u8]>) -> Result<()> {
+        debug_assert!(self.block_first.is_none() || ck > self.block_last.as_slice());
+        if self.block_first.is_none() {
+            self.block_first = Some(ck.to_vec());
+        }
+        self.block_blobs_only &= ck.starts_with(BLOB_KEYSPACE) && ck.get(BLOB_KEYSPACE.len()) == Some(&0);
+        put_varint(&mut self.block, ck.len() as u64);
+        self.block.extend_from_slice(ck);
+        match value {
+            Some(v) => {
+                self.block.push(TAG_VALUE);
+                put_varint(&mut self.block, v.len() as u64);
+                self.block.extend_from_slice(v);
+            }
+            None => self.block.push(TAG_TOMBSTONE),
+        }
+        self.block_last.clear();
+        self.block_last.extend_from_slice(ck);
+        self.bloom.insert(KeyHash::of(ck));
+        self.entries += 1;
+        if self.block.len() >= BLOCK_TARGET {
+            self.close_block()?;
+        }
+        Ok(())
+    }
+
+    fn close_block(&mut self) -> Result<()> {
+        let Some(first) = self.block_first.take() else { return Ok(()) };
+        let mut stored = Vec::with_capacity(self.block.len() + 1);
+        if self.block_blobs_only {
+            stored.push(CODEC_STORED);
+            stored.extend_from_slice(&self.block);
+        } else {
+            stored.push(CODEC_ZSTD);
+            let z = zstd::bulk::compress(&self.block, self.level).map_err(io_err(&self.tmp))?;
+            stored.extend_from_slice(&z);
+        }
+        self.out.write_all(&stored).map_err(io_err(&self.tmp))?;
+        self.blocks.push(BlockMeta {
+            offset: self.offset,
+            stored_len: stored.len() as u64,
+            raw_len: self.block.len() as u64,
+            hash: hash8(&stored),
+            first,
+            last: std::mem::take(&mut self.block_last),
+        });
+        self.offset += stored.len() as u64;
+        self.block.clear();
+        self.block_blobs_only = true;
+        Ok(())
+    }
+
+    /// Writes the index and footer, syncs the file and moves it to its final name.
+    pub(crate) fn finish(mut self) -> Result<()> {
+        self.close_block()?;
+        let mut index = Vec::new();
+        put_varint(&mut index, self.entries);
+        put_varint(&mut index, self.blocks.len() as u64);
+        for b in &self.blocks {
+            put_varint(&mut index, b.offset);
+            put_varint(&mut index, b.stored_len);
+            put_varint(&mut index, b.raw_len);
+            index.extend_from_slice(&b.hash);
+            put_varint(&mut index, b.first.len() as u64);
+            index.extend_from_slice(&b.first);
+            put_varint(&mut index, b.last.len() as u64);
+            index.extend_from_slice(&b.last);
+        }
+        put_varint(&mut index, u64::from(self.bloom.hashes));
+        put_varint(&mut index, self.bloom.bits.len() as u64);
+        index.extend_from_slice(&self.bloom.bits);
+        let stored = zstd::bulk::compress(&index, 3).map_err(io_err(&self.tmp))?;
+        self.out.write_all(&stored).map_err(io_err(&self.tmp))?;
+        let mut footer = Vec::with_capacity(FOOTER_LEN as usize);
+        footer.extend_from_slice(&self.offset.to_le_bytes());
+        footer.extend_from_slice(&(stored.len() as u64).to_le_bytes());
+        footer.extend_from_slice(blake3::hash(&stored).as_bytes());
+        footer.extend_from_slice(FOOTER_MAGIC);
+        self.out.write_all(&footer).map_err(io_err(&self.tmp))?;
+        let file = self.out.into_inner().map_err(|e| io_err(&self.tmp)(e.into_error()))?;
+        file.sync_all().map_err(io_err(&self.tmp))?;
+        drop(file);
+        fs::rename(&self.tmp, &self.path).map_err(io_err(&self.path))?;
+        if let Some(dir) = self.path.parent() {
+            File::open(dir).and_then(|d| d.sync_all()).map_err(io_err(dir))?;
+        }
+        Ok(())
+    }
+}
+
+/// An open pack file: block index and Bloom filter in memory, blocks read on demand.
+#[derive(Debug)]
+pub(crate) struct Pack {
+    /// The pack's number (its place in the catalog's order is what matters, not this).
+    pub(crate) no: u64,
+    path: PathBuf,
+    file: File,
+    blocks: Vec<BlockMeta>,
+    bloom: Bloom,
+    entries: u64,
+    size: u64,
+}
+
+fn damaged(path: &Path, reason: impl Into<String>) -> StoreError {
+    StoreError::Pack { path: path.to_path_buf(), reason: reason.into() }
+}
+
+impl Pack {
+    /// Opens a pack and reads its index (verified against the footer's hash).
+    pub(crate) fn open(no: u64, path: &Path) -> Result<Pack> {
+        let file = File::open(path).map_err(io_err(path))?;
+        let size = file.metadata().map_err(io_err(path))?.len();
+        if size < HEADER.len() as u64 + FOOTER_LEN {
+            return Err(damaged(path, format!("too short ({size} bytes)")));
+        }
+        let mut head = [0u8; 8];
+        file.read_exact_at(&mut head, 0).map_err(io_err(path))?;
+        if &head != HEADER {
+            return Err(damaged(path, "bad header"));
+        }
+        let mut footer = [0u8; FOOTER_LEN as usize];
+        file.read_exact_at(&mut footer, size - FOOTER_LEN).map_err(io_err(path))?;
+        if &footer[48..56] != FOOTER_MAGIC {
+            return Err(damaged(path, "bad footer"));
+        }
+        let index_offset = u64::from_le_bytes(footer[0..8].try_into().unwrap_or_default());
+        let index_len = u64::from_le_bytes(footer[8..16].try_into().unwrap_or_default());
+        if index_offset.checked_add(index_len) != Some(size - FOOTER_LEN) || index_len > 1 << 32 {
+            return Err(damaged(path, "index out of bounds"));
+        }
+        let mut stored = vec![0u8; index_len as usize];
+        file.read_exact_at(&mut stored, index_offset).map_err(io_err(path))?;
+        if blake3::hash(&stored).as_bytes()[..] != footer[16..48] {
+            return Err(damaged(path, "index does not match its hash"));
+        }
+        let index = zstd::stream::decode_all(&stored[..]).map_err(|e| damaged(path, format!("index: {e}")))?;
+        let parse = || -> std::result::Result<(u64, Vec<BlockMeta>, Bloom), String> {
+            let mut r = Reader { buf: &index, pos: 0 };
+            let entries = r.varint()?;
+            let n = r.varint()?;
+            let mut blocks = Vec::with_capacity(n.min(1 << 20) as usize);
+            let mut end = HEADER.len() as u64;
+            for _ in 0..n {
+                let offset = r.varint()?;
+                let stored_len = r.varint()?;
+                let raw_len = r.varint()?;
+                let mut hash = [0u8; 8];
+                hash.copy_from_slice(r.bytes(8)?);
+                let first = r.sized()?.to_vec();
+                let last = r.sized()?.to_vec();
+                if offset != end || stored_len == 0 || first > last || blocks.last().is_some_and(|b: &BlockMeta| b.last >= first) {
+                    return Err("block table out of order".to_string());
+                }
+                end = offset + stored_len;
+                blocks.push(BlockMeta { offset, stored_len, raw_len, hash, first, last });
+            }
+            if end != index_offset {
+                return Err("blocks do not end where the index starts".to_string());
+            }
+            let hashes = u32::try_from(r.varint()?).map_err(|_| "bad bloom")?;
+            let bits = r.sized()?.to_vec();
+            if !r.done() || hashes == 0 || hashes > 32 {
+                return Err("bad bloom filter".to_string());
+            }
+            Ok((entries, blocks, Bloom { bits, hashes }))
+        };
+        let (entries, blocks, bloom) = parse().map_err(|e| damaged(path, format!("index: {e}")))?;
+        Ok(Pack { no, path: path.to_path_buf(), file, blocks, bloom, entries, size })
+    }
+
+    /// The file's path.
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Bytes of the file.
+    pub(crate) fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// Number of entries (tombstones included).
+    pub(crate) fn entries(&self) -> u64 {
+        self.entries
+    }
+
+    /// Number of blocks.
+    pub(crate) fn block_count(&self) -> usize {
+        self.blocks.len()
+    }
+
+    /// Reads, checks and decodes block `i` to its raw entry bytes.
+    pub(crate) fn read_block(&self, i: usize) -> Result<Vec<u8>> {
+        let b = &self.blocks[i];
+        let mut stored = vec![0u8; b.stored_len as usize];
+        self.file.read_exact_at(&mut stored, b.offset).map_err(io_err(&self.path))?;
+        let at = |reason: String| damaged(&self.path, format!("block {i}: {reason}"));
+        if hash8(&stored) != b.hash {
+            return Err(at("does not match its hash".to_string()));
+        }
+        let raw = match stored[0] {
+            CODEC_STORED => stored[1..].to_vec(),
+            CODEC_ZSTD => zstd::bulk::decompress(&stored[1..], b.raw_len as usize).map_err(|e| at(e.to_string()))?,
+            c => return Err(at(format!("unknown codec {c}"))),
+        };
+        if raw.len() as u64 != b.raw_len {
+            return Err(at("wrong length".to_string()));
+        }
+        Ok(raw)
+    }
+
+    /// Whether the pack may hold `ck` (no false negatives).
+    pub(crate) fn may_contain(&self, h: KeyHash) -> bool {
+        self.bloom.may_contain(h)
+    }
+
+    /// The block that would hold `ck`, if any.
+    pub(crate) fn block_for(&self, ck: &[u8]) -> Option<usize> {
+        let i = self.blocks.partition_point(|b| b.first.as_slice() <= ck);
+        let i = i.checked_sub(1)?;
+        (self.blocks[i].last.as_slice() >= ck).then_some(i)
+    }
+
+    /// Indexes of the blocks that may hold keys in `[lo, hi)` (`hi = None`: unbounded).
+    fn blocks_in(&self, lo: &[u8], hi: Option<&[u8]>) -> std::ops::Range<usize> {
+        let start = self.blocks.partition_point(|b| b.last.as_slice() < lo);
+        let end = match hi {
+            Some(hi) => self.blocks.partition_point(|b| b.first.as_slice() < hi),
+            None => self.blocks.len(),
+        };
+        start..end.max(start)
+    }
+}
+
+/// Finds `ck` in a block's raw bytes: `Some(Some(value))`, `Some(None)` for a tombstone.
+pub(crate) fn find_in_block(raw: &[u8], ck: &[u8]) -> std::result::Result<Option<Option<Vec<u8>>>, String> {
+    let mut r = Reader { buf: raw, pos: 0 };
+    while !r.done() {
+        let k = r.sized()?;
+        let tag = r.u8()?;
+        let v = match tag {
+            TAG_VALUE => Some(r.sized()?),
+            TAG_TOMBSTONE => None,
+            t => return Err(format!("unknown entry tag {t}")),
+        };
+        match k.cmp(ck) {
+            std::cmp::Ordering::Less => continue,
+            std::cmp::Ordering::Equal => return Ok(Some(v.map(<[u8]>::to_vec))),
+            std::cmp::Ordering::Greater => return Ok(None),
+        }
+    }
+    Ok(None)
+}
+
+/// Parses a block's raw bytes into its entries.
+pub(crate) fn parse_block(raw: &[u8]) -> std::result::Result<Vec<Entry>, String> {
+    let mut r = Reader { buf: raw, pos: 0 };
+    let mut out = Vec::new();
+    while !r.done() {
+        let k = r.sized()?.to_vec();
+        let v = match r.u8()? {
+            TAG_VALUE => Some(r.sized()?.to_vec()),
+            TAG_TOMBSTONE => None,
+            t => return Err(format!("unknown entry tag {t}")),
+        };
+        if out.last().is_some_and(|(p, _): &Entry| *p >= k) {
+            return Err("entries out of order".to_string());
+        }
+        out.push((k, v));
+    }
+    Ok(out)
+}
+
+/// The entries of one pack in a key range, forwards or backwards, one block in memory at a time.
+pub(crate) struct PackCursor {
+    pack: Arc<Pack>,
+    lo: Vec<u8>,
+    hi: Option<Vec<u8>>,
+    blocks: std::ops::Range<usize>,
+    backwards: bool,
+    current: std::vec::IntoIter<Entry>,
+    failed: bool,
+}
+
+impl PackCursor {
+    /// Entries of `pack` with keys in `[lo, hi)`.
+    pub(crate) fn new(pack: Arc<Pack>, lo: Vec<u8>, hi: Option<Vec<u8>>, backwards: bool) -> PackCursor {
+        let blocks = pack.blocks_in(&lo, hi.as_deref());
+        PackCursor { pack, lo, hi, blocks, backwards, current: Vec::new().into_iter(), failed: false }
+    }
+
+    fn in_range(&self, k: &[u8]) -> bool {
+        k >= self.lo.as_slice() && self.hi.as_deref().is_none_or(|hi| k < hi)
+    }
+}
+
+impl Iterator for PackCursor {
+    type Item = Result<Entry>;
+
+    fn next(&mut self) -> Option<Result<Entry>> {
+        loop {
+            if self.failed {
+                return None;
+            }
+            let next = if self.backwards { self.current.next_back() } else { self.current.next() };
+            if let Some(e) = next {
+                if self.in_range(&e.0) {
+                    return Some(Ok(e));
+                }
+                continue;
+            }
+            let i = if self.backwards { self.blocks.next_back() } else { self.blocks.next() }?;
+            let parsed = self.pack.read_block(i).and_then(|raw| {
+                parse_block(&raw).map_err(|e| damaged(&self.pack.path, format!("block {i}: {e}")))
+            });
+            match parsed {
+                Ok(entries) => self.current = entries.into_iter(),
+                Err(e) => {
+                    self.failed = true;
+                    return Some(Err(e));
+                }
+            }
+        }
+    }
+}

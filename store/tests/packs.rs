@@ -1,0 +1,292 @@
+//! Pack files: what was written reads back the same (point reads, scans both ways, prefixes)
+//! before and after packing, merging and reopening; removals hide packed keys; damaged,
+//! missing and leftover pack files are handled.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use proptest::prelude::*;
+use stet_store::{BlobId, Store, StoreError, StoreOptions};
+
+fn open_manual(path: &Path) -> Store {
+    Store::open(path, StoreOptions { pack_threshold: 0, ..StoreOptions::default() }).expect("open")
+}
+
+fn pack_files(path: &Path) -> Vec<std::path::PathBuf> {
+    let mut v: Vec<_> = std::fs::read_dir(path.join("packs"))
+        .map(|d| d.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+/// One operation of the model test.
+#[derive(Debug, Clone)]
+enum Op {
+    Put(u8, Vec<u8>, Vec<u8>),
+    Remove(u8, Vec<u8>),
+    Blob(Vec<u8>),
+    Pack,
+    Reopen,
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let key = prop::collection::vec(0u8..4, 0..4);
+    prop_oneof![
+        6 => (0u8..3, key.clone(), prop::collection::vec(any::<u8>(), 0..60)).prop_map(|(k, key, v)| Op::Put(k, key, v)),
+        2 => (0u8..3, key).prop_map(|(k, key)| Op::Remove(k, key)),
+        1 => prop::collection::vec(any::<u8>(), 0..200).prop_map(Op::Blob),
+        1 => Just(Op::Pack),
+        1 => Just(Op::Reopen),
+    ]
+}
+
+const KEYSPACES: [&str; 3] = ["a", "ab", "b"];
+
+fn check(store: &Store, model: &BTreeMap<(u8, Vec<u8>), Vec<u8>>, blobs: &BTreeMap<BlobId, Vec<u8>>) -> Result<(), TestCaseError> {
+    for (ki, ks) in KEYSPACES.iter().enumerate() {
+        let expect: Vec<(Vec<u8>, Vec<u8>)> =
+            model.iter().filter(|((k, _), _)| *k as usize == ki).map(|((_, key), v)| (key.clone(), v.clone())).collect();
+        let got: Vec<_> = store.iter(ks).map(Result::unwrap).collect();
+        prop_assert_eq!(&got, &expect, "forward scan of {}", ks);
+        let mut back: Vec<_> = store.iter(ks).rev().map(Result::unwrap).collect();
+        back.reverse();
+        prop_assert_eq!(&back, &expect, "backward scan of {}", ks);
+        // Both ends at once meet without repeating or skipping.
+        let mut it = store.iter(ks);
+        let (mut front, mut tail) = (Vec::new(), Vec::new());
+        loop {
+            match it.next() {
+                Some(kv) => front.push(kv.unwrap()),
+                None => break,
+            }
+            match it.next_back() {
+                Some(kv) => tail.push(kv.unwrap()),
+                None => break,
+            }
+        }
+        tail.reverse();
+        front.extend(tail);
+        prop_assert_eq!(&front, &expect, "scan of {} from both ends", ks);
+        for prefix in [vec![0u8], vec![1, 2], vec![3]] {
+            let want: Vec<_> = expect.iter().filter(|(k, _)| k.starts_with(&prefix)).cloned().collect();
+            let got: Vec<_> = store.scan_prefix(ks, &prefix).map(Result::unwrap).collect();
+            prop_assert_eq!(&got, &want, "prefix {:?} of {}", prefix, ks);
+        }
+        for a in 0u8..4 {
+            for key in [vec![], vec![a], vec![a, a], vec![a, 1, 2]] {
+                let want = model.get(&(ki as u8, key.clone())).cloned();
+                prop_assert_eq!(store.get(ks, &key).unwrap(), want, "get {:?} in {}", key, ks);
+            }
+        }
+    }
+    for (id, bytes) in blobs {
+        prop_assert_eq!(&store.get_blob(id).unwrap(), bytes);
+    }
+    let ids: Vec<BlobId> = store.blob_ids().map(Result::unwrap).collect();
+    prop_assert_eq!(ids, blobs.keys().copied().collect::<Vec<_>>());
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Any sequence of writes, removals, packs and reopens reads like a plain sorted map.
+    #[test]
+    fn packed_store_reads_like_a_map(ops in prop::collection::vec(op(), 1..60)) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = open_manual(dir.path());
+        let mut model = BTreeMap::new();
+        let mut blobs = BTreeMap::new();
+        for op in ops {
+            match op {
+                Op::Put(k, key, v) => {
+                    let mut b = store.batch();
+                    b.insert(KEYSPACES[k as usize], &key, &v);
+                    store.commit(b).unwrap();
+                    model.insert((k, key), v);
+                }
+                Op::Remove(k, key) => {
+                    let mut b = store.batch();
+                    b.remove(KEYSPACES[k as usize], &key);
+                    store.commit(b).unwrap();
+                    model.remove(&(k, key));
+                }
+                Op::Blob(bytes) => {
+                    let mut b = store.batch();
+                    let base = blobs.keys().next().copied();
+                    let id = match base {
+                        Some(base) => b.put_blob_delta(&bytes, &base).unwrap(),
+                        None => b.put_blob(&bytes).unwrap(),
+                    };
+                    store.commit(b).unwrap();
+                    blobs.insert(id, bytes);
+                }
+                Op::Pack => {
+                    store.pack().unwrap();
+                }
+                Op::Reopen => {
+                    drop(store);
+                    store = open_manual(dir.path());
+                }
+            }
+            check(&store, &model, &blobs)?;
+        }
+        let (packs, _) = store.pack_stats();
+        prop_assert_eq!(pack_files(dir.path()).len(), packs);
+    }
+}
+
+fn fill(store: &Store, from: u32, to: u32) {
+    for n in from..to {
+        let mut b = store.batch();
+        let id = b.put_blob(format!("blob number {n} ").repeat(20).as_bytes()).unwrap();
+        b.insert("rec", &n.to_be_bytes(), id.as_bytes());
+        store.commit(b).unwrap();
+    }
+}
+
+#[test]
+fn packs_merge_to_a_logarithmic_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open_manual(dir.path());
+    for round in 0..64u32 {
+        fill(&store, round * 10, round * 10 + 10);
+        store.pack().unwrap();
+        let (packs, _) = store.pack_stats();
+        assert!(packs <= 8, "round {round}: {packs} packs");
+    }
+    assert_eq!(store.len("rec").unwrap(), 640);
+    assert_eq!(pack_files(dir.path()).len(), store.pack_stats().0);
+    for n in [0u32, 333, 639] {
+        let v = store.get("rec", &n.to_be_bytes()).unwrap().unwrap();
+        let id = BlobId::from_slice(&v).unwrap();
+        assert_eq!(store.get_blob(&id).unwrap(), format!("blob number {n} ").repeat(20).into_bytes());
+    }
+}
+
+#[test]
+fn flush_packs_past_the_threshold() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), StoreOptions { pack_threshold: 4096, ..StoreOptions::default() }).unwrap();
+    fill(&store, 0, 5);
+    store.flush().unwrap();
+    assert_eq!(store.pack_stats().0, 0, "under the threshold: still loose");
+    fill(&store, 5, 100);
+    store.flush().unwrap();
+    assert!(store.pack_stats().0 >= 1);
+    drop(store);
+    let store = open_manual(dir.path());
+    assert_eq!(store.len("rec").unwrap(), 100);
+}
+
+#[test]
+fn leftover_pack_files_are_removed_at_open() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = open_manual(dir.path());
+        fill(&store, 0, 10);
+        store.pack().unwrap();
+    }
+    let packs = dir.path().join("packs");
+    std::fs::write(packs.join("pack-00000099.stp"), b"left by a killed merge").unwrap();
+    std::fs::write(packs.join("pack-00000100.tmp"), b"half written").unwrap();
+    let store = open_manual(dir.path());
+    assert_eq!(pack_files(dir.path()).len(), 1);
+    assert_eq!(store.len("rec").unwrap(), 10);
+}
+
+#[test]
+fn missing_pack_file_is_refused_at_open_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = open_manual(dir.path());
+        fill(&store, 0, 10);
+        store.pack().unwrap();
+    }
+    let file = pack_files(dir.path()).remove(0);
+    std::fs::remove_file(&file).unwrap();
+    match Store::open(dir.path(), StoreOptions::default()) {
+        Err(e @ StoreError::Pack { .. }) => {
+            let msg = e.to_string();
+            assert!(msg.contains(&*file.to_string_lossy()) && msg.contains("missing"), "{msg}");
+        }
+        other => panic!("expected a pack error, got {other:?}"),
+    }
+}
+
+#[test]
+fn truncated_pack_file_is_refused_at_open() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = open_manual(dir.path());
+        fill(&store, 0, 10);
+        store.pack().unwrap();
+    }
+    let file = pack_files(dir.path()).remove(0);
+    let bytes = std::fs::read(&file).unwrap();
+    std::fs::write(&file, &bytes[..bytes.len() - 10]).unwrap();
+    assert!(matches!(Store::open(dir.path(), StoreOptions::default()), Err(StoreError::Pack { .. })));
+}
+
+#[test]
+fn damaged_pack_block_is_reported_never_returned() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<BlobId> = {
+        let store = open_manual(dir.path());
+        fill(&store, 0, 200);
+        store.pack().unwrap();
+        store.blob_ids().map(Result::unwrap).collect()
+    };
+    let file = pack_files(dir.path()).remove(0);
+    let mut bytes = std::fs::read(&file).unwrap();
+    bytes[20] ^= 0x40; // inside the first block
+    std::fs::write(&file, &bytes).unwrap();
+    let store = open_manual(dir.path());
+    let mut damaged = 0;
+    for id in &ids {
+        match store.get_blob(id) {
+            Ok(b) => assert_eq!(BlobId::of(&b), *id),
+            Err(e) => {
+                assert!(e.to_string().contains("damaged"), "{e}");
+                damaged += 1;
+            }
+        }
+    }
+    assert!(damaged > 0, "the flipped byte hit no blob");
+    let report = store.verify_blobs(&mut |_, _| {}).unwrap();
+    assert!(report.iter().any(|d| d.what.starts_with("pack ")), "{report:?}");
+    // Blobs in intact blocks are still checked (and fine).
+    assert!(report.len() < ids.len());
+}
+
+#[test]
+fn removed_blob_stays_removed_after_packing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open_manual(dir.path());
+    fill(&store, 0, 3);
+    store.pack().unwrap();
+    let id = store.blob_ids().next().unwrap().unwrap();
+    store.debug_put_raw_blob_value(&id, None).unwrap();
+    assert!(!store.contains_blob(&id).unwrap());
+    store.pack().unwrap();
+    assert!(!store.contains_blob(&id).unwrap());
+    assert_eq!(store.blob_ids().count(), 2);
+}
+
+#[test]
+fn version_1_repository_is_upgraded_and_packed() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = open_manual(dir.path());
+        fill(&store, 0, 20);
+        store.debug_set_format_version(1).unwrap();
+    }
+    std::fs::write(dir.path().join("stet-repository"), "stet repository\nformat 1\n").unwrap();
+    let store = open_manual(dir.path());
+    assert_eq!(store.len("rec").unwrap(), 20);
+    assert!(store.pack().unwrap() >= 40);
+    assert_eq!(store.len("rec").unwrap(), 20);
+    let marker = std::fs::read_to_string(dir.path().join("stet-repository")).unwrap();
+    assert!(marker.contains("format 2"), "{marker}");
+}
