@@ -115,9 +115,26 @@ fn is_fresh_folder(root: &Path) -> Result<bool> {
     Ok(true)
 }
 
+/// sled's segment size for new databases. Everything is packed at the end of each `add` and
+/// the folder compacted, so what stays is about one segment: 64 KiB rather than sled's 512 KiB
+/// default (which a database created with it keeps: sled refuses to change it).
+const NEW_SEGMENT_SIZE: usize = 64 * 1024;
+
+/// The segment size a database folder was created with (from sled's `conf` file), if any.
+fn existing_segment_size(dir: &Path) -> Option<usize> {
+    let conf = fs::read_to_string(dir.join("conf")).ok()?;
+    let size = conf.lines().find_map(|l| l.strip_prefix("segment_size: "))?.trim().parse().ok()?;
+    (size >= 256 && size <= 1 << 24 && usize::is_power_of_two(size)).then_some(size)
+}
+
 /// The sled configuration of a repository's database folder.
 pub(crate) fn sled_config(dir: &Path) -> sled::Config {
-    sled::Config::new().path(dir).cache_capacity(64 * 1024 * 1024).mode(sled::Mode::LowSpace).use_compression(false)
+    sled::Config::new()
+        .path(dir)
+        .segment_size(existing_segment_size(dir).unwrap_or(NEW_SEGMENT_SIZE))
+        .cache_capacity(64 * 1024 * 1024)
+        .mode(sled::Mode::LowSpace)
+        .use_compression(false)
 }
 
 /// Takes the repository's exclusive lock, failing at once when another holder has it.
