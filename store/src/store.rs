@@ -124,7 +124,7 @@ const NEW_SEGMENT_SIZE: usize = 64 * 1024;
 fn existing_segment_size(dir: &Path) -> Option<usize> {
     let conf = fs::read_to_string(dir.join("conf")).ok()?;
     let size = conf.lines().find_map(|l| l.strip_prefix("segment_size: "))?.trim().parse().ok()?;
-    (size >= 256 && size <= 1 << 24 && usize::is_power_of_two(size)).then_some(size)
+    ((256..=1 << 24).contains(&size) && size.is_power_of_two()).then_some(size)
 }
 
 /// The sled configuration of a repository's database folder.
