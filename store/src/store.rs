@@ -123,7 +123,7 @@ const NEW_SEGMENT_SIZE: usize = 64 * 1024;
 /// The segment size a database folder was created with (from sled's `conf` file), if any.
 fn existing_segment_size(dir: &Path) -> Option<usize> {
     let conf = fs::read_to_string(dir.join("conf")).ok()?;
-    let size = conf.lines().find_map(|l| l.strip_prefix("segment_size: "))?.trim().parse().ok()?;
+    let size: usize = conf.lines().find_map(|l| l.strip_prefix("segment_size: "))?.trim().parse().ok()?;
     ((256..=1 << 24).contains(&size) && size.is_power_of_two()).then_some(size)
 }
 
