@@ -1,4 +1,5 @@
-//! Live bytes (keys + values) per keyspace of a repository, to see where disk goes.
+//! Live bytes (keys + values) per keyspace of a repository, and what each takes in the packs,
+//! to see where disk goes.
 //!
 //!     cargo run --release --example repo_sizes -- REPO
 use stet::archive::ks;
@@ -20,6 +21,14 @@ fn main() {
     }
     if let Ok(s) = store.blob_stats() {
         println!("blobs            {:8} blobs {:10} stored bytes {:10} raw bytes", s.count, s.stored_bytes, s.raw_bytes);
+    }
+    match store.pack_usage() {
+        Ok(usage) => {
+            for (name, (n, raw, stored)) in usage {
+                println!("packed {name:16} {n:8} entries {raw:10} raw bytes {stored:10} stored bytes (estimate)");
+            }
+        }
+        Err(e) => eprintln!("{path}: {e}"),
     }
     println!("disk {}", store.disk_size().unwrap_or(0));
 }

@@ -105,3 +105,24 @@ fn usage_errors_exit_2_and_completions_work() {
     stet(repo.path()).args(["frobnicate"]).assert().code(2);
     stet(repo.path()).args(["completions", "bash"]).assert().success().stdout(predicates::str::contains("_stet"));
 }
+
+/// Every `add` ends with its articles in pack files and sled's folder small; the next `add`,
+/// reads and `verify` work across packs.
+#[test]
+fn add_leaves_everything_packed_and_readable() {
+    let repo = tempfile::tempdir().unwrap();
+    let first = json_lines(&stet(repo.path()).args(["add", "--json", "seeds/000_856e4ff5e2b4e0a7.txt"]).assert().success().get_output().stdout);
+    let packs = |r: &std::path::Path| std::fs::read_dir(r.join("packs")).map_or(0, |d| d.filter(|e| e.as_ref().is_ok_and(|e| e.path().extension().is_some_and(|x| x == "stp"))).count());
+    assert_eq!(packs(repo.path()), 1);
+    let rest = json_lines(&stet(repo.path()).args(["add", "--json", "seeds"]).assert().success().get_output().stdout);
+    assert_eq!(rest.iter().filter(|o| o["status"] == "added").count(), 4);
+    assert!(packs(repo.path()) >= 1);
+    let db: u64 = std::fs::read_dir(repo.path().join("db")).unwrap().map(|e| e.unwrap().metadata().unwrap().len()).sum();
+    assert!(db < 1 << 20, "sled's folder holds {db} bytes after packing");
+    let id = first[0]["id"].as_str().unwrap();
+    let original = std::fs::read(fixtures().join("seeds/000_856e4ff5e2b4e0a7.txt")).unwrap();
+    stet(repo.path()).args(["cat", id]).assert().success().stdout(original);
+    stet(repo.path()).args(["verify"]).assert().success();
+    let marker = std::fs::read_to_string(repo.path().join("stet-repository")).unwrap();
+    assert!(marker.contains("format 2"), "{marker}");
+}

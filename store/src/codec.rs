@@ -137,6 +137,40 @@ pub(crate) fn encode_delta(
     compress_with(&mut cctx, header_bytes(CODEC_ZSTD_DELTA, depth, bytes.len() as u64, Some(base)), bytes)
 }
 
+/// The zstd magic number that opens a formatted dictionary; bytes starting with it would be
+/// read as one by [`zstd_safe::CDict::create`], not as raw content.
+const DICT_MAGIC: [u8; 4] = [0x37, 0xA4, 0x30, 0xEC];
+
+/// A delta base digested once for many deltas (a [`zstd_safe::CDict`] of its raw bytes):
+/// compressing against a 110 KB base as a prefix re-indexes it for every blob.
+pub(crate) struct PreparedBase {
+    pub(crate) id: BlobId,
+    pub(crate) level: i32,
+    depth: u8,
+    cdict: zstd_safe::CDict<'static>,
+}
+
+impl PreparedBase {
+    /// Digests `base_bytes` (blob `id` at delta depth `depth`); `None` when they cannot serve
+    /// as raw content (they look like a formatted dictionary) or zstd fails.
+    pub(crate) fn new(id: BlobId, depth: u8, base_bytes: &[u8], level: i32) -> Option<PreparedBase> {
+        if base_bytes.starts_with(&DICT_MAGIC) {
+            return None;
+        }
+        let cdict = zstd_safe::CDict::try_create(base_bytes, level)?;
+        Some(PreparedBase { id, level, depth, cdict })
+    }
+
+    /// Encodes `bytes` as a delta against this base. The frame decodes with the base's raw
+    /// bytes as prefix, exactly like one from [`encode_delta`].
+    pub(crate) fn encode(&self, bytes: &[u8]) -> Result<Vec<u8>, String> {
+        let mut cctx = CCtx::try_create().ok_or_else(|| "cannot allocate a zstd context".to_string())?;
+        configure(&mut cctx, self.level)?;
+        cctx.ref_cdict(&self.cdict).map_err(zstd_msg)?;
+        compress_with(&mut cctx, header_bytes(CODEC_ZSTD_DELTA, self.depth + 1, bytes.len() as u64, Some(&self.id)), bytes)
+    }
+}
+
 /// Output space reserved before decoding starts; more is added as decoded bytes arrive.
 const INITIAL_RESERVE: usize = 1 << 20;
 

@@ -140,6 +140,6 @@ pub struct StoreOptions {
 
 impl Default for StoreOptions {
     fn default() -> Self {
-        StoreOptions { create: true, zstd_level: 3, max_delta_depth: 8, pack_threshold: 1 << 20 }
+        StoreOptions { create: true, zstd_level: 3, max_delta_depth: 8, pack_threshold: 8 << 20 }
     }
 }

@@ -57,6 +57,8 @@ pub struct Store {
     pub(crate) has_tombstones: AtomicBool,
     blocks: Mutex<BlockCache>,
     cctx: Mutex<Option<CCtx<'static>>>,
+    /// The last big delta base digested for writing.
+    prepared: Mutex<Option<codec::PreparedBase>>,
     /// Verified delta bases decoded by reads (content-addressed, so never stale): a base shared by
     /// many blobs, like a dictionary, is decoded once.
     bases: Mutex<BaseCache>,
@@ -270,6 +272,11 @@ impl BaseCache {
     }
 }
 
+/// Delta bases at least this big are digested once and kept (see [`codec::PreparedBase`]).
+const PREPARED_BASE_BYTES: usize = 16 * 1024;
+/// Bigger bases are compressed against as a prefix, with a window sized to reach all of them.
+const MAX_PREPARED_BASE_BYTES: usize = 1 << 20;
+
 /// Bytes of verified delta bases an open store keeps for reads.
 const BASE_CACHE_BYTES: usize = 8 << 20;
 
@@ -449,6 +456,7 @@ impl Store {
             has_tombstones: AtomicBool::new(has_tombstones),
             blocks: Mutex::new(BlockCache::default()),
             cctx: Mutex::new(None),
+            prepared: Mutex::new(None),
             bases: Mutex::new(BaseCache::new(BASE_CACHE_BYTES)),
             _lock: lock,
         };
@@ -844,6 +852,30 @@ impl Store {
         Ok(self.iter(keyspace).next().transpose()?.is_none())
     }
 
+    /// Per keyspace (blobs as `blobs`): entries, raw entry bytes and an estimate of stored bytes
+    /// (each block's stored size shared out by raw size) over all packs. Reads every block.
+    pub fn pack_usage(&self) -> Result<BTreeMap<String, (u64, u64, u64)>> {
+        let mut out: BTreeMap<String, (u64, u64, u64)> = BTreeMap::new();
+        for p in self.packs_snapshot() {
+            for i in 0..p.block_count() {
+                let (stored, raw_len) = p.block_sizes(i);
+                let raw = p.read_block(i)?;
+                let entries = pack::parse_block(&raw)
+                    .map_err(|reason| StoreError::Pack { path: p.path().to_path_buf(), reason })?;
+                for (k, v) in entries {
+                    let ks = k.split(|&b| b == 0).next().unwrap_or_default();
+                    let name = if ks == BLOB_KEYSPACE { "blobs".to_string() } else { String::from_utf8_lossy(ks).into_owned() };
+                    let size = (k.len() + v.map_or(0, |v| v.len())) as u64;
+                    let e = out.entry(name).or_default();
+                    e.0 += 1;
+                    e.1 += size;
+                    e.2 += stored * size / raw_len.max(1);
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// Number of pack files and their total bytes.
     pub fn pack_stats(&self) -> (usize, u64) {
         let packs = self.packs_snapshot();
@@ -972,13 +1004,34 @@ impl<'s> Batch<'s> {
         if self.contains_blob(&id)? {
             return Ok(id);
         }
-        let plain = self.encode_plain(bytes)?;
         let value = match self.try_delta(bytes, base)? {
-            Some(delta) if delta.len() < plain.len() => delta,
-            _ => plain,
+            // A delta a quarter of the input's size or less: plain zstd would not beat it here.
+            Some(delta) if delta.len() * 4 <= bytes.len() => delta,
+            Some(delta) => {
+                let plain = self.encode_plain(bytes)?;
+                if delta.len() < plain.len() {
+                    delta
+                } else {
+                    plain
+                }
+            }
+            None => self.encode_plain(bytes)?,
         };
         self.blobs.insert(id, IVec::from(value));
         Ok(id)
+    }
+
+    /// Encodes against a base digested once, for big bases (the raw-content dictionary).
+    fn try_prepared_delta(&self, bytes: &[u8], base: &BlobId, depth: u8, base_bytes: &[u8]) -> Result<Option<Vec<u8>>> {
+        let level = self.store.opts.zstd_level;
+        let mut prepared = self.store.prepared.lock().unwrap_or_else(|p| p.into_inner());
+        if !prepared.as_ref().is_some_and(|p| p.id == *base && p.level == level) {
+            *prepared = codec::PreparedBase::new(*base, depth, base_bytes, level);
+        }
+        match prepared.as_ref() {
+            Some(p) => p.encode(bytes).map(Some).map_err(|r| self.compress_error(r)),
+            None => Ok(None),
+        }
     }
 
     fn try_delta(&self, bytes: &[u8], base: &BlobId) -> Result<Option<Vec<u8>>> {
@@ -997,6 +1050,11 @@ impl<'s> Batch<'s> {
             Err(StoreError::Corrupt { .. } | StoreError::NotFound { .. }) => return Ok(None),
             Err(e) => return Err(e),
         };
+        if (PREPARED_BASE_BYTES..=MAX_PREPARED_BASE_BYTES).contains(&base_bytes.len()) {
+            if let Some(v) = self.try_prepared_delta(bytes, base, header.depth, &base_bytes)? {
+                return Ok(Some(v));
+            }
+        }
         codec::encode_delta(self.store.opts.zstd_level, bytes, base, &base_bytes, header.depth + 1)
             .map(Some)
             .map_err(|r| self.compress_error(r))

@@ -508,3 +508,36 @@ fn verify_reports_a_damaged_chain_member_and_its_dependents() {
         store.get_blob(id).unwrap();
     }
 }
+
+/// Deltas against a big base (like the raw-content dictionary) are encoded with the base
+/// digested once; they read back through the ordinary prefix decoder, also after reopening.
+#[test]
+fn deltas_against_a_big_base_read_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = text(110_000, 99);
+    let pieces: Vec<Vec<u8>> = (0..40u64).map(|i| [text(1500 + i as usize * 37, i), text(300, 7)].concat()).collect();
+    let (base_id, ids) = {
+        let store = open(dir.path());
+        let mut b = store.batch();
+        let base_id = b.put_blob(&base).unwrap();
+        store.commit(b).unwrap();
+        let mut ids = Vec::new();
+        for p in &pieces {
+            let mut b = store.batch();
+            ids.push(b.put_blob_delta(p, &base_id).unwrap());
+            store.commit(b).unwrap();
+        }
+        for (id, p) in ids.iter().zip(&pieces) {
+            assert_eq!(&store.get_blob(id).unwrap(), p);
+        }
+        let deltas = ids.iter().filter(|id| store.blob_info(id).unwrap().unwrap().base == Some(base_id)).count();
+        assert!(deltas > 30, "only {deltas} of 40 stored as deltas");
+        (base_id, ids)
+    };
+    let store = open(dir.path());
+    for (id, p) in ids.iter().zip(&pieces) {
+        assert_eq!(&store.get_blob(id).unwrap(), p);
+    }
+    assert_eq!(store.get_blob(&base_id).unwrap(), base);
+    assert!(store.verify_blobs(&mut |_, _| {}).unwrap().is_empty());
+}
