@@ -16,7 +16,7 @@ fn main() {
         return eprintln!("{path}: no articles");
     }
     // A fixed stride through the id order: scattered over the packs, the same on every run.
-    let step = (ids.len() / n.max(1)).max(1) * 7919 % ids.len().max(1) | 1;
+    let step = ((ids.len() / n.max(1)).max(1) * 7919 % ids.len().max(1)) | 1;
     let t = std::time::Instant::now();
     let mut bytes = 0usize;
     let mut reads = 0usize;
