@@ -31,8 +31,9 @@ const NEXT_PACK_KEY: &[u8] = b"next-pack";
 const MAX_PACK_INPUT: u64 = 64 << 20;
 /// More packs than this are merged regardless of their sizes.
 const MAX_PACKS: usize = 24;
-/// zstd level of record blocks (blob blocks hold zstd frames already and are stored).
-const PACK_LEVEL: i32 = 9;
+/// zstd level of record blocks: 9 gave 0.2% smaller cases3k repositories than 6, for more time
+/// in every pack and merge.
+const PACK_LEVEL: i32 = 6;
 
 pub(crate) fn pack_file_name(no: u64) -> String {
     format!("pack-{no:08}.stp")
