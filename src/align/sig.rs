@@ -2,7 +2,7 @@
 //!
 //! Main items: [`SentenceSig`] and [`sentence_sigs`].
 
-use crate::text::{stable_hash, Token, Tokenizer};
+use crate::text::{stable_hash, StableHasher, Token, Tokenizer};
 use serde::{Deserialize, Serialize};
 
 /// Hash tag of content-word stems (also the candidate index's word features).
@@ -40,9 +40,52 @@ pub fn stem_hash(stem: &str) -> u64 {
 
 impl SentenceSig {
     /// The signature of sentence `s` found at byte `start` of its text.
+    ///
+    /// The same as [`SentenceSig::from_tokens`] of [`Tokenizer::tokens`], computed word by word
+    /// without building the tokens, with stems cached by the tokenizer.
     pub fn of(s: &str, start: usize, tk: &Tokenizer) -> SentenceSig {
-        let toks = tk.tokens(s);
-        SentenceSig::from_tokens(&toks, start, start + s.len())
+        let mut stems = Vec::new();
+        let mut numbers = Vec::new();
+        let mut names: Vec<(u64, String)> = Vec::new();
+        let mut grams = Vec::new();
+        let mut exact = StableHasher::new(TAG_SENTENCE);
+        let mut words = 0usize;
+        // The previous word, for bigrams.
+        let mut prev = String::new();
+        tk.for_each_word(s, |w| {
+            if w.is_content() {
+                let h = tk.stem_hash(w);
+                stems.push(h);
+                if w.number {
+                    numbers.push(h);
+                } else if w.capital && w.lower.chars().count() >= 5 && !names.iter().any(|(x, _)| *x == h) {
+                    names.push((h, w.lower.to_string()));
+                }
+            }
+            if words > 0 {
+                // Chinese and Japanese: pairs of neighbouring characters stand in for words.
+                if is_cjk_char(&prev) && is_cjk_char(w.lower) {
+                    let mut h = StableHasher::new(TAG_STEM);
+                    h.write(prev.as_bytes());
+                    h.write(w.lower.as_bytes());
+                    stems.push(h.finish());
+                }
+                let mut h = StableHasher::new(TAG_GRAM);
+                h.write(prev.as_bytes());
+                h.write(b" ");
+                h.write(w.lower.as_bytes());
+                grams.push(h.finish());
+                exact.write(b" ");
+            }
+            exact.write(w.lower.as_bytes());
+            prev.clear();
+            prev.push_str(w.lower);
+            words += 1;
+        });
+        if words == 1 {
+            grams.push(stable_hash(TAG_GRAM, prev.as_bytes()));
+        }
+        SentenceSig::assemble(stems, numbers, names, grams, exact.finish(), words, start, start + s.len())
     }
 
     /// The signature of a sentence from its tokens.
@@ -66,41 +109,64 @@ impl SentenceSig {
         // stand in for words.
         for w in toks.windows(2) {
             if is_cjk_char(&w[0].lower) && is_cjk_char(&w[1].lower) {
-                let mut k = String::with_capacity(8);
-                k.push_str(&w[0].lower);
-                k.push_str(&w[1].lower);
-                stems.push(stem_hash(&k));
+                let mut h = StableHasher::new(TAG_STEM);
+                h.write(w[0].lower.as_bytes());
+                h.write(w[1].lower.as_bytes());
+                stems.push(h.finish());
             }
         }
-        stems.sort_unstable();
-        stems.dedup();
-        numbers.sort_unstable();
-        numbers.dedup();
         let mut grams: Vec<u64> = toks
             .windows(2)
             .map(|w| {
-                let mut k = String::with_capacity(w[0].lower.len() + w[1].lower.len() + 1);
-                k.push_str(&w[0].lower);
-                k.push(' ');
-                k.push_str(&w[1].lower);
-                stable_hash(TAG_GRAM, k.as_bytes())
+                // The hash of "first second", without building the string.
+                let mut h = StableHasher::new(TAG_GRAM);
+                h.write(w[0].lower.as_bytes());
+                h.write(b" ");
+                h.write(w[1].lower.as_bytes());
+                h.finish()
             })
             .collect();
         if toks.len() == 1 {
             grams.push(stable_hash(TAG_GRAM, toks[0].lower.as_bytes()));
         }
+        // The hash of the words joined by single spaces.
+        let mut exact = StableHasher::new(TAG_SENTENCE);
+        for (k, t) in toks.iter().enumerate() {
+            if k > 0 {
+                exact.write(b" ");
+            }
+            exact.write(t.lower.as_bytes());
+        }
+        SentenceSig::assemble(stems, numbers, names, grams, exact.finish(), toks.len(), start, end)
+    }
+
+    /// The signature from its parts, sorting and deduplicating the hash lists.
+    #[allow(clippy::too_many_arguments)]
+    fn assemble(
+        mut stems: Vec<u64>,
+        mut numbers: Vec<u64>,
+        names: Vec<(u64, String)>,
+        mut grams: Vec<u64>,
+        exact: u64,
+        words: usize,
+        start: usize,
+        end: usize,
+    ) -> SentenceSig {
+        stems.sort_unstable();
+        stems.dedup();
+        numbers.sort_unstable();
+        numbers.dedup();
         grams.sort_unstable();
         grams.dedup();
-        let joined = toks.iter().map(|t| t.lower.as_str()).collect::<Vec<_>>().join(" ");
         SentenceSig {
             start: u32::try_from(start).unwrap_or(u32::MAX),
             end: u32::try_from(end).unwrap_or(u32::MAX),
-            words: u32::try_from(toks.len()).unwrap_or(u32::MAX),
+            words: u32::try_from(words).unwrap_or(u32::MAX),
             stems,
             numbers,
             names,
             grams,
-            exact: stable_hash(TAG_SENTENCE, joined.as_bytes()),
+            exact,
         }
     }
 
@@ -127,6 +193,35 @@ pub fn sentence_sigs(text: &str, tk: &Tokenizer) -> Vec<SentenceSig> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_by_word_signatures_match_the_token_ones() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let mut files: Vec<std::path::PathBuf> = Vec::new();
+        for sub in ["seeds", "detect_lang"] {
+            for e in std::fs::read_dir(dir.join(sub)).unwrap() {
+                let p = e.unwrap().path();
+                if p.extension().is_some_and(|x| x == "txt") {
+                    files.push(p);
+                }
+            }
+        }
+        assert!(files.len() >= 8);
+        let odd = "Ukraine’s 1,200 troops' advance... 3.5 «Quoted» O'Neill's 'twas 今天北京 x";
+        for f in &files {
+            let raw = std::fs::read_to_string(f).unwrap();
+            for text in [crate::text::normalize(&raw), raw.clone(), odd.to_string()] {
+                let guessed = Tokenizer::for_text(&text);
+                for tk in [guessed, Tokenizer::for_lang("eng"), Tokenizer::for_lang("und")] {
+                    for r in crate::text::sentences(&text) {
+                        let s = &text[r.clone()];
+                        let want = SentenceSig::from_tokens(&tk.tokens(s), r.start, r.end);
+                        assert_eq!(SentenceSig::of(s, r.start, &tk), want, "{}: {s}", f.display());
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn chinese_gets_character_bigrams() {

@@ -24,11 +24,10 @@ pub use memory::MemoryCorpus;
 
 use crate::align::{self, AlignedPair, SentenceSig};
 use crate::model::{ArticleId, RelationKind};
-use crate::text::{IdMap, Tokenizer};
+use crate::text::{FastMap, IdMap, Tokenizer};
 use rayon::prelude::*;
 use std::sync::Arc;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// Errors from the corpus while detecting.
 pub type CorpusError = Box<dyn std::error::Error + Send + Sync>;
@@ -249,7 +248,7 @@ fn fragments_covered(x: &[SentenceSig], y: &[SentenceSig], aligned: impl Iterato
         }
     }
     let mut covered = 0f32;
-    let mut hits: HashMap<u32, u32> = HashMap::new();
+    let mut hits: FastMap<u32, u32> = FastMap::default();
     for (i, s) in x.iter().enumerate() {
         if done[i] || s.grams.len() < 3 || s.words < MIN_PAIR_WORDS {
             continue;
@@ -387,7 +386,7 @@ pub fn examine_with(new: &Profile, corpus: &dyn Corpus, min_sim: f32) -> Result<
     let n_docs = corpus.article_count()?;
     let n = n_docs as f32 + 1.0;
     let feats = new.index_features();
-    let mut counts: IdMap<u64> = IdMap::default();
+    let mut counts: IdMap<u64> = IdMap::with_capacity_and_hasher(feats.len(), Default::default());
     for &f in &feats {
         counts.insert(f, corpus.feature_count(f)?);
     }
@@ -396,7 +395,7 @@ pub fn examine_with(new: &Profile, corpus: &dyn Corpus, min_sim: f32) -> Result<
     let mut rare: Vec<(u64, u64)> = counts.iter().filter(|(_, &c)| c >= 1 && c <= cap).map(|(&f, &c)| (f, c)).collect();
     rare.sort_unstable_by_key(|&(f, c)| (c, f));
     rare.truncate(MAX_QUERY_FEATURES);
-    let mut votes: HashMap<u64, f32> = HashMap::new();
+    let mut votes: FastMap<u64, f32> = FastMap::default();
     let mut all_votes = 0f32;
     for &(f, c) in &rare {
         let w = idf(c as f32 + 1.0, n);

@@ -9,7 +9,7 @@ mod normalize;
 mod sentences;
 mod tokens;
 
-pub use hash::{mix, stable_hash, IdHasher, IdMap};
+pub use hash::{mix, stable_hash, FastHasher, FastMap, IdHasher, IdMap, StableHasher};
 pub use normalize::normalize;
 pub use sentences::sentences;
-pub use tokens::{is_stopword, tokens, Token, Tokenizer};
+pub use tokens::{is_stopword, tokens, Token, Tokenizer, Word};

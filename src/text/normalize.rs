@@ -5,7 +5,7 @@
 //! between blank lines) folded to one line with single spaces; paragraphs joined by `\n\n`.
 //! Case is kept. The function is idempotent and total (never panics).
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 /// Maps one character after NFKC; `None` drops it, `Some(' ')` marks whitespace.
 fn map_char(c: char) -> Option<char> {
@@ -40,7 +40,11 @@ fn map_char(c: char) -> Option<char> {
 /// Paragraphs are separated by a blank line (two or more line breaks, possibly with spaces
 /// between); single line breaks inside a paragraph become spaces.
 pub fn normalize(s: &str) -> String {
-    let s = s.replace("\r\n", "\n").replace('\r', "\n");
+    let s = if s.contains('\r') {
+        std::borrow::Cow::Owned(s.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    };
     let mut out = String::with_capacity(s.len());
     let mut para = String::new();
     let mut blank_run = false;
@@ -79,6 +83,11 @@ fn fold_line(line: &str) -> String {
     // NFKC can itself produce characters that map (e.g. fullwidth forms) and mapping can
     // produce sequences NFKC changes; iterate to a fixed point (two rounds suffice in practice).
     let mut cur = fold_once(line);
+    // The next round would return `cur` unchanged when `cur` is already NFKC: the mapping and
+    // the folding are idempotent. Skip it then (most lines).
+    if is_settled(&cur) {
+        return cur;
+    }
     for _ in 0..4 {
         let next = fold_once(&cur);
         if next == cur {
@@ -89,11 +98,26 @@ fn fold_line(line: &str) -> String {
     cur
 }
 
+/// True when `s` is certainly NFKC already (ASCII, or the quick check says yes), so that
+/// normalising it would return it unchanged.
+fn is_settled(s: &str) -> bool {
+    s.is_ascii() || is_nfkc_quick(s.chars()) == IsNormalized::Yes
+}
+
 /// One round of NFKC, character mapping and whitespace folding.
 fn fold_once(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
+    if is_settled(line) {
+        fold_chars(line.len(), line.chars())
+    } else {
+        fold_chars(line.len(), line.nfkc())
+    }
+}
+
+/// Character mapping and whitespace folding of an NFKC character sequence.
+fn fold_chars(len: usize, chars: impl Iterator<Item = char>) -> String {
+    let mut out = String::with_capacity(len);
     let mut space = false;
-    for c in line.nfkc().filter_map(map_char) {
+    for c in chars.filter_map(map_char) {
         if c == ' ' {
             space = true;
             continue;
@@ -125,7 +149,45 @@ mod tests {
         assert_eq!(normalize("\u{200B}\n\n \u{FEFF}"), "");
     }
 
+    /// The line folding before the NFKC quick checks: full NFKC every round, no shortcut.
+    fn fold_line_reference(line: &str) -> String {
+        use unicode_normalization::UnicodeNormalization;
+        let once = |l: &str| super::fold_chars(l.len(), l.nfkc());
+        let mut cur = once(line);
+        for _ in 0..4 {
+            let next = once(&cur);
+            if next == cur {
+                break;
+            }
+            cur = next;
+        }
+        cur
+    }
+
+    #[test]
+    fn quick_checks_change_nothing_on_fixtures() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        for sub in ["seeds", "detect_lang", "html"] {
+            for e in std::fs::read_dir(dir.join(sub)).unwrap() {
+                let bytes = std::fs::read(e.unwrap().path()).unwrap();
+                for line in String::from_utf8_lossy(&bytes).lines() {
+                    assert_eq!(super::fold_line(line), fold_line_reference(line), "{line}");
+                }
+            }
+        }
+    }
+
     proptest! {
+        #[test]
+        fn quick_checks_change_nothing(s in "\\PC{0,80}") {
+            prop_assert_eq!(super::fold_line(&s), fold_line_reference(&s));
+        }
+
+        #[test]
+        fn quick_checks_change_nothing_on_composing_text(s in "[a-eA-E \u{0300}-\u{0327}\u{1E00}-\u{1E10}\u{FB01}\u{FF21}-\u{FF25}\u{2019}\u{00C5}\u{212B}\u{0041}\u{030A}\u{3099}\u{304B}\u{AC00}\u{1100}\u{1161}]{0,40}") {
+            prop_assert_eq!(super::fold_line(&s), fold_line_reference(&s));
+        }
+
         #[test]
         fn idempotent(s in "\\PC{0,200}") {
             let once = normalize(&s);

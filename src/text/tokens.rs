@@ -4,7 +4,10 @@
 //! [`Tokenizer`] (language guessed once for a whole text, then reused per sentence), [`Token`]
 //! and [`is_stopword`].
 
+use super::hash::{FastMap, StableHasher};
+use crate::align::TAG_STEM;
 use rust_stemmers::{Algorithm, Stemmer};
+use std::cell::RefCell;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// One word of a text.
@@ -23,7 +26,7 @@ pub struct Token {
 impl Token {
     /// True for words that carry content: not a stop word, and a number or two letters or more.
     pub fn is_content(&self) -> bool {
-        self.number || (self.lower.chars().count() >= 2 && !is_stopword(&self.lower))
+        Word { lower: &self.lower, number: self.number, capital: self.capital }.is_content()
     }
 }
 
@@ -31,6 +34,18 @@ impl Token {
 pub struct Tokenizer {
     stemmer: Option<Stemmer>,
     lang: Option<&'static str>,
+    /// The stemmer's slot in the thread's stem cache ([`STEM_CACHE`]).
+    slot: usize,
+}
+
+/// Most stems kept per language and thread.
+const MAX_CACHED_STEMS: usize = 100_000;
+
+thread_local! {
+    /// Stem hashes computed on this thread, per stemming language (slot): lower-cased word ->
+    /// [`crate::align::stem_hash`] of its stem. Texts share most of their words, and stemming
+    /// is pure, so a word is stemmed once per thread rather than once per occurrence.
+    static STEM_CACHE: RefCell<Vec<FastMap<String, u64>>> = const { RefCell::new(Vec::new()) };
 }
 
 impl std::fmt::Debug for Tokenizer {
@@ -60,28 +75,33 @@ impl Tokenizer {
 
     /// A tokenizer for an ISO 639-3 language code ("eng", "fra"...); unknown codes do not stem.
     pub fn for_lang(code: &str) -> Tokenizer {
-        let (alg, lang) = match code {
-            "eng" => (Some(Algorithm::English), Some("eng")),
-            "fra" => (Some(Algorithm::French), Some("fra")),
-            "deu" => (Some(Algorithm::German), Some("deu")),
-            "spa" => (Some(Algorithm::Spanish), Some("spa")),
-            "ita" => (Some(Algorithm::Italian), Some("ita")),
-            "por" => (Some(Algorithm::Portuguese), Some("por")),
-            "nld" => (Some(Algorithm::Dutch), Some("nld")),
-            "swe" => (Some(Algorithm::Swedish), Some("swe")),
-            "nob" => (Some(Algorithm::Norwegian), Some("nob")),
-            "dan" => (Some(Algorithm::Danish), Some("dan")),
-            "fin" => (Some(Algorithm::Finnish), Some("fin")),
-            "rus" => (Some(Algorithm::Russian), Some("rus")),
-            "ron" => (Some(Algorithm::Romanian), Some("ron")),
-            "hun" => (Some(Algorithm::Hungarian), Some("hun")),
-            "tur" => (Some(Algorithm::Turkish), Some("tur")),
-            "ell" => (Some(Algorithm::Greek), Some("ell")),
-            "ara" => (Some(Algorithm::Arabic), Some("ara")),
-            "tam" => (Some(Algorithm::Tamil), Some("tam")),
-            _ => (None, None),
-        };
-        Tokenizer { stemmer: alg.map(Stemmer::create), lang }
+        const LANGS: [(&str, Algorithm); 18] = [
+            ("eng", Algorithm::English),
+            ("fra", Algorithm::French),
+            ("deu", Algorithm::German),
+            ("spa", Algorithm::Spanish),
+            ("ita", Algorithm::Italian),
+            ("por", Algorithm::Portuguese),
+            ("nld", Algorithm::Dutch),
+            ("swe", Algorithm::Swedish),
+            ("nob", Algorithm::Norwegian),
+            ("dan", Algorithm::Danish),
+            ("fin", Algorithm::Finnish),
+            ("rus", Algorithm::Russian),
+            ("ron", Algorithm::Romanian),
+            ("hun", Algorithm::Hungarian),
+            ("tur", Algorithm::Turkish),
+            ("ell", Algorithm::Greek),
+            ("ara", Algorithm::Arabic),
+            ("tam", Algorithm::Tamil),
+        ];
+        match LANGS.iter().position(|(c, _)| *c == code) {
+            Some(slot) => {
+                let (lang, alg) = LANGS[slot];
+                Tokenizer { stemmer: Some(Stemmer::create(alg)), lang: Some(lang), slot }
+            }
+            None => Tokenizer { stemmer: None, lang: None, slot: 0 },
+        }
     }
 
     /// The ISO 639-3 code of the stemming language, if any.
@@ -92,26 +112,94 @@ impl Tokenizer {
     /// The words of `s`.
     pub fn tokens(&self, s: &str) -> Vec<Token> {
         let mut out = Vec::new();
+        self.for_each_word(s, |w| {
+            let stem = match (&self.stemmer, w.number) {
+                (Some(st), false) => st.stem(w.lower).into_owned(),
+                _ => w.lower.replace(',', ""),
+            };
+            out.push(Token { lower: w.lower.to_string(), stem, number: w.number, capital: w.capital });
+        });
+        out
+    }
+
+    /// Calls `f` with each word of `s`, in order: the words of [`Tokenizer::tokens`] without
+    /// their stems, and without allocating for each word.
+    pub fn for_each_word(&self, s: &str, mut f: impl FnMut(&Word<'_>)) {
+        let mut buf = String::new();
         for w in s.unicode_words() {
             let capital = w.chars().next().is_some_and(char::is_uppercase);
-            let mut lower = w.to_lowercase().replace('’', "'");
-            // Possessives: "Ukraine's" -> "ukraine".
-            if let Some(stripped) = lower.strip_suffix("'s") {
-                lower = stripped.to_string();
+            buf.clear();
+            if w.is_ascii() {
+                buf.extend(w.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+            } else {
+                buf.push_str(&w.to_lowercase());
+                if buf.contains('’') {
+                    buf = buf.replace('’', "'");
+                }
             }
-            let lower = lower.trim_matches('\'').to_string();
+            // Possessives: "Ukraine's" -> "ukraine".
+            if buf.ends_with("'s") {
+                buf.truncate(buf.len() - 2);
+            }
+            let lower = buf.trim_matches('\'');
             if lower.is_empty() {
                 continue;
             }
             let number = lower.chars().any(|c| c.is_numeric())
                 && lower.chars().all(|c| c.is_numeric() || c == '.' || c == ',');
-            let stem = match (&self.stemmer, number) {
-                (Some(st), false) => st.stem(&lower).into_owned(),
-                _ => lower.replace(',', ""),
-            };
-            out.push(Token { lower, stem, number, capital });
+            f(&Word { lower, number, capital });
         }
-        out
+    }
+
+    /// [`crate::align::stem_hash`] of the stem [`Tokenizer::tokens`] gives word `w`, cached:
+    /// each distinct word of a text is stemmed once.
+    pub fn stem_hash(&self, w: &Word<'_>) -> u64 {
+        let st = match (&self.stemmer, w.number) {
+            (Some(st), false) => st,
+            // The word itself without thousands separators.
+            _ => {
+                let mut h = StableHasher::new(TAG_STEM);
+                for part in w.lower.split(',') {
+                    h.write(part.as_bytes());
+                }
+                return h.finish();
+            }
+        };
+        STEM_CACHE.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if cache.len() <= self.slot {
+                cache.resize_with(self.slot + 1, FastMap::default);
+            }
+            let map = &mut cache[self.slot];
+            if let Some(&h) = map.get(w.lower) {
+                return h;
+            }
+            let h = crate::align::stem_hash(&st.stem(w.lower));
+            // Bounds the memory; the cache only saves work.
+            if map.len() >= MAX_CACHED_STEMS {
+                map.clear();
+            }
+            map.insert(w.lower.to_string(), h);
+            h
+        })
+    }
+}
+
+/// One word of a text, as [`Tokenizer::for_each_word`] gives it (see [`Token`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Word<'a> {
+    /// The word, lower-cased.
+    pub lower: &'a str,
+    /// The word is a number.
+    pub number: bool,
+    /// The word starts with an upper-case letter.
+    pub capital: bool,
+}
+
+impl Word<'_> {
+    /// True for words that carry content (see [`Token::is_content`]).
+    pub fn is_content(&self) -> bool {
+        self.number || (self.lower.chars().count() >= 2 && !is_stopword(self.lower))
     }
 }
 
@@ -140,9 +228,35 @@ const STOPWORDS: &[&str] = &[
     "your", "yours", "yourself",
 ];
 
+/// Packs a word of at most 15 bytes into an integer: its bytes big-endian, zero-padded, then its
+/// length; for words without NUL bytes the integers sort as the words do.
+const fn pack_word(b: &[u8]) -> u128 {
+    let mut v = 0u128;
+    let mut i = 0;
+    while i < 15 {
+        v <<= 8;
+        if i < b.len() {
+            v |= b[i] as u128;
+        }
+        i += 1;
+    }
+    (v << 8) | b.len() as u128
+}
+
+/// [`STOPWORDS`] packed with [`pack_word`], in the same (sorted) order: compared as integers.
+const PACKED_STOPWORDS: [u128; STOPWORDS.len()] = {
+    let mut out = [0u128; STOPWORDS.len()];
+    let mut i = 0;
+    while i < STOPWORDS.len() {
+        out[i] = pack_word(STOPWORDS[i].as_bytes());
+        i += 1;
+    }
+    out
+};
+
 /// True for English function words ("the", "of", "said"...).
 pub fn is_stopword(lower: &str) -> bool {
-    STOPWORDS.binary_search(&lower).is_ok()
+    lower.len() <= 15 && PACKED_STOPWORDS.binary_search(&pack_word(lower.as_bytes())).is_ok()
 }
 
 #[cfg(test)]
@@ -152,6 +266,11 @@ mod tests {
     #[test]
     fn stopwords_sorted() {
         assert!(STOPWORDS.windows(2).all(|w| w[0] < w[1]));
+        assert!(PACKED_STOPWORDS.windows(2).all(|w| w[0] < w[1]));
+        assert!(STOPWORDS.iter().all(|w| w.len() <= 15 && is_stopword(w)));
+        for w in ["", "th", "thee", "the\0", "them\0", "a\0", "yourselves", "zz", "théir", "an extremely long word"] {
+            assert_eq!(is_stopword(w), STOPWORDS.binary_search(&w).is_ok(), "{w:?}");
+        }
     }
 
     #[test]
