@@ -541,3 +541,22 @@ fn deltas_against_a_big_base_read_back() {
     assert_eq!(store.get_blob(&base_id).unwrap(), base);
     assert!(store.verify_blobs(&mut |_, _| {}).unwrap().is_empty());
 }
+
+/// A base that starts like a formatted zstd dictionary must still be used as raw content, on
+/// both sides (the one-shot decoder passes bases as dictionaries; such bases go the other way).
+#[test]
+fn delta_against_a_base_starting_with_the_zstd_dictionary_magic() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    for base_len in [2_000usize, 40_000] {
+        let base = [&[0x37u8, 0xA4, 0x30, 0xEC][..], &text(base_len, 5)].concat();
+        let edited = [&base[..base.len() / 2], b"an inserted sentence. ", &base[base.len() / 2..]].concat();
+        let mut b = store.batch();
+        let ib = b.put_blob(&base).unwrap();
+        let ie = b.put_blob_delta(&edited, &ib).unwrap();
+        store.commit(b).unwrap();
+        assert_eq!(store.get_blob(&ie).unwrap(), edited);
+        assert_eq!(store.blob_info(&ie).unwrap().unwrap().base, Some(ib));
+    }
+    assert!(store.verify_blobs(&mut |_, _| {}).unwrap().is_empty());
+}
