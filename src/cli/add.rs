@@ -157,12 +157,7 @@ pub fn cmd_add(cli: &Cli, ui: &Ui, args: &AddArgs) -> Result<i32, CliError> {
     emit(&bar, &mut out, &mut pending, args.json)?;
     stet::Progress::finish(&bar);
     out.flush()?;
-    let path = archive.store().path().to_path_buf();
-    drop(archive);
-    if let Err(e) = Archive::compact_database(&path) {
-        // Everything is archived and flushed; only sled's dead space stays until the next add.
-        tracing::warn!("{}: could not compact the database: {e}", path.display());
-    }
+    compact_after(archive);
     if ok == 0 && failed == 0 {
         return Err(CliError::msg("no input files found"));
     }
@@ -224,5 +219,15 @@ pub fn quote_title(t: Option<&str>) -> String {
             }
         }
         None => "(untitled)".to_string(),
+    }
+}
+
+/// Releases a closed archive and gives back sled's dead space (see
+/// [`Archive::compact_database`]); a failure only leaves that space until the next time.
+pub(super) fn compact_after(archive: Archive) {
+    let path = archive.store().path().to_path_buf();
+    drop(archive);
+    if let Err(e) = Archive::compact_database(&path) {
+        tracing::warn!("{}: could not compact the database: {e}", path.display());
     }
 }

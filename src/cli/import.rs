@@ -42,5 +42,7 @@ pub fn cmd_import(cli: &Cli, ui: &Ui, args: &ImportArgs) -> Result<i32, CliError
     let report = archive
         .import(&mut input, &bar)
         .map_err(|e| CliError::msg(format!("{}: {e}", args.file.display())))?;
+    archive.close()?;
+    super::add::compact_after(archive);
     Ok(super::export::report_transfer(ui, "imported", &report))
 }

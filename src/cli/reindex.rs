@@ -12,6 +12,8 @@ pub fn cmd_reindex(cli: &Cli, ui: &Ui, _args: &ReindexArgs) -> Result<i32, CliEr
     let archive = cli.open(false)?;
     let bar = Bar::new(ui, 0, 20);
     let n = archive.reindex(&bar)?;
+    archive.close()?;
+    super::add::compact_after(archive);
     if !ui.quiet {
         println!("indexed {n} articles");
     }
