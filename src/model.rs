@@ -28,13 +28,7 @@ impl ArticleId {
 
     /// The full 64-digit lower-case hex form.
     pub fn hex(&self) -> String {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
-        let mut s = String::with_capacity(64);
-        for b in self.0 {
-            s.push(HEX[usize::from(b >> 4)] as char);
-            s.push(HEX[usize::from(b & 0x0f)] as char);
-        }
-        s
+        crate::archive::hex(&self.0)
     }
 
     /// Parses 64 hex digits.

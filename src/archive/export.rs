@@ -348,10 +348,7 @@ impl Archive {
             }
         }
         if captures.is_empty() {
-            rep.lost.push(format!(
-                "article {}: no capture's original bytes verify; article left out",
-                id.hex()
-            ));
+            rep.lost.push(no_capture_verifies(id));
             return Ok(None);
         }
         rep.articles += 1;
@@ -613,10 +610,7 @@ impl Archive {
             ));
         }
         if captures.is_empty() {
-            rep.lost.push(format!(
-                "article {}: no capture's original bytes verify; article left out",
-                id.hex()
-            ));
+            rep.lost.push(no_capture_verifies(&id));
             return Ok(false);
         }
         batch.put_blob(text.as_bytes())?;
@@ -633,4 +627,9 @@ impl Archive {
         rep.originals += good.len() as u64;
         Ok(true)
     }
+}
+
+/// What a transfer report says of an article none of whose captures verified.
+fn no_capture_verifies(id: &ArticleId) -> String {
+    format!("article {}: no capture's original bytes verify; article left out", id.hex())
 }

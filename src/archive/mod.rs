@@ -294,5 +294,11 @@ fn parse_blob(hex: &str, owner: &ArticleId) -> Result<stet_store::BlobId> {
 }
 
 pub(crate) fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(2 * b.len());
+    for x in b {
+        s.push(DIGITS[usize::from(x >> 4)] as char);
+        s.push(DIGITS[usize::from(x & 0x0f)] as char);
+    }
+    s
 }

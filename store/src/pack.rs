@@ -458,6 +458,12 @@ impl Pack {
         (self.blocks[i].stored_len, self.blocks[i].raw_len)
     }
 
+    /// Reads, checks and parses block `i` into its entries.
+    pub(crate) fn read_entries(&self, i: usize) -> Result<Vec<Entry>> {
+        let raw = self.read_block(i)?;
+        parse_block(&raw).map_err(|e| damaged(&self.path, format!("block {i}: {e}")))
+    }
+
     /// Whether the pack may hold `ck` (no false negatives).
     pub(crate) fn may_contain(&self, h: KeyHash) -> bool {
         self.bloom.may_contain(h)
@@ -520,7 +526,7 @@ pub(crate) fn find_in_block(raw: &[u8], ck: &[u8]) -> std::result::Result<Option
 }
 
 /// Parses a block's raw bytes into its entries.
-pub(crate) fn parse_block(raw: &[u8]) -> std::result::Result<Vec<Entry>, String> {
+fn parse_block(raw: &[u8]) -> std::result::Result<Vec<Entry>, String> {
     let mut r = Reader { buf: raw, pos: 0 };
     let mut out = Vec::new();
     while !r.done() {
@@ -577,10 +583,7 @@ impl Iterator for PackCursor {
                 continue;
             }
             let i = if self.backwards { self.blocks.next_back() } else { self.blocks.next() }?;
-            let parsed = self.pack.read_block(i).and_then(|raw| {
-                parse_block(&raw).map_err(|e| damaged(&self.pack.path, format!("block {i}: {e}")))
-            });
-            match parsed {
+            match self.pack.read_entries(i) {
                 Ok(entries) => self.current = entries.into_iter(),
                 Err(e) => {
                     self.failed = true;

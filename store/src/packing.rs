@@ -144,6 +144,7 @@ impl Store {
             packed += n;
         }
         self.loose_bytes.store(0, Ordering::SeqCst);
+        self.loose_counted.store(true, Ordering::SeqCst);
         self.merge_packs()?;
         Ok(packed)
     }

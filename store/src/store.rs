@@ -51,8 +51,11 @@ pub struct Store {
     pub(crate) packs: RwLock<Vec<Arc<Pack>>>,
     /// Held while committing and while packing, so packing never races a commit.
     pub(crate) writer: Mutex<()>,
-    /// Key and value bytes written to the loose trees since the last pack (an estimate).
+    /// Key and value bytes in the loose trees (an estimate), once `loose_counted`.
     pub(crate) loose_bytes: AtomicU64,
+    /// Whether `loose_bytes` includes what earlier processes left loose: counted at the first
+    /// commit, so that opening a repository only to read it never scans the loose trees.
+    pub(crate) loose_counted: AtomicBool,
     /// Whether any tombstone tree may hold keys.
     pub(crate) has_tombstones: AtomicBool,
     blocks: Mutex<BlockCache>,
@@ -448,7 +451,7 @@ impl Store {
             }
         }
 
-        let store = Store {
+        Ok(Store {
             path: root,
             opts,
             db,
@@ -459,15 +462,14 @@ impl Store {
             packs: RwLock::new(packs),
             writer: Mutex::new(()),
             loose_bytes: AtomicU64::new(0),
+            loose_counted: AtomicBool::new(false),
             has_tombstones: AtomicBool::new(has_tombstones),
             blocks: Mutex::new(BlockCache::default()),
             cctx: Mutex::new(None),
             prepared: Mutex::new(None),
             bases: Mutex::new(BaseCache::new(BASE_CACHE_BYTES)),
             _lock: lock,
-        };
-        store.loose_bytes.store(store.count_loose_bytes()?, Ordering::SeqCst);
-        Ok(store)
+        })
     }
 
     /// The repository folder.
@@ -493,6 +495,10 @@ impl Store {
             return Ok(());
         }
         let _writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        if !self.loose_counted.load(Ordering::SeqCst) {
+            self.loose_bytes.fetch_add(self.count_loose_bytes()?, Ordering::SeqCst);
+            self.loose_counted.store(true, Ordering::SeqCst);
+        }
         // Removals leave tombstones (the key may be in a pack); inserts clear them, but only
         // need to look when tombstones may exist.
         let removes = batch.records.values().any(|ops| ops.values().any(Option::is_none));
@@ -712,12 +718,7 @@ impl Store {
         let mut readable = true;
         for p in self.packs_snapshot() {
             for i in 0..p.block_count() {
-                if let Err(e) = p.read_block(i).and_then(|raw| {
-                    pack::parse_block(&raw).map(|_| ()).map_err(|reason| StoreError::Pack {
-                        path: p.path().to_path_buf(),
-                        reason: format!("block {i}: {reason}"),
-                    })
-                }) {
+                if let Err(e) = p.read_entries(i) {
                     readable = false;
                     damage.push(Damage { what: format!("pack {}", p.path().display()), reason: e.to_string() });
                 }
@@ -776,11 +777,7 @@ impl Store {
         let prefix = pack::composite(BLOB_KEYSPACE, &[]);
         for p in self.packs_snapshot() {
             for i in 0..p.block_count() {
-                let Ok(entries) = p.read_block(i).and_then(|raw| {
-                    pack::parse_block(&raw).map_err(|reason| StoreError::Pack { path: p.path().to_path_buf(), reason })
-                }) else {
-                    continue;
-                };
+                let Ok(entries) = p.read_entries(i) else { continue };
                 for (k, v) in entries {
                     if let (Some(key), Some(_)) = (k.strip_prefix(prefix.as_slice()), v) {
                         if let Some(id) = BlobId::from_slice(key) {
@@ -865,9 +862,7 @@ impl Store {
         for p in self.packs_snapshot() {
             for i in 0..p.block_count() {
                 let (stored, raw_len) = p.block_sizes(i);
-                let raw = p.read_block(i)?;
-                let entries = pack::parse_block(&raw)
-                    .map_err(|reason| StoreError::Pack { path: p.path().to_path_buf(), reason })?;
+                let entries = p.read_entries(i)?;
                 for (k, v) in entries {
                     let ks = k.split(|&b| b == 0).next().unwrap_or_default();
                     let name = if ks == BLOB_KEYSPACE { "blobs".to_string() } else { String::from_utf8_lossy(ks).into_owned() };

@@ -146,6 +146,15 @@ fn fill(store: &Store, from: u32, to: u32) {
     }
 }
 
+/// A repository holding `n` numbered records and blobs, all packed, closed.
+fn packed_repository(n: u32) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open_manual(dir.path());
+    fill(&store, 0, n);
+    store.pack().unwrap();
+    dir
+}
+
 #[test]
 fn packs_merge_to_a_logarithmic_count() {
     let dir = tempfile::tempdir().unwrap();
@@ -182,12 +191,7 @@ fn flush_packs_past_the_threshold() {
 
 #[test]
 fn leftover_pack_files_are_removed_at_open() {
-    let dir = tempfile::tempdir().unwrap();
-    {
-        let store = open_manual(dir.path());
-        fill(&store, 0, 10);
-        store.pack().unwrap();
-    }
+    let dir = packed_repository(10);
     let packs = dir.path().join("packs");
     std::fs::write(packs.join("pack-00000099.stp"), b"left by a killed merge").unwrap();
     std::fs::write(packs.join("pack-00000100.tmp"), b"half written").unwrap();
@@ -198,12 +202,7 @@ fn leftover_pack_files_are_removed_at_open() {
 
 #[test]
 fn missing_pack_file_is_refused_at_open_naming_it() {
-    let dir = tempfile::tempdir().unwrap();
-    {
-        let store = open_manual(dir.path());
-        fill(&store, 0, 10);
-        store.pack().unwrap();
-    }
+    let dir = packed_repository(10);
     let file = pack_files(dir.path()).remove(0);
     std::fs::remove_file(&file).unwrap();
     match Store::open(dir.path(), StoreOptions::default()) {
@@ -217,12 +216,7 @@ fn missing_pack_file_is_refused_at_open_naming_it() {
 
 #[test]
 fn truncated_pack_file_is_refused_at_open() {
-    let dir = tempfile::tempdir().unwrap();
-    {
-        let store = open_manual(dir.path());
-        fill(&store, 0, 10);
-        store.pack().unwrap();
-    }
+    let dir = packed_repository(10);
     let file = pack_files(dir.path()).remove(0);
     let bytes = std::fs::read(&file).unwrap();
     std::fs::write(&file, &bytes[..bytes.len() - 10]).unwrap();
@@ -332,12 +326,7 @@ fn compaction_refuses_loose_records_and_a_held_lock() {
 #[test]
 fn interrupted_folder_swap_is_finished_or_undone_at_open() {
     for state in ["new-only", "new-beside-db", "old-beside-db"] {
-        let dir = tempfile::tempdir().unwrap();
-        {
-            let store = open_manual(dir.path());
-            fill(&store, 0, 50);
-            store.pack().unwrap();
-        }
+        let dir = packed_repository(50);
         let (db, new, old) = (dir.path().join("db"), dir.path().join("db.new"), dir.path().join("db.old"));
         let copy = |to: &Path| {
             std::fs::create_dir_all(to).unwrap();
