@@ -30,5 +30,34 @@ fn main() {
         }
         Err(e) => eprintln!("{path}: {e}"),
     }
+    blob_roles(&archive);
     println!("disk {}", store.disk_size().unwrap_or(0));
+}
+
+/// Stored bytes of the blobs by role (raw capture, text) and by what they are a delta against.
+fn blob_roles(archive: &stet::archive::Archive) {
+    use std::collections::BTreeMap;
+    let store = archive.store();
+    let dict = store.get(ks::META, b"raw-dictionary").ok().flatten().and_then(|v| stet_store::BlobId::from_slice(&v));
+    let mut rows: BTreeMap<String, (u64, u64, u64)> = BTreeMap::new();
+    for rec in archive.log().flatten() {
+        let raw = rec.captures.first().and_then(|c| stet_store::BlobId::from_hex(&c.raw));
+        let text = stet_store::BlobId::from_hex(&rec.text);
+        for (role, id) in [("raw", raw), ("text", text)] {
+            let Some(info) = id.and_then(|id| store.blob_info(&id).ok().flatten()) else { continue };
+            let base = match info.base {
+                None => "plain",
+                Some(b) if Some(b) == dict => "dictionary",
+                Some(b) if Some(b) == raw => "own raw",
+                Some(_) => "relative",
+            };
+            let r = rows.entry(format!("{role} vs {base}")).or_default();
+            r.0 += 1;
+            r.1 += info.raw_len;
+            r.2 += info.stored_len;
+        }
+    }
+    for (k, (n, raw, stored)) in rows {
+        println!("blobs {k:20} {n:8} blobs {raw:10} raw bytes {stored:10} stored bytes");
+    }
 }

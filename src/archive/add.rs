@@ -234,15 +234,17 @@ impl Archive {
         relations.sort_by(|x, y| y.score.total_cmp(&x.score));
 
         // Blobs: the raw input (as a delta against a close relative's when there is one), then
-        // the text as a delta against the relative's text, else against this input's raw bytes,
-        // which hold it nearly word for word.
+        // the text as a delta against this input's raw bytes, which hold it nearly word for word,
+        // or against the relative's text when that is smaller (measured on cases3k: the own raw
+        // wins for most relatives' texts too, 340 -> ~100 bytes each).
         let raw_base = delta_base.as_ref().and_then(|(o, _)| o.captures.first()).and_then(|c| BlobId::from_hex(&c.raw));
         let raw_blob = match raw_base.or(self.raw_dictionary(&mut batch, seq)?) {
             Some(base) => batch.put_blob_delta(&req.bytes, &base)?,
             None => batch.put_blob(&req.bytes)?,
         };
-        let text_base = delta_base.as_ref().and_then(|(o, _)| BlobId::from_hex(&o.text)).unwrap_or(raw_blob);
-        let text_blob = batch.put_blob_delta(text.as_bytes(), &text_base)?;
+        let relative_text = delta_base.as_ref().and_then(|(o, _)| BlobId::from_hex(&o.text));
+        let text_bases: Vec<BlobId> = std::iter::once(raw_blob).chain(relative_text).collect();
+        let text_blob = batch.put_blob_delta_smallest(text.as_bytes(), &text_bases)?;
         let mut rec = rec;
         rec.text = text_blob.hex();
         rec.lang = Some(profile.lang.clone().unwrap_or_else(|| "und".into()));

@@ -1001,11 +1001,28 @@ impl<'s> Batch<'s> {
     /// Falls back to plain zstd when the base is missing or damaged, when the delta would exceed
     /// the depth limit, or when the delta is not smaller. A no-op when already stored.
     pub fn put_blob_delta(&mut self, bytes: &[u8], base: &BlobId) -> Result<BlobId> {
+        self.put_blob_delta_smallest(bytes, std::slice::from_ref(base))
+    }
+
+    /// Stores `bytes` as a zstd delta against whichever of `bases` encodes them smallest.
+    ///
+    /// Like [`Self::put_blob_delta`] (same fallbacks) with several candidate bases, each tried:
+    /// an extracted text is often cheapest against its own raw input, which holds it nearly
+    /// word for word, sometimes against a relative's text.
+    pub fn put_blob_delta_smallest(&mut self, bytes: &[u8], bases: &[BlobId]) -> Result<BlobId> {
         let id = BlobId::of(bytes);
         if self.contains_blob(&id)? {
             return Ok(id);
         }
-        let value = match self.try_delta(bytes, base)? {
+        let mut best: Option<Vec<u8>> = None;
+        for base in bases {
+            if let Some(delta) = self.try_delta(bytes, base)? {
+                if best.as_ref().is_none_or(|b| delta.len() < b.len()) {
+                    best = Some(delta);
+                }
+            }
+        }
+        let value = match best {
             // A delta a quarter of the input's size or less: plain zstd would not beat it here.
             Some(delta) if delta.len() * 4 <= bytes.len() => delta,
             Some(delta) => {
