@@ -196,13 +196,62 @@ pub struct Relation {
     pub found: String,
 }
 
+/// Decimal places kept of the figures a relation stores: a thousandth is below anything a
+/// reader or a threshold distinguishes, and full `f32` digits were half of a stored relation.
+pub const FIGURE_DECIMALS: i32 = 3;
+
+/// `x` rounded to [`FIGURE_DECIMALS`] decimal places (the nearest `f32`, which prints short).
+pub fn round_figure(x: f32) -> f32 {
+    let scale = 10f32.powi(FIGURE_DECIMALS);
+    (x * scale).round() / scale
+}
+
 impl Relation {
+    /// The relation with its score, coverages, verbatim share and evidence similarities
+    /// rounded to [`FIGURE_DECIMALS`] places, as it is stored and reported.
+    pub fn rounded(mut self) -> Relation {
+        for f in [&mut self.score, &mut self.coverage_a, &mut self.coverage_b, &mut self.verbatim] {
+            *f = round_figure(*f);
+        }
+        for p in &mut self.evidence {
+            p.sim = round_figure(p.sim);
+            p.overlap = round_figure(p.overlap);
+        }
+        self
+    }
+
     /// The other article of the pair, seen from `id`.
     pub fn other(&self, id: &ArticleId) -> ArticleId {
         if self.a == *id {
             self.b
         } else {
             self.a
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounded_relations_keep_three_decimals_and_print_short() {
+        let rel = Relation {
+            a: ArticleId::of_text("a"),
+            b: ArticleId::of_text("b"),
+            kind: RelationKind::Rewrite,
+            parent: None,
+            score: 0.292_837_4,
+            coverage_a: 1.0,
+            coverage_b: 0.000_4,
+            verbatim: 0.666_666_7,
+            evidence: vec![crate::align::AlignedPair { a: 1, b: 2, sim: 0.812_345_6, overlap: 0.5, verbatim: false }],
+            found: String::new(),
+        }
+        .rounded();
+        let json = serde_json::to_string(&rel).unwrap();
+        for short in ["\"score\":0.293", "\"coverage_a\":1.0", "\"coverage_b\":0.0", "\"verbatim\":0.667", "\"sim\":0.812", "\"overlap\":0.5"] {
+            assert!(json.contains(short), "{short} in {json}");
         }
     }
 }

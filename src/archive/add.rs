@@ -222,14 +222,15 @@ impl Archive {
                     .map(|p| crate::align::AlignedPair { a: p.b, b: p.a, ..*p })
                     .collect(),
                 found: now.clone(),
-            };
+            }
+            .rounded();
             Archive::put_relation(&mut batch, &rel);
             if matches!(f.kind, RelationKind::NearDuplicate | RelationKind::Version | RelationKind::Excerpt)
                 && delta_base.as_ref().is_none_or(|(_, s)| f.score > *s)
             {
                 delta_base = Some((other.clone(), f.score));
             }
-            relations.push(FoundRelation { kind: f.kind, other: other.id, score: f.score, parent: Some(parent) });
+            relations.push(FoundRelation { kind: f.kind, other: other.id, score: rel.score, parent: Some(parent) });
         }
         relations.sort_by(|x, y| y.score.total_cmp(&x.score));
 
