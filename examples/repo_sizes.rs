@@ -38,7 +38,7 @@ fn main() {
 fn blob_roles(archive: &stet::archive::Archive) {
     use std::collections::BTreeMap;
     let store = archive.store();
-    let dict = store.get(ks::META, b"raw-dictionary").ok().flatten().and_then(|v| stet_store::BlobId::from_slice(&v));
+    let dict = store.get(ks::META, b"raw-dictionary").ok().flatten().and_then(|v| stet_store::BlobId::from_slice(v.get(..32)?));
     let mut rows: BTreeMap<String, (u64, u64, u64)> = BTreeMap::new();
     for rec in archive.log().flatten() {
         let raw = rec.captures.first().and_then(|c| stet_store::BlobId::from_hex(&c.raw));

@@ -8,11 +8,6 @@ use crate::model::{ArticleId, ArticleRecord, Capture, Relation, RelationKind};
 use serde::Serialize;
 use stet_store::BlobId;
 
-/// Archived articles whose raw inputs are sampled into the raw-input dictionary.
-pub const DICTIONARY_ARTICLES: u64 = 128;
-/// Size of the raw-input dictionary (zstd works best with dictionaries of about 100 KB).
-pub const DICTIONARY_BYTES: usize = 110 * 1024;
-
 /// One input to archive, with what the user said about it.
 #[derive(Clone, Debug, Default)]
 pub struct AddRequest {
@@ -239,9 +234,10 @@ impl Archive {
         // or against the relative's text when that is smaller (measured on cases3k: the own raw
         // wins for most relatives' texts too, 340 -> ~100 bytes each).
         let raw_base = delta_base.as_ref().and_then(|(o, _)| o.captures.first()).and_then(|c| BlobId::from_hex(&c.raw));
-        let raw_blob = match raw_base.or(self.raw_dictionary(&mut batch, seq)?) {
-            Some(base) => batch.put_blob_delta(&req.bytes, &base)?,
-            None => batch.put_blob(&req.bytes)?,
+        let raw_blob = match (raw_base, self.raw_dictionary(&mut batch, seq)?) {
+            (Some(base), _) => batch.put_blob_delta(&req.bytes, &base)?,
+            (None, Some(dict)) => dict.put(&mut batch, &req.bytes)?,
+            (None, None) => batch.put_blob(&req.bytes)?,
         };
         let relative_text = delta_base.as_ref().and_then(|(o, _)| BlobId::from_hex(&o.text));
         let text_bases: Vec<BlobId> = std::iter::once(raw_blob).chain(relative_text).collect();
@@ -266,34 +262,6 @@ impl Archive {
             self.remember_profile(id, std::sync::Arc::new(profile));
         }
         Ok(AddOutcome { status: AddStatus::Added, id, title: rec.title, relations, warnings: ex.warnings })
-    }
-
-    /// The blob that raw inputs without a close relative are compressed against (zstd with a
-    /// raw-content dictionary: the store's delta codec): samples of the first
-    /// [`DICTIONARY_ARTICLES`] archived inputs, made in the batch of the article that follows
-    /// them. `None` before that.
-    fn raw_dictionary(&self, batch: &mut stet_store::Batch<'_>, seq: u64) -> Result<Option<BlobId>, Error> {
-        if let Some(v) = batch.get(ks::META, b"raw-dictionary")? {
-            return Ok(BlobId::from_slice(&v));
-        }
-        if seq < DICTIONARY_ARTICLES {
-            return Ok(None);
-        }
-        let mut sample = Vec::with_capacity(DICTIONARY_BYTES);
-        for k in 0..DICTIONARY_ARTICLES {
-            let Some(id) = self.store.get(ks::LOG, &k.to_be_bytes())?.and_then(|v| ArticleId::from_slice(&v)) else { continue };
-            let Some(rec) = self.article(&id)? else { continue };
-            // A damaged original is left out of the sample, not an error for this input.
-            let Ok(raw) = self.original(&rec) else { continue };
-            let take = raw.len().min(DICTIONARY_BYTES / DICTIONARY_ARTICLES as usize * 2).min(DICTIONARY_BYTES - sample.len());
-            sample.extend_from_slice(&raw[..take]);
-            if sample.len() >= DICTIONARY_BYTES {
-                break;
-            }
-        }
-        let id = batch.put_blob(&sample)?;
-        batch.insert(ks::META, b"raw-dictionary", id.as_bytes());
-        Ok(Some(id))
     }
 
     fn next_seq(&self, batch: &stet_store::Batch<'_>) -> Result<u64, Error> {
@@ -346,7 +314,7 @@ pub(crate) fn be_u64(v: &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::archive::{NoProgress, OpenOptions};
+    use crate::archive::{NoProgress, OpenOptions, DICTIONARY_ARTICLES};
 
     /// A distinct plain-text story (distinct rare words, so that detection finds no copies).
     fn story(i: u64) -> Vec<u8> {
@@ -369,15 +337,39 @@ mod tests {
             let has_dict = a.store.get(ks::META, b"raw-dictionary").unwrap().is_some();
             assert_eq!(has_dict, i >= DICTIONARY_ARTICLES, "dictionary at article {i}");
         }
-        let dict = BlobId::from_slice(&a.store.get(ks::META, b"raw-dictionary").unwrap().unwrap()).unwrap();
+        let mut batch = a.store.batch();
+        let dict = a.raw_dictionary(&mut batch, DICTIONARY_ARTICLES).unwrap().unwrap();
         let last = a.article_required(ids.last().unwrap()).unwrap();
         let raw = BlobId::from_hex(&last.captures[0].raw).unwrap();
         let info = a.store.blob_info(&raw).unwrap().unwrap();
-        assert_eq!(info.base, Some(dict), "the raw input is a delta against the dictionary");
+        assert_eq!(info.base, Some(dict.id()), "the raw input is compressed with the dictionary");
+        let codec = match dict {
+            crate::archive::RawDictionary::Trained(_) => stet_store::Codec::ZstdDict,
+            crate::archive::RawDictionary::RawContent(_) => stet_store::Codec::ZstdDelta,
+        };
+        assert_eq!(info.codec, codec);
         assert!(info.stored_len < story(0).len() as u64, "{info:?}");
         for (i, id) in ids.iter().enumerate() {
             assert_eq!(a.original(&a.article_required(id).unwrap()).unwrap(), story(i as u64));
         }
         assert!(a.verify(&NoProgress).unwrap().damaged.is_empty());
+    }
+
+    /// Repositories made before format 3 hold a raw-content dictionary (meta value: the bare
+    /// id); their inputs stay deltas against it.
+    #[test]
+    fn a_raw_content_dictionary_from_format_2_keeps_being_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = Archive::open(dir.path(), OpenOptions { now: Some("2026-01-01T00:00:00Z".into()), ..Default::default() }).unwrap();
+        let mut b = a.store.batch();
+        let sample: Vec<u8> = (0..40).flat_map(story).collect();
+        let dict = b.put_blob(&sample).unwrap();
+        b.insert(ks::META, b"raw-dictionary", dict.as_bytes());
+        a.store.commit(b).unwrap();
+        let id = a.add(&AddRequest { input: "x.txt".into(), bytes: story(7), ..Default::default() }).unwrap().id;
+        let raw = BlobId::from_hex(&a.article_required(&id).unwrap().captures[0].raw).unwrap();
+        let info = a.store.blob_info(&raw).unwrap().unwrap();
+        assert_eq!((info.codec, info.base), (stet_store::Codec::ZstdDelta, Some(dict)));
+        assert_eq!(a.original(&a.article_required(&id).unwrap()).unwrap(), story(7));
     }
 }

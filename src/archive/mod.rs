@@ -6,12 +6,14 @@
 
 mod add;
 mod corpus;
+mod dictionary;
 mod export;
 mod furniture;
 mod index;
 mod query;
 mod verify;
 
+pub use dictionary::{RawDictionary, DICTIONARY_ARTICLES, DICTIONARY_BYTES};
 pub use add::{AddOutcome, AddRequest, AddStatus, FoundRelation, PreparedInput};
 pub use query::{PairFilter, Stats};
 pub use verify::VerifyReport;

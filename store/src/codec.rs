@@ -6,11 +6,15 @@
 //! |-------|--------------------------------------------------------|
 //! | 2     | magic `b"SB"`                                          |
 //! | 1     | blob format, currently 1                               |
-//! | 1     | codec: 0 = zstd, 1 = zstd delta                        |
-//! | 1     | delta depth: 0 for zstd, 1 + the base's depth for delta |
+//! | 1     | codec: 0 = zstd, 1 = zstd delta, 2 = zstd dictionary   |
+//! | 1     | delta depth: 0 for zstd, 1 + the base's depth otherwise |
 //! | 8     | raw length (u64) of the decoded bytes                  |
-//! | 32    | base blob id, for deltas only                          |
+//! | 32    | base blob id (the delta base or the dictionary), codecs 1 and 2 |
 //! | rest  | one zstd frame, content size and checksum flags on     |
+//!
+//! A delta (codec 1) is compressed with the base's raw bytes as zstd prefix; a dictionary blob
+//! (codec 2) with the base's bytes loaded as a zstd dictionary (a trained, formatted one when
+//! they start with the dictionary magic, raw content otherwise).
 
 use zstd::zstd_safe::{self, CCtx, CParameter, DCtx, InBuffer, OutBuffer};
 
@@ -20,6 +24,7 @@ pub(crate) const MAGIC: [u8; 2] = *b"SB";
 pub(crate) const BLOB_FORMAT: u8 = 1;
 const CODEC_ZSTD: u8 = 0;
 const CODEC_ZSTD_DELTA: u8 = 1;
+const CODEC_ZSTD_DICT: u8 = 2;
 const PLAIN_HEADER_LEN: usize = 13;
 const DELTA_HEADER_LEN: usize = PLAIN_HEADER_LEN + 32;
 /// Base plus new bytes must fit the window a default decoder accepts (2^27).
@@ -57,7 +62,7 @@ pub(crate) fn parse_header(value: &[u8]) -> Result<Header, String> {
             }
             Ok(Header { codec: Codec::Zstd, depth, raw_len, base: None, body_offset: PLAIN_HEADER_LEN })
         }
-        CODEC_ZSTD_DELTA => {
+        c @ (CODEC_ZSTD_DELTA | CODEC_ZSTD_DICT) => {
             if value.len() < DELTA_HEADER_LEN {
                 return Err(format!("delta value too short ({} bytes)", value.len()));
             }
@@ -67,7 +72,7 @@ pub(crate) fn parse_header(value: &[u8]) -> Result<Header, String> {
             let base = BlobId::from_slice(&value[PLAIN_HEADER_LEN..DELTA_HEADER_LEN])
                 .ok_or_else(|| "bad base id".to_string())?;
             Ok(Header {
-                codec: Codec::ZstdDelta,
+                codec: if c == CODEC_ZSTD_DICT { Codec::ZstdDict } else { Codec::ZstdDelta },
                 depth,
                 raw_len,
                 base: Some(base),
@@ -141,28 +146,32 @@ pub(crate) fn encode_delta(
 /// read as one by [`zstd_safe::CDict::create`], not as raw content.
 const DICT_MAGIC: [u8; 4] = [0x37, 0xA4, 0x30, 0xEC];
 
-/// A delta base digested once for many deltas (a [`zstd_safe::CDict`] of its raw bytes):
+/// A delta base or dictionary digested once for many blobs (a [`zstd_safe::CDict`]):
 /// compressing against a 110 KB base as a prefix re-indexes it for every blob.
 pub(crate) struct PreparedBase {
     pub(crate) id: BlobId,
     pub(crate) level: i32,
+    /// Whether blobs are encoded as dictionary blobs (codec 2) rather than deltas (codec 1).
+    pub(crate) dictionary: bool,
     depth: u8,
     cdict: zstd_safe::CDict<'static>,
 }
 
 impl PreparedBase {
-    /// Digests `base_bytes` (blob `id` at delta depth `depth`); `None` when they cannot serve
-    /// as raw content (they look like a formatted dictionary) or zstd fails.
-    pub(crate) fn new(id: BlobId, depth: u8, base_bytes: &[u8], level: i32) -> Option<PreparedBase> {
-        if base_bytes.starts_with(&DICT_MAGIC) {
+    /// Digests `base_bytes` (blob `id` at delta depth `depth`) for deltas (`dictionary` false)
+    /// or dictionary blobs; `None` when zstd fails, or for deltas when the bytes cannot serve as
+    /// raw content (they look like a formatted dictionary).
+    pub(crate) fn new(id: BlobId, depth: u8, base_bytes: &[u8], level: i32, dictionary: bool) -> Option<PreparedBase> {
+        if !dictionary && base_bytes.starts_with(&DICT_MAGIC) {
             return None;
         }
         let cdict = zstd_safe::CDict::try_create(base_bytes, level)?;
-        Some(PreparedBase { id, level, depth, cdict })
+        Some(PreparedBase { id, level, dictionary, depth, cdict })
     }
 
-    /// Encodes `bytes` as a delta against this base. The frame decodes with the base's raw
-    /// bytes as prefix, exactly like one from [`encode_delta`].
+    /// Encodes `bytes` against this base. A delta's frame decodes with the base's raw bytes as
+    /// prefix, exactly like one from [`encode_delta`]; a dictionary blob's with the base loaded
+    /// as a dictionary.
     pub(crate) fn encode(&self, bytes: &[u8]) -> Result<Vec<u8>, String> {
         // A context per thread, reused: a new one per blob allocated (and the kernel zeroed)
         // a megabyte of tables each time.
@@ -175,7 +184,8 @@ impl PreparedBase {
             cctx.reset(zstd_safe::ResetDirective::SessionAndParameters).map_err(zstd_msg)?;
             configure(cctx, self.level)?;
             cctx.ref_cdict(&self.cdict).map_err(zstd_msg)?;
-            let header = header_bytes(CODEC_ZSTD_DELTA, self.depth + 1, bytes.len() as u64, Some(&self.id));
+            let codec = if self.dictionary { CODEC_ZSTD_DICT } else { CODEC_ZSTD_DELTA };
+            let header = header_bytes(codec, self.depth + 1, bytes.len() as u64, Some(&self.id));
             let out = compress_with(cctx, header, bytes);
             // Drop the reference to the dictionary before the context outlives it.
             cctx.reset(zstd_safe::ResetDirective::SessionAndParameters).map_err(zstd_msg)?;
@@ -220,12 +230,13 @@ fn decode_one_shot(body: &[u8], len: usize, prefix: Option<&[u8]>) -> Result<Vec
 /// Output space reserved before decoding starts; more is added as decoded bytes arrive.
 const INITIAL_RESERVE: usize = 1 << 20;
 
-/// Decompresses one blob body (the zstd frame), given the raw bytes of its base for deltas.
+/// Decompresses one blob body (the zstd frame), given the decoded bytes of its base for deltas
+/// and dictionary blobs (`dictionary`: the base is loaded as a zstd dictionary, not a prefix).
 /// Checks the frame's content size against the header and the zstd checksum.
 ///
 /// Memory grows with the bytes actually decoded, never with the length a (possibly damaged)
 /// header or frame claims.
-pub(crate) fn decode_body(body: &[u8], raw_len: u64, prefix: Option<&[u8]>) -> Result<Vec<u8>, String> {
+pub(crate) fn decode_body(body: &[u8], raw_len: u64, prefix: Option<&[u8]>, dictionary: bool) -> Result<Vec<u8>, String> {
     match zstd_safe::get_frame_content_size(body) {
         Ok(Some(n)) if n == raw_len => {}
         Ok(Some(n)) => return Err(format!("header says {raw_len} bytes but the frame holds {n}")),
@@ -233,7 +244,9 @@ pub(crate) fn decode_body(body: &[u8], raw_len: u64, prefix: Option<&[u8]>) -> R
         Err(_) => return Err("not a valid zstd frame".to_string()),
     }
     let len = usize::try_from(raw_len).map_err(|_| format!("raw length {raw_len} too large"))?;
-    if raw_len <= ONE_SHOT_MAX && prefix.is_none_or(|p| !p.starts_with(&DICT_MAGIC)) {
+    // One shot loads the base as a dictionary: a formatted one when it starts with the magic,
+    // which only a dictionary blob may use that way.
+    if raw_len <= ONE_SHOT_MAX && (dictionary || prefix.is_none_or(|p| !p.starts_with(&DICT_MAGIC))) {
         return decode_one_shot(body, len, prefix);
     }
     let mut out: Vec<u8> = Vec::new();
@@ -242,8 +255,14 @@ pub(crate) fn decode_body(body: &[u8], raw_len: u64, prefix: Option<&[u8]>) -> R
     };
     reserve(&mut out, len.min(INITIAL_RESERVE))?;
     let mut dctx = DCtx::try_create().ok_or_else(|| "cannot allocate a zstd context".to_string())?;
-    if let Some(p) = prefix {
-        dctx.ref_prefix(p).map_err(zstd_msg)?;
+    match prefix {
+        Some(p) if dictionary => {
+            dctx.load_dictionary(p).map_err(zstd_msg)?;
+        }
+        Some(p) => {
+            dctx.ref_prefix(p).map_err(zstd_msg)?;
+        }
+        None => {}
     }
     let mut input = InBuffer::around(body);
     loop {
@@ -273,4 +292,13 @@ pub(crate) fn decode_body(body: &[u8], raw_len: u64, prefix: Option<&[u8]>) -> R
         return Err(format!("decoded {} bytes, expected {raw_len}", out.len()));
     }
     Ok(out)
+}
+
+/// Trains a zstd dictionary of at most `max_size` bytes on `samples`, for
+/// [`crate::Batch::put_blob_with_dictionary`]; `None` when zstd cannot (too few or too small
+/// samples). Deterministic: the same samples give the same dictionary.
+pub fn train_dictionary(samples: &[Vec<u8>], max_size: usize) -> Option<Vec<u8>> {
+    let sizes: Vec<usize> = samples.iter().map(Vec::len).collect();
+    let data = samples.concat();
+    zstd::dict::from_continuous(&data, &sizes, max_size).ok().filter(|d| !d.is_empty())
 }

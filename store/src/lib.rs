@@ -9,8 +9,9 @@
 //!
 //! # Repository folder
 //!
-//! - `stet-repository`: the marker file, `stet repository\nformat 2\n` (format 1, from before
-//!   packs, is read and upgraded on open). A folder without it is
+//! - `stet-repository`: the marker file, `stet repository\nformat 3\n` (formats 1, from before
+//!   packs, and 2, from before dictionary blobs, are read and upgraded on open: the data they
+//!   hold is valid format 3). A folder without it is
 //!   only adopted as a new repository when it is empty.
 //! - `lock`: taken with an exclusive advisory lock (no waiting) for as long as the [`Store`] lives.
 //! - `db/`: the sled database. Internal trees `blobs` and `meta` (which repeats the format
@@ -40,8 +41,8 @@
 //!
 //! One value per blob (in the `blobs` tree while loose, then in a pack), key = the 32 id bytes:
 //!
-//! `magic "SB" | format u8 (=1) | codec u8 (0 zstd, 1 zstd delta) | depth u8 | raw_len u64 LE |
-//! [base id, 32 bytes, deltas only] | zstd frame`.
+//! `magic "SB" | format u8 (=1) | codec u8 (0 zstd, 1 zstd delta, 2 zstd dictionary) | depth u8 |
+//! raw_len u64 LE | [base id, 32 bytes, codecs 1 and 2] | zstd frame`.
 //!
 //! The zstd frame has its content size and content checksum on. A delta frame is compressed with
 //! the base blob's raw bytes as zstd prefix (patch-from); its depth is 1 + the base's depth and
@@ -63,12 +64,13 @@ mod store;
 
 pub use error::{Result, StoreError};
 pub use id::{BlobId, ParseBlobIdError};
+pub use codec::train_dictionary;
 pub use compact::compact_database;
 pub use records::Records;
 pub use store::{Batch, Store};
 
 /// The repository format version this build reads and writes.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// How a blob's bytes are encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -77,6 +79,8 @@ pub enum Codec {
     Zstd,
     /// A zstd frame compressed against the raw bytes of a base blob.
     ZstdDelta,
+    /// A zstd frame compressed with a base blob loaded as a zstd dictionary (trained, formatted).
+    ZstdDict,
 }
 
 /// What a blob's header says about it (nothing is decoded or verified).
@@ -90,7 +94,7 @@ pub struct BlobInfo {
     pub raw_len: u64,
     /// Length of the stored value, header included.
     pub stored_len: u64,
-    /// The delta base, for [`Codec::ZstdDelta`].
+    /// The delta base or dictionary, for [`Codec::ZstdDelta`] and [`Codec::ZstdDict`].
     pub base: Option<BlobId>,
     /// Delta chain depth: 0 for plain blobs.
     pub depth: u8,
@@ -105,7 +109,7 @@ pub struct BlobStats {
     pub raw_bytes: u64,
     /// Sum of stored value lengths, headers included.
     pub stored_bytes: u64,
-    /// How many blobs are stored as deltas.
+    /// How many blobs are stored against another blob (deltas and dictionary blobs).
     pub deltas: u64,
 }
 

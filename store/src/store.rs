@@ -280,6 +280,8 @@ impl BaseCache {
 
 /// Delta bases at least this big are digested once and kept (see [`codec::PreparedBase`]).
 const PREPARED_BASE_BYTES: usize = 16 * 1024;
+/// Lowest zstd level of dictionary blobs.
+const DICT_LEVEL: i32 = 9;
 /// Bigger bases are compressed against as a prefix, with a window sized to reach all of them.
 const MAX_PREPARED_BASE_BYTES: usize = 1 << 20;
 
@@ -337,7 +339,8 @@ fn decode_blob_cached(id: &BlobId, lookup: &Lookup<'_>, mut cache: Option<&mut B
     let mut decoded = start;
     for (i, (cid, value, header)) in chain.iter().enumerate().rev() {
         let body = &value[header.body_offset..];
-        let bytes = codec::decode_body(body, header.raw_len, decoded.as_deref().map(Vec::as_slice))
+        let dictionary = header.codec == Codec::ZstdDict;
+        let bytes = codec::decode_body(body, header.raw_len, decoded.as_deref().map(Vec::as_slice), dictionary)
             .map_err(|r| corrupt_at(id, cid, r))?;
         if BlobId::of(&bytes) != *cid {
             return Err(corrupt_at(id, cid, "content does not match its hash".to_string()));
@@ -437,7 +440,9 @@ impl Store {
             None => FORMAT_VERSION,
         };
         if marker_version < FORMAT_VERSION || stored_version < FORMAT_VERSION {
-            // Version 1 had no packs: the same data reads as version 2 with an empty catalog.
+            // Version 1 had no packs (it reads as an empty catalog), version 2 no dictionary
+            // blobs: their data is valid version 3. Older builds refuse the upgraded repository
+            // instead of failing on a blob codec they do not know.
             meta.insert(FORMAT_KEY, &FORMAT_VERSION.to_be_bytes()[..]).map_err(db_err("writing the format version"))?;
             db.flush().map_err(db_err("flushing the database"))?;
             write_marker(&root)?;
@@ -799,7 +804,7 @@ impl Store {
             stats.stored_bytes += value.len() as u64;
             if let Ok(h) = codec::parse_header(&value) {
                 stats.raw_bytes += h.raw_len;
-                if h.codec == Codec::ZstdDelta {
+                if h.codec != Codec::Zstd {
                     stats.deltas += 1;
                 }
             }
@@ -1039,12 +1044,39 @@ impl<'s> Batch<'s> {
         Ok(id)
     }
 
-    /// Encodes against a base digested once, for big bases (the raw-content dictionary).
-    fn try_prepared_delta(&self, bytes: &[u8], base: &BlobId, depth: u8, base_bytes: &[u8]) -> Result<Option<Vec<u8>>> {
-        let level = self.store.opts.zstd_level;
+    /// Stores `bytes` compressed with blob `dictionary` loaded as a zstd dictionary (codec 2)
+    /// and returns their id: for a dictionary trained on earlier blobs (`zstd::dict`), which
+    /// compresses small inputs better than the same bytes used as raw content.
+    ///
+    /// Falls back to plain zstd like [`Self::put_blob_delta`] (missing or damaged dictionary,
+    /// depth limit, no gain). A no-op when already stored.
+    pub fn put_blob_with_dictionary(&mut self, bytes: &[u8], dictionary: &BlobId) -> Result<BlobId> {
+        let id = BlobId::of(bytes);
+        if self.contains_blob(&id)? {
+            return Ok(id);
+        }
+        let mut value = None;
+        if let Some((depth, dict_bytes)) = self.usable_base(bytes, dictionary)? {
+            value = self.try_prepared(bytes, dictionary, depth, &dict_bytes, true)?;
+        }
+        let value = match value {
+            Some(v) if v.len() * 4 <= bytes.len() => v,
+            other => {
+                let plain = self.encode_plain(bytes)?;
+                other.filter(|v| v.len() < plain.len()).unwrap_or(plain)
+            }
+        };
+        self.blobs.insert(id, IVec::from(value));
+        Ok(id)
+    }
+
+    /// Encodes against a base digested once, for big bases (the raw-input dictionary), as a
+    /// delta or (`dictionary`) a dictionary blob.
+    fn try_prepared(&self, bytes: &[u8], base: &BlobId, depth: u8, base_bytes: &[u8], dictionary: bool) -> Result<Option<Vec<u8>>> {
+        let level = if dictionary { self.store.opts.zstd_level.max(DICT_LEVEL) } else { self.store.opts.zstd_level };
         let mut prepared = self.store.prepared.lock().unwrap_or_else(|p| p.into_inner());
-        if !prepared.as_ref().is_some_and(|p| p.id == *base && p.level == level) {
-            *prepared = codec::PreparedBase::new(*base, depth, base_bytes, level);
+        if !prepared.as_ref().is_some_and(|p| p.id == *base && p.level == level && p.dictionary == dictionary) {
+            *prepared = codec::PreparedBase::new(*base, depth, base_bytes, level, dictionary);
         }
         match prepared.as_ref() {
             Some(p) => p.encode(bytes).map(Some).map_err(|r| self.compress_error(r)),
@@ -1052,7 +1084,9 @@ impl<'s> Batch<'s> {
         }
     }
 
-    fn try_delta(&self, bytes: &[u8], base: &BlobId) -> Result<Option<Vec<u8>>> {
+    /// The depth and decoded bytes of `base` when `bytes` may be stored against it: present,
+    /// undamaged, under the depth limit, and both within one zstd window.
+    fn usable_base(&self, bytes: &[u8], base: &BlobId) -> Result<Option<(u8, Vec<u8>)>> {
         let max = self.store.opts.max_delta_depth;
         let Some(value) = self.lookup(base)? else { return Ok(None) };
         let Ok(header) = codec::parse_header(&value) else { return Ok(None) };
@@ -1063,17 +1097,21 @@ impl<'s> Batch<'s> {
         if span > codec::MAX_DELTA_SPAN as u64 {
             return Ok(None);
         }
-        let base_bytes = match self.get_blob(base) {
-            Ok(b) => b,
-            Err(StoreError::Corrupt { .. } | StoreError::NotFound { .. }) => return Ok(None),
-            Err(e) => return Err(e),
-        };
+        match self.get_blob(base) {
+            Ok(b) => Ok(Some((header.depth, b))),
+            Err(StoreError::Corrupt { .. } | StoreError::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn try_delta(&self, bytes: &[u8], base: &BlobId) -> Result<Option<Vec<u8>>> {
+        let Some((depth, base_bytes)) = self.usable_base(bytes, base)? else { return Ok(None) };
         if (PREPARED_BASE_BYTES..=MAX_PREPARED_BASE_BYTES).contains(&base_bytes.len()) {
-            if let Some(v) = self.try_prepared_delta(bytes, base, header.depth, &base_bytes)? {
+            if let Some(v) = self.try_prepared(bytes, base, depth, &base_bytes, false)? {
                 return Ok(Some(v));
             }
         }
-        codec::encode_delta(self.store.opts.zstd_level, bytes, base, &base_bytes, header.depth + 1)
+        codec::encode_delta(self.store.opts.zstd_level, bytes, base, &base_bytes, depth + 1)
             .map(Some)
             .map_err(|r| self.compress_error(r))
     }

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use stet_store::{BlobId, Codec, Store, StoreError, StoreOptions};
+use stet_store::{BlobId, Codec, Store, StoreError, StoreOptions, FORMAT_VERSION};
 
 fn open(path: &Path) -> Store {
     Store::open(path, StoreOptions::default()).expect("open")
@@ -143,16 +143,17 @@ fn not_a_repository_and_no_create() {
 fn newer_format_version_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     drop(open(dir.path()));
-    std::fs::write(dir.path().join("stet-repository"), "stet repository\nformat 3\n").unwrap();
+    let newer = FORMAT_VERSION + 1;
+    std::fs::write(dir.path().join("stet-repository"), format!("stet repository\nformat {newer}\n")).unwrap();
     match Store::open(dir.path(), StoreOptions::default()) {
-        Err(StoreError::FormatVersion { found: 3, supported: 2 }) => {}
+        Err(StoreError::FormatVersion { found, supported: FORMAT_VERSION }) if found == newer => {}
         other => panic!("expected FormatVersion, got {other:?}"),
     }
 
     let dir = tempfile::tempdir().unwrap();
     open(dir.path()).debug_set_format_version(7).unwrap();
     match Store::open(dir.path(), StoreOptions::default()) {
-        Err(e @ StoreError::FormatVersion { found: 7, supported: 2 }) => {
+        Err(e @ StoreError::FormatVersion { found: 7, supported: FORMAT_VERSION }) => {
             assert!(e.to_string().contains("version 7"), "{e}");
         }
         other => panic!("expected FormatVersion, got {other:?}"),
@@ -559,4 +560,66 @@ fn delta_against_a_base_starting_with_the_zstd_dictionary_magic() {
         assert_eq!(store.blob_info(&ie).unwrap().unwrap().base, Some(ib));
     }
     assert!(store.verify_blobs(&mut |_, _| {}).unwrap().is_empty());
+}
+
+/// Samples that share boilerplate, like pages of one site.
+fn pages(n: usize) -> Vec<Vec<u8>> {
+    (0..n as u64)
+        .map(|i| [&b"<html><head><title>Site news</title></head><body><nav>Home | World | Business</nav>"[..], &text(1500, i), b"<footer>Copyright Site news. All rights reserved.</footer></body></html>"].concat())
+        .collect()
+}
+
+#[test]
+fn dictionary_blobs_are_smaller_read_back_and_survive_packing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    let samples = pages(64);
+    let trained = stet_store::train_dictionary(&samples, 16 * 1024).expect("a dictionary");
+    assert!(trained.starts_with(&[0x37, 0xA4, 0x30, 0xEC]), "a formatted zstd dictionary");
+    let page = pages(70).pop().unwrap();
+    let mut b = store.batch();
+    let dict = b.put_blob(&trained).unwrap();
+    let id = b.put_blob_with_dictionary(&page, &dict).unwrap();
+    assert_eq!(b.get_blob(&id).unwrap(), page, "read back within the batch");
+    let plain = b.put_blob(&text(1500, 69)).unwrap();
+    store.commit(b).unwrap();
+    let info = store.blob_info(&id).unwrap().unwrap();
+    assert_eq!((info.codec, info.base, info.depth), (Codec::ZstdDict, Some(dict), 1));
+    let plain_len = store.blob_info(&plain).unwrap().unwrap().stored_len;
+    assert!(info.stored_len < plain_len, "dictionary blob {} vs plain {plain_len}", info.stored_len);
+    assert_eq!(store.get_blob(&id).unwrap(), page);
+    store.pack().unwrap();
+    assert_eq!(store.get_blob(&id).unwrap(), page);
+    assert!(store.verify_blobs(&mut |_, _| {}).unwrap().is_empty());
+    drop(store);
+    assert_eq!(open(dir.path()).get_blob(&id).unwrap(), page, "after reopening");
+}
+
+#[test]
+fn dictionary_blob_without_its_dictionary_is_stored_plain() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    let page = pages(1).pop().unwrap();
+    let mut b = store.batch();
+    let id = b.put_blob_with_dictionary(&page, &BlobId::of(b"never stored")).unwrap();
+    store.commit(b).unwrap();
+    assert_eq!(store.blob_info(&id).unwrap().unwrap().codec, Codec::Zstd);
+    assert_eq!(store.get_blob(&id).unwrap(), page);
+}
+
+/// Past the one-shot size, dictionary blobs decode through the streaming path, which must load
+/// the base as a dictionary too.
+#[test]
+fn big_dictionary_blobs_read_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    let trained = stet_store::train_dictionary(&pages(64), 16 * 1024).unwrap();
+    let big: Vec<u8> = pages(64).concat().repeat(180);
+    assert!(big.len() > 16 << 20);
+    let mut b = store.batch();
+    let dict = b.put_blob(&trained).unwrap();
+    let id = b.put_blob_with_dictionary(&big, &dict).unwrap();
+    store.commit(b).unwrap();
+    assert_eq!(store.blob_info(&id).unwrap().unwrap().codec, Codec::ZstdDict);
+    assert!(store.get_blob(&id).unwrap() == big);
 }

@@ -282,7 +282,7 @@ fn version_1_repository_is_upgraded_and_packed() {
     assert!(store.pack().unwrap() >= 40);
     assert_eq!(store.len("rec").unwrap(), 20);
     let marker = std::fs::read_to_string(dir.path().join("stet-repository")).unwrap();
-    assert!(marker.contains("format 2"), "{marker}");
+    assert!(marker.contains("format 3"), "{marker}");
 }
 
 /// Fills a repository, packs it, and checks that `compact_database` shrinks sled's folder and
