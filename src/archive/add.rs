@@ -334,6 +334,9 @@ mod tests {
         for i in 0..DICTIONARY_ARTICLES + 20 {
             let req = AddRequest { input: format!("{i}.txt"), bytes: story(i), ..Default::default() };
             ids.push(a.add(&req).unwrap().id);
+            if i == DICTIONARY_ARTICLES / 2 {
+                a.store.pack().unwrap(); // the first inputs are recompressed out of a pack
+            }
             let has_dict = a.store.get(ks::META, b"raw-dictionary").unwrap().is_some();
             assert_eq!(has_dict, i >= DICTIONARY_ARTICLES, "dictionary at article {i}");
         }
@@ -348,6 +351,9 @@ mod tests {
             crate::archive::RawDictionary::RawContent(_) => stet_store::Codec::ZstdDelta,
         };
         assert_eq!(info.codec, codec);
+        let first = BlobId::from_hex(&a.article_required(&ids[0]).unwrap().captures[0].raw).unwrap();
+        let first = a.store.blob_info(&first).unwrap().unwrap();
+        assert_eq!((first.base, first.codec), (Some(dict.id()), codec), "inputs made before the dictionary are recompressed");
         assert!(info.stored_len < story(0).len() as u64, "{info:?}");
         for (i, id) in ids.iter().enumerate() {
             assert_eq!(a.original(&a.article_required(id).unwrap()).unwrap(), story(i as u64));

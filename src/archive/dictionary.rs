@@ -4,8 +4,9 @@
 //! [`DICTIONARY_BYTES`].
 //!
 //! It is made once, in the batch of the article that follows the first [`DICTIONARY_ARTICLES`]:
-//! a zstd dictionary trained on their raw inputs ([`stet_store::train_dictionary`], stored as a plain blob), which
-//! later raw inputs are compressed with (the store's dictionary blobs). When training fails (too
+//! a zstd dictionary trained on their raw inputs ([`stet_store::train_dictionary`], stored as a
+//! plain blob), which later raw inputs are compressed with (the store's dictionary blobs); in the
+//! same batch, those first inputs are recompressed with it too. When training fails (too
 //! few or too small samples), a raw-content sample of the same inputs is stored instead and
 //! inputs become deltas against it, which is also what repositories made before format 3 hold.
 //! Meta key `raw-dictionary`: the blob id (32 bytes), followed by `t` for a trained dictionary.
@@ -90,9 +91,11 @@ impl Archive {
             return Ok(None);
         }
         let mut samples = Vec::new();
+        let mut raws = Vec::new();
         for k in 0..DICTIONARY_ARTICLES {
             let Some(id) = self.store.get(ks::LOG, &k.to_be_bytes())?.and_then(|v| ArticleId::from_slice(&v)) else { continue };
             let Some(rec) = self.article(&id)? else { continue };
+            raws.extend(rec.captures.iter().filter_map(|c| BlobId::from_hex(&c.raw)));
             // A damaged original is left out of the sample, not an error for this input.
             let Ok(mut raw) = self.original(&rec) else { continue };
             raw.truncate(SAMPLE_CAP);
@@ -108,6 +111,10 @@ impl Archive {
                 (RawDictionary::RawContent(id), id.as_bytes().to_vec())
             }
         };
+        // The inputs it was made from were stored on their own: they shrink most with it.
+        if let RawDictionary::Trained(id) = dict {
+            batch.recompress_with_dictionary(&raws, &id)?;
+        }
         batch.insert(ks::META, META_KEY, &value);
         Ok(Some(dict))
     }

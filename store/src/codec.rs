@@ -83,6 +83,13 @@ pub(crate) fn parse_header(value: &[u8]) -> Result<Header, String> {
     }
 }
 
+/// Rewrites the depth recorded in a blob value's header (after its base was recompressed).
+pub(crate) fn set_depth(value: &mut [u8], depth: u8) {
+    if let Some(d) = value.get_mut(4) {
+        *d = depth;
+    }
+}
+
 fn header_bytes(codec: u8, depth: u8, raw_len: u64, base: Option<&BlobId>) -> Vec<u8> {
     let mut out = Vec::with_capacity(DELTA_HEADER_LEN);
     out.extend_from_slice(&MAGIC);
@@ -153,7 +160,8 @@ pub(crate) struct PreparedBase {
     pub(crate) level: i32,
     /// Whether blobs are encoded as dictionary blobs (codec 2) rather than deltas (codec 1).
     pub(crate) dictionary: bool,
-    depth: u8,
+    /// The base's own delta depth.
+    pub(crate) depth: u8,
     cdict: zstd_safe::CDict<'static>,
 }
 

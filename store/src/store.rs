@@ -302,13 +302,9 @@ fn decode_blob_cached(id: &BlobId, lookup: &Lookup<'_>, mut cache: Option<&mut B
                     start = Some(Arc::clone(bytes));
                     break;
                 }
-                Some((_, _, child)) => {
-                    return Err(corrupt_at(
-                        id,
-                        &cur,
-                        format!("depth {depth} does not fit under a delta of depth {}", child.depth),
-                    ))
-                }
+                // A stale entry (the blob was recompressed at another depth since): read it
+                // from storage, where its depth is checked.
+                Some(_) => {}
             }
         }
         let Some(value) = lookup(&cur)? else {
@@ -1070,12 +1066,81 @@ impl<'s> Batch<'s> {
         Ok(id)
     }
 
+    /// Recompresses plain blobs among `roots` with `dictionary` (a plain blob, see
+    /// [`Self::put_blob_with_dictionary`]) where that makes them smaller, and raises by one the
+    /// recorded depth of every blob whose delta chain ends at one of them (their frames stay:
+    /// a delta is against its base's bytes, however those are stored). Roots whose dependents
+    /// would pass the depth limit stay as they are. Returns how many were recompressed.
+    ///
+    /// Scans every blob header in the store: meant for small repositories (the archive calls
+    /// it once, when it makes its raw-input dictionary from the inputs archived before it).
+    pub fn recompress_with_dictionary(&mut self, roots: &[BlobId], dictionary: &BlobId) -> Result<usize> {
+        let Some((0, dict_bytes)) = self.usable_base(&[], dictionary)? else { return Ok(0) };
+        let mut new_values: BTreeMap<BlobId, Vec<u8>> = BTreeMap::new();
+        for root in roots {
+            if root == dictionary || new_values.contains_key(root) {
+                continue;
+            }
+            let Some(value) = self.lookup(root)? else { continue };
+            if codec::parse_header(&value).map(|h| h.codec) != Ok(Codec::Zstd) {
+                continue;
+            }
+            let Ok(bytes) = self.get_blob(root) else { continue };
+            if let Some(v) = self.try_prepared(&bytes, dictionary, 0, &dict_bytes, true)? {
+                if v.len() < value.len() {
+                    new_values.insert(*root, v);
+                }
+            }
+        }
+        if new_values.is_empty() {
+            return Ok(0);
+        }
+        // Every blob, stored or in this batch, with the root its chain ends at.
+        let mut ids: Vec<BlobId> = self.store.blob_ids().collect::<Result<_>>()?;
+        ids.extend(self.blobs.keys().copied());
+        ids.sort_unstable();
+        ids.dedup();
+        let mut dependents: BTreeMap<BlobId, Vec<(BlobId, Vec<u8>, u8)>> = BTreeMap::new();
+        for id in ids {
+            if new_values.contains_key(&id) {
+                continue;
+            }
+            let Some(value) = self.lookup(&id)? else { continue };
+            let Ok(header) = codec::parse_header(&value) else { continue };
+            let mut cur = header.base;
+            // Depths strictly decrease along a sound chain; a damaged one is left alone.
+            for _ in 0..=header.depth {
+                let Some(base) = cur else { break };
+                if new_values.contains_key(&base) {
+                    dependents.entry(base).or_default().push((id, value.to_vec(), header.depth));
+                    break;
+                }
+                cur = self.lookup(&base)?.and_then(|v| codec::parse_header(&v).ok()).and_then(|h| h.base);
+            }
+        }
+        let max = self.store.opts.max_delta_depth;
+        for (root, members) in &dependents {
+            if members.iter().any(|(_, _, depth)| *depth >= max) {
+                new_values.remove(root);
+            }
+        }
+        let n = new_values.len();
+        for (root, value) in new_values {
+            for (id, mut value, depth) in dependents.remove(&root).unwrap_or_default() {
+                codec::set_depth(&mut value, depth + 1);
+                self.blobs.insert(id, IVec::from(value));
+            }
+            self.blobs.insert(root, IVec::from(value));
+        }
+        Ok(n)
+    }
+
     /// Encodes against a base digested once, for big bases (the raw-input dictionary), as a
     /// delta or (`dictionary`) a dictionary blob.
     fn try_prepared(&self, bytes: &[u8], base: &BlobId, depth: u8, base_bytes: &[u8], dictionary: bool) -> Result<Option<Vec<u8>>> {
         let level = if dictionary { self.store.opts.zstd_level.max(DICT_LEVEL) } else { self.store.opts.zstd_level };
         let mut prepared = self.store.prepared.lock().unwrap_or_else(|p| p.into_inner());
-        if !prepared.as_ref().is_some_and(|p| p.id == *base && p.level == level && p.dictionary == dictionary) {
+        if !prepared.as_ref().is_some_and(|p| p.id == *base && p.level == level && p.dictionary == dictionary && p.depth == depth) {
             *prepared = codec::PreparedBase::new(*base, depth, base_bytes, level, dictionary);
         }
         match prepared.as_ref() {

@@ -623,3 +623,66 @@ fn big_dictionary_blobs_read_back() {
     assert_eq!(store.blob_info(&id).unwrap().unwrap().codec, Codec::ZstdDict);
     assert!(store.get_blob(&id).unwrap() == big);
 }
+
+/// The archive makes its dictionary from inputs it already stored on their own, then
+/// recompresses them with it: their dependents' recorded depths must follow, readers that cached
+/// the old chain must not trip over it, and new deltas against a recompressed root get its new
+/// depth.
+#[test]
+fn recompressing_roots_with_a_dictionary_keeps_every_dependent_readable() {
+    let dir = tempfile::tempdir().unwrap();
+    let opts = StoreOptions { max_delta_depth: 3, ..StoreOptions::default() };
+    let store = Store::open(dir.path(), opts.clone()).unwrap();
+    let roots_bytes = pages(40);
+    let big_root = pages(20).concat(); // over 16 KB: a prepared base
+    let mut b = store.batch();
+    let roots: Vec<BlobId> = roots_bytes.iter().map(|p| b.put_blob(p).unwrap()).collect();
+    let big = b.put_blob(&big_root).unwrap();
+    let child = [&roots_bytes[0][..], b" an added line."].concat();
+    let ic = b.put_blob_delta(&child, &roots[0]).unwrap();
+    let grandchild = [&child[..], b" and another."].concat();
+    let ig = b.put_blob_delta(&grandchild, &ic).unwrap();
+    let deep: Vec<u8> = [&roots_bytes[1][..], b" v1"].concat();
+    let id1 = b.put_blob_delta(&deep, &roots[1]).unwrap();
+    let deep2 = [&deep[..], b" v2"].concat();
+    let id2 = b.put_blob_delta(&deep2, &id1).unwrap();
+    let deep3 = [&deep2[..], b" v3"].concat();
+    let id3 = b.put_blob_delta(&deep3, &id2).unwrap(); // depth 3: the limit
+    let big_child = [&big_root[..], b" tail"].concat();
+    let ibc = b.put_blob_delta(&big_child, &big).unwrap();
+    store.commit(b).unwrap();
+    store.pack().unwrap(); // some in a pack, the recompressed values loose
+    assert_eq!(store.get_blob(&ig).unwrap(), grandchild); // fills the base cache at old depths
+
+    let dict_bytes = stet_store::train_dictionary(&roots_bytes, 16 * 1024).unwrap();
+    let mut b = store.batch();
+    let dict = b.put_blob(&dict_bytes).unwrap();
+    let all: Vec<BlobId> = roots.iter().copied().chain([big]).collect();
+    let n = b.recompress_with_dictionary(&all, &dict).unwrap();
+    assert_eq!(b.get_blob(&ig).unwrap(), grandchild, "read back within the batch");
+    store.commit(b).unwrap();
+    assert!(n >= 30, "{n} recompressed");
+
+    let info = |id: &BlobId| store.blob_info(id).unwrap().unwrap();
+    assert_eq!((info(&roots[0]).codec, info(&roots[0]).depth), (Codec::ZstdDict, 1));
+    assert_eq!((info(&ic).depth, info(&ig).depth), (2, 3));
+    assert_eq!(info(&roots[1]).codec, Codec::Zstd, "its family is at the depth limit already");
+    assert_eq!(info(&id3).depth, 3);
+    for (id, bytes) in [(ig, &grandchild), (ic, &child), (id3, &deep3), (ibc, &big_child)] {
+        assert_eq!(&store.get_blob(&id).unwrap(), bytes);
+    }
+    // A new delta against a recompressed root (big enough to be digested as a prepared base).
+    let big_child2 = [&big_root[..], b" another tail"].concat();
+    let mut b = store.batch();
+    let ibc2 = b.put_blob_delta(&big_child2, &big).unwrap();
+    store.commit(b).unwrap();
+    assert_eq!((info(&big).depth, info(&ibc2).depth), (1, 2));
+    assert!(store.verify_blobs(&mut |_, _| {}).unwrap().is_empty());
+    store.pack().unwrap();
+    drop(store);
+    let store = Store::open(dir.path(), opts).unwrap();
+    for (id, bytes) in [(ig, &grandchild), (ibc2, &big_child2), (roots[5], &roots_bytes[5])] {
+        assert_eq!(&store.get_blob(&id).unwrap(), bytes);
+    }
+    assert!(store.verify_blobs(&mut |_, _| {}).unwrap().is_empty());
+}
