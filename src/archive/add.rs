@@ -1,6 +1,6 @@
 //! Archiving one input: extract, normalise, deduplicate, detect, and commit in one batch.
 
-use super::{corpus::StoreCorpus, encode, ks, Archive};
+use super::{corpus::StoreCorpus, ks, Archive};
 use crate::detect::{self, Finding};
 use crate::error::{Error, InputError};
 use crate::extract;
@@ -125,7 +125,7 @@ impl Archive {
                 if rec.url.is_none() {
                     rec.url = url.clone();
                 }
-                batch.insert(ks::ARTICLES, id.as_bytes(), &encode(&rec));
+                batch.insert(ks::ARTICLES, id.as_bytes(), &super::stored::encode_article(&rec));
             }
             self.index_url(&mut batch, url.as_deref(), &id)?;
             if !batch.is_empty() {
@@ -246,7 +246,7 @@ impl Archive {
         rec.text = text_blob.hex();
         rec.lang = Some(profile.lang.clone().unwrap_or_else(|| "und".into()));
         rec.captures.push(req.capture(now, raw_blob, ex.format));
-        batch.insert(ks::ARTICLES, id.as_bytes(), &encode(&rec));
+        batch.insert(ks::ARTICLES, id.as_bytes(), &super::stored::encode_article(&rec));
         batch.insert(ks::LOG, &seq.to_be_bytes(), id.as_bytes());
         batch.insert(ks::META, b"next-seq", &(seq + 1).to_be_bytes());
         self.index_url(&mut batch, url.as_deref(), &id)?;

@@ -220,7 +220,7 @@ impl Archive {
             if v.is_empty() {
                 continue; // the reverse entry of a relation stored under the other order
             }
-            match serde_json::from_slice::<Relation>(&v) {
+            match super::stored::decode_relation(&k, &v) {
                 Ok(r) if kept.contains(&r.a) && kept.contains(&r.b) => {
                     w.line(&Line::Relation { relation: r })?;
                     rep.relations += 1;
@@ -619,7 +619,7 @@ impl Archive {
             captures,
             ..record
         };
-        batch.insert(ks::ARTICLES, id.as_bytes(), &encode(&rec));
+        batch.insert(ks::ARTICLES, id.as_bytes(), &super::stored::encode_article(&rec));
         batch.insert(ks::LOG, &seq.to_be_bytes(), id.as_bytes());
         batch.insert(ks::META, b"next-seq", &(seq + 1).to_be_bytes());
         self.store.commit(batch)?;

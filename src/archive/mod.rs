@@ -11,6 +11,7 @@ mod export;
 mod furniture;
 mod index;
 mod query;
+mod stored;
 mod verify;
 
 pub use dictionary::{RawDictionary, DICTIONARY_ARTICLES, DICTIONARY_BYTES};
@@ -26,11 +27,12 @@ use stet_store::{Store, StoreOptions};
 
 /// Names of the store keyspaces the archive uses, and their layouts.
 pub mod ks {
-    /// article id (32 bytes) -> `ArticleRecord` JSON.
+    /// article id (32 bytes) -> `ArticleRecord` (stored without the id: see `stored`).
     pub const ARTICLES: &str = "articles";
     /// archive sequence (u64 BE) -> article id (32 bytes).
     pub const LOG: &str = "log";
-    /// id a ++ id b (64 bytes) -> `Relation` JSON, `a` being the relation's `a`; and
+    /// id a ++ id b (64 bytes) -> `Relation` (stored without a and b: see `stored`), `a`
+    /// being the relation's `a`; and
     /// id b ++ id a -> empty, so that both articles find it by prefix.
     pub const RELATIONS: &str = "relations";
     /// url bytes ++ 0x00 ++ sequence (u64 BE) -> article id.
@@ -165,7 +167,7 @@ impl Archive {
     pub fn article(&self, id: &ArticleId) -> Result<Option<ArticleRecord>> {
         match self.store.get(ks::ARTICLES, id.as_bytes())? {
             None => Ok(None),
-            Some(v) => decode(&v, &format!("article {}", id.hex())).map(Some),
+            Some(v) => stored::decode_article(id.as_bytes(), &v).map(Some),
         }
     }
 
@@ -249,24 +251,25 @@ impl Archive {
         let mut out = Vec::new();
         for kv in self.store.scan_prefix(ks::RELATIONS, id.as_bytes()) {
             let (k, v) = kv?;
-            let v = if v.is_empty() {
+            let (k, v) = if v.is_empty() {
                 // The reverse entry: the record is stored once, under the other order.
                 let canonical = [k.get(32..).unwrap_or_default(), k.get(..32).unwrap_or_default()].concat();
-                self.store.get(ks::RELATIONS, &canonical)?.ok_or_else(|| Error::Record {
+                let v = self.store.get(ks::RELATIONS, &canonical)?.ok_or_else(|| Error::Record {
                     what: format!("relation {}", hex(&canonical)),
                     reason: "missing (only its reverse entry is stored)".into(),
-                })?
+                })?;
+                (canonical, v)
             } else {
-                v
+                (k.to_vec(), v)
             };
-            out.push(decode::<Relation>(&v, &format!("relation {}", hex(&k)))?);
+            out.push(stored::decode_relation(&k, &v)?);
         }
         Ok(out)
     }
 
     /// Adds a relation to a batch: the record under (a, b), an empty entry under (b, a).
     pub fn put_relation(batch: &mut stet_store::Batch<'_>, rel: &Relation) {
-        batch.insert(ks::RELATIONS, &[rel.a.as_bytes().as_slice(), rel.b.as_bytes()].concat(), &encode(rel));
+        batch.insert(ks::RELATIONS, &[rel.a.as_bytes().as_slice(), rel.b.as_bytes()].concat(), &stored::encode_relation(rel));
         batch.insert(ks::RELATIONS, &[rel.b.as_bytes().as_slice(), rel.a.as_bytes()].concat(), &[]);
     }
 }
@@ -275,11 +278,6 @@ impl Drop for Archive {
     fn drop(&mut self) {
         let _ = self.close_index();
     }
-}
-
-/// Decodes a JSON record, naming it in the error.
-pub(crate) fn decode<T: serde::de::DeserializeOwned>(v: &[u8], what: &str) -> Result<T> {
-    serde_json::from_slice(v).map_err(|e| Error::Record { what: what.to_string(), reason: e.to_string() })
 }
 
 /// Encodes a record as JSON.

@@ -1,6 +1,6 @@
 //! Reading the archive: the log, related pairs, statistics.
 
-use super::{decode, ks, Archive};
+use super::{ks, Archive};
 use crate::error::Result;
 use crate::model::{ArticleId, ArticleRecord, Relation, RelationKind};
 use serde::Serialize;
@@ -67,10 +67,10 @@ impl Archive {
             None => {
                 let mut out = Vec::new();
                 for kv in self.store.iter(ks::RELATIONS) {
-                    let (_, v) = kv?;
+                    let (k, v) = kv?;
                     // Empty values are the reverse entries; each record is stored once.
                     if !v.is_empty() {
-                        out.push(decode(&v, "relation")?);
+                        out.push(super::stored::decode_relation(&k, &v)?);
                     }
                 }
                 out
@@ -90,8 +90,8 @@ impl Archive {
         let mut s = Stats::default();
         let mut raw_seen = BTreeSet::new();
         for kv in self.store.iter(ks::ARTICLES) {
-            let (_, v) = kv?;
-            let rec: ArticleRecord = decode(&v, "article")?;
+            let (k, v) = kv?;
+            let rec: ArticleRecord = super::stored::decode_article(&k, &v)?;
             s.articles += 1;
             s.captures += rec.captures.len() as u64;
             for c in &rec.captures {

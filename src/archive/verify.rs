@@ -2,7 +2,7 @@
 
 use super::{ks, Archive, Progress};
 use crate::error::Result;
-use crate::model::{ArticleId, ArticleRecord, Relation};
+use crate::model::{ArticleId, ArticleRecord};
 use stet_store::BlobId;
 
 /// What `verify` found.
@@ -47,10 +47,10 @@ impl Archive {
             };
             rep.articles += 1;
             let key_id = ArticleId::from_slice(&k);
-            let rec: ArticleRecord = match serde_json::from_slice(&v) {
+            let rec: ArticleRecord = match super::stored::decode_article(&k, &v) {
                 Ok(r) => r,
                 Err(e) => {
-                    rep.damaged.push(format!("article {}: record unreadable: {e}", super::hex(&k)));
+                    rep.damaged.push(format!("{e}"));
                     continue;
                 }
             };
@@ -92,7 +92,7 @@ impl Archive {
                 continue;
             }
             rep.relations += 1;
-            match serde_json::from_slice::<Relation>(&v) {
+            match super::stored::decode_relation(&k, &v) {
                 Ok(r) => {
                     for id in [r.a, r.b] {
                         if !self.store.contains(ks::ARTICLES, id.as_bytes())? {
@@ -100,7 +100,7 @@ impl Archive {
                         }
                     }
                 }
-                Err(e) => rep.damaged.push(format!("relation {}: unreadable: {e}", super::hex(&k))),
+                Err(e) => rep.damaged.push(format!("{e}")),
             }
         }
         let mut seen = std::collections::HashSet::new();
