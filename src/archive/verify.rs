@@ -50,7 +50,7 @@ impl Archive {
             let rec: ArticleRecord = match super::stored::decode_article(&k, &v) {
                 Ok(r) => r,
                 Err(e) => {
-                    rep.damaged.push(format!("{e}"));
+                    rep.damaged.push(format!("article {}: record unreadable: {}", super::hex(&k), reason(e)));
                     continue;
                 }
             };
@@ -100,7 +100,7 @@ impl Archive {
                         }
                     }
                 }
-                Err(e) => rep.damaged.push(format!("{e}")),
+                Err(e) => rep.damaged.push(format!("relation {}: unreadable: {}", super::hex(&k), reason(e))),
             }
         }
         let mut seen = std::collections::HashSet::new();
@@ -125,5 +125,13 @@ impl Archive {
             Ok(false) => rep.damaged.push(missing()),
             Err(e) => rep.damaged.push(e.to_string()),
         }
+    }
+}
+
+/// What is wrong with a record, without the record's name (the report line names it).
+fn reason(e: crate::error::Error) -> String {
+    match e {
+        crate::error::Error::Record { reason, .. } => reason,
+        other => other.to_string(),
     }
 }
