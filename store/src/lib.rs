@@ -44,11 +44,11 @@
 //! `magic "SB" | format u8 (=1) | codec u8 (0 zstd, 1 zstd delta, 2 zstd dictionary) | depth u8 |
 //! raw_len u64 LE | [base id, 32 bytes, codecs 1 and 2] | zstd frame`.
 //!
-//! The zstd frame has its content size and content checksum on. A delta frame is compressed with
-//! the base blob's raw bytes as zstd prefix (patch-from); its depth is 1 + the base's depth and
-//! never exceeds [`StoreOptions::max_delta_depth`]. Reading resolves the chain of bases, checks
-//! each depth, size and zstd checksum, and re-hashes every decoded blob: damage is reported as
-//! [`StoreError::Corrupt`] naming the blob asked for, never as wrong bytes.
+//! The zstd frame has its content size on (and no checksum: the blake3 id is one). A delta frame
+//! is compressed with the base blob's raw bytes as zstd prefix (patch-from); its depth is 1 + the
+//! base's depth and never exceeds [`StoreOptions::max_delta_depth`]. Reading resolves the chain
+//! of bases, checks each depth and size, and re-hashes every decoded blob: damage is reported
+//! as [`StoreError::Corrupt`] naming the blob asked for, never as wrong bytes.
 //!
 //! The store knows nothing about articles: records are opaque bytes under keys in named
 //! keyspaces chosen by the caller.
