@@ -572,11 +572,17 @@ impl Archive {
             return Ok(false);
         }
         let mut batch = self.store.batch();
+        // Stored like `add` stores them: originals with the raw-input dictionary, the text as a
+        // delta against its first original (plain blobs doubled an imported repository).
+        let dictionary = self.raw_dictionary(&mut batch, seq)?;
         let mut good: HashSet<&str> = HashSet::new();
         for o in originals {
             match B64.decode(&o.base64) {
                 Ok(bytes) if BlobId::of(&bytes).hex() == o.blob => {
-                    batch.put_blob(&bytes)?;
+                    match dictionary {
+                        Some(d) => d.put(&mut batch, &bytes)?,
+                        None => batch.put_blob(&bytes)?,
+                    };
                     good.insert(o.blob.as_str());
                 }
                 Ok(_) => rep.lost.push(format!(
@@ -613,7 +619,8 @@ impl Archive {
             rep.lost.push(no_capture_verifies(&id));
             return Ok(false);
         }
-        batch.put_blob(text.as_bytes())?;
+        let bases: Vec<BlobId> = captures.iter().filter_map(|c| BlobId::from_hex(&c.raw)).take(1).collect();
+        batch.put_blob_delta_smallest(text.as_bytes(), &bases)?;
         let rec = ArticleRecord {
             seq,
             captures,
