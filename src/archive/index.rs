@@ -16,17 +16,18 @@
 //!
 //! The store keeps the index's [`BUCKETS`] buckets in pages of `2^shift` consecutive buckets,
 //! each under its first bucket (u16 BE); a page is loaded whole. The shift follows the archive's
-//! size ([`page_shift`]): a page holds the features of about [`ARTICLES_PER_PAGE`] articles, and
-//! from 262,144 articles on a page is one bucket. Why not always one bucket: every stored key
-//! costs the same whatever its size (a sled lookup, a pack Bloom filter probe and block search to
-//! read it; about 4 bytes of pack entry and 10 Bloom bits to keep it), and 65,536 keys for an
-//! archive of 3,000 articles would hold one or two features each. Why one bucket at scale: a
-//! lookup then decodes about four articles' worth of features (a few hundred), or 1/65,536 of
-//! the index, instead of 1/4,096 of it, so what a fresh process decodes follows its lookups and
-//! not the archive's size. Dirty pages are those with a dirty bucket: while archiving many
-//! articles that is nearly all of them (2,000 articles carry some 400,000 features), so a
-//! checkpoint rewrites about the whole index whatever the page size, and checkpoints are
-//! spaced so that this stays proportional to the index.
+//! size ([`page_shift`]): a page holds the features of about [`ARTICLES_PER_PAGE`] articles
+//! (~350 bytes), and from 131,072 articles on a page is one bucket. Why not always one bucket:
+//! every stored key costs the same whatever its size (a sled lookup, a pack Bloom filter probe
+//! and block search to read it, ~5,000 instructions; ~13 bytes of pack entry and 10 Bloom bits to
+//! keep it), and 65,536 keys for an archive of 3,000 articles would hold one or two features each
+//! (at two articles per page the keys cost 2.5% of the index). Why one bucket at scale: what a
+//! fresh process decodes then follows its lookups (a few hundred features each), not the
+//! archive's size, where 4,096 buckets made each lookup decode 1/4,096 of the index. Dirty pages
+//! are those with a dirty bucket: while archiving many articles that is nearly all of them (2,000
+//! articles carry some 400,000 features), so a checkpoint rewrites about the whole index
+//! whatever the page size, and checkpoints are spaced so that this stays proportional to the
+//! index; a close that checkpoints a few hundred articles rewrites only their pages.
 //!
 //! `index-format` in [`ks::META`] holds `[INDEX_FORMAT, shift]`. A checkpoint whose article count
 //! calls for another shift loads every page (a process that checkpoints has loaded nearly all of
@@ -53,7 +54,7 @@ pub const MIN_CHECKPOINT: u64 = 2_000;
 /// log on the next open, which is cheaper than rewriting their pages).
 pub const CLOSE_CHECKPOINT: u64 = 256;
 /// Articles whose features one stored page holds, about (see the module doc).
-pub const ARTICLES_PER_PAGE: u64 = 4;
+pub const ARTICLES_PER_PAGE: u64 = 2;
 /// The layout of the stored index this build reads and writes (see the module doc).
 pub const INDEX_FORMAT: u8 = 2;
 /// The key of `[INDEX_FORMAT, shift]` in [`ks::META`].
@@ -77,13 +78,22 @@ pub(crate) struct IndexState {
     dirty: Vec<bool>,
     /// Pages of the stored index (and of loading) are `2^shift` buckets.
     shift: u32,
+    /// Pages loaded one at a time so far (see [`Archive::load_buckets`]).
+    fetched: usize,
 }
 
 impl IndexState {
     /// An empty index, all loaded, for a store that holds none (stored pages, if any, are to be
     /// removed): its first checkpoint writes every page.
     fn empty() -> IndexState {
-        IndexState { index: FeatureIndex::default(), covered: 0, checkpointed: 0, dirty: vec![false; BUCKETS], shift: BUCKET_BITS }
+        IndexState {
+            index: FeatureIndex::default(),
+            covered: 0,
+            checkpointed: 0,
+            dirty: vec![false; BUCKETS],
+            shift: BUCKET_BITS,
+            fetched: 0,
+        }
     }
 
     /// Buckets per stored page.
@@ -117,6 +127,7 @@ impl Archive {
                         checkpointed,
                         dirty: vec![false; BUCKETS],
                         shift: u32::from(shift),
+                        fetched: 0,
                     }
                 }
                 _ => self.discard_stored_index()?,
@@ -159,15 +170,27 @@ impl Archive {
     }
 
     /// Loads the pages holding `features` that are not in memory yet.
+    ///
+    /// One at a time while few pages are needed (adding a few articles); once the pages loaded
+    /// so far reach a quarter of them, all the others in one pass ([`Self::load_all_pages`]).
+    /// Each page read costs the store's block around it (~32 KB, a hash check, and a
+    /// decompression for compressed blocks), and a command that adds many articles ends up
+    /// needing nearly every page: one pass reads each block once, where single reads keep
+    /// reading the same blocks again once the store's block cache is full.
     pub(crate) fn load_buckets(&self, features: &[u64]) -> Result<()> {
-        let (missing, len) = self.with_index(|s| {
+        let (missing, len, scan) = self.with_index(|s| {
             let len = s.page_len();
             let mut m: Vec<usize> =
                 features.iter().map(|&f| bucket_of(f) & !(len - 1)).filter(|&p| !s.index.is_loaded(p)).collect();
             m.sort_unstable();
             m.dedup();
-            (m, len)
+            s.fetched += m.len();
+            let scan = !m.is_empty() && s.fetched > (BUCKETS / len) / 4;
+            (m, len, scan)
         })?;
+        if scan {
+            return self.load_all_pages();
+        }
         for p in missing {
             let bytes = self.store.get(ks::INDEX, &page_key(p))?.unwrap_or_default();
             self.with_index(|s| s.index.load_page(p, len, &bytes))?.map_err(index_error)?;
@@ -417,11 +440,12 @@ mod tests {
     #[test]
     fn pages_follow_the_archive_size() {
         assert_eq!(super::page_shift(0), 16);
-        assert_eq!(super::page_shift(7), 16);
-        assert_eq!(super::page_shift(8), 15);
-        assert_eq!(super::page_shift(3_210), 7);
-        assert_eq!(super::page_shift(100_000), 2);
-        assert_eq!(super::page_shift(262_144), 0);
+        assert_eq!(super::page_shift(3), 16);
+        assert_eq!(super::page_shift(4), 15);
+        assert_eq!(super::page_shift(3_210), 6);
+        assert_eq!(super::page_shift(10_000), 4);
+        assert_eq!(super::page_shift(100_000), 1);
+        assert_eq!(super::page_shift(131_072), 0);
         assert_eq!(super::page_shift(u64::MAX), 0);
     }
 
@@ -430,12 +454,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let len = {
             let a = open(dir.path());
-            for i in 0..6 {
+            for i in 0..3 {
                 a.add(&numbered(i)).unwrap();
             }
             a.checkpoint_index().unwrap();
             assert_eq!(a.store.get(super::ks::META, super::FORMAT_KEY).unwrap(), Some(vec![super::INDEX_FORMAT, 16]));
-            for i in 6..20 {
+            for i in 3..10 {
                 a.add(&numbered(i)).unwrap();
             }
             a.checkpoint_index().unwrap();
@@ -443,7 +467,7 @@ mod tests {
             a.with_index(|s| s.index.len()).unwrap()
         };
         let a = open(dir.path());
-        assert_eq!(a.with_index(|s| s.covered).unwrap(), 20);
+        assert_eq!(a.with_index(|s| s.covered).unwrap(), 10);
         a.load_all_pages().unwrap();
         assert_eq!(a.with_index(|s| s.index.len()).unwrap(), len);
         let keys: Vec<Vec<u8>> = a.store.iter(super::ks::INDEX).map(|kv| kv.unwrap().0).collect();

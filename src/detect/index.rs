@@ -23,9 +23,11 @@
 //! on disk, which is most of the index.
 //!
 //! Memory: per distinct feature a 4-byte key and an 8-byte entry in a bucket's sorted arrays
-//! (grown by an eighth at a time, no hash-table slack); a feature carried by one document keeps
-//! its posting inline, up to [`POSTINGS_CAP`] postings go to a list, past that only the count is
-//! kept (detection never looks up postings of such common features).
+//! (exact after loading, grown by an eighth at a time: no hash-table slack; the hash map keyed by
+//! u64 this replaces took ~26 bytes per feature at its average load); a feature carried by one
+//! document keeps its posting inline, up to [`POSTINGS_CAP`] postings go to a list, past that
+//! only the count is kept (detection never looks up postings of such common features). Lookups
+//! are binary searches in a bucket (a few hundred features at a million articles).
 
 /// Most postings kept per feature: the upper bound of [`super::max_postings`].
 pub const POSTINGS_CAP: u32 = 200;
@@ -200,8 +202,8 @@ impl FeatureIndex {
     /// - its place in the page, `(bucket - first) << 32 | key` ([`key_of`]), as the Rice code
     ///   (parameter `k`, chosen from the page's density) of its gap from the previous one (the
     ///   first from 0). These bits are uniform, so gaps are about geometric and Rice codes are
-    ///   within a bit or two of their entropy: ~34 bits per feature at 3,000 articles, ~31 at
-    ///   100,000, where a u32 key alone (and the bucket on top) would take 32+;
+    ///   within a bit or two of their entropy: ~34 bits per feature at 3,000 articles (pages of
+    ///   128 buckets), ~30 at 100,000 (pages of 4), where a u32 key alone would take 32;
     /// - its count, Elias gamma (1 bit for the most common count, 1);
     /// - when the count is at most [`POSTINGS_CAP`], its postings: the first document in `w`
     ///   bits (`w` = the bits of the page's largest document number), and when there are more, a
@@ -260,7 +262,10 @@ impl FeatureIndex {
     pub fn load_page(&mut self, first: usize, len: usize, bytes: &[u8]) -> Result<(), BucketError> {
         let err = |reason| BucketError { bucket: first, reason };
         let end = first.checked_add(len).filter(|&e| e <= BUCKETS && len > 0).ok_or(err("no such page"))?;
-        let mut buckets: Vec<Bucket> = (0..len).map(|_| Bucket::default()).collect();
+        // Decoded page-wide first, then cut into buckets with exact allocations.
+        let mut places: Vec<u64> = Vec::new();
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut lists: Vec<Vec<u32>> = Vec::new();
         if !bytes.is_empty() {
             let mut pos = 0;
             let m = get_varint(bytes, &mut pos).ok_or(err("truncated header"))?;
@@ -274,6 +279,8 @@ impl FeatureIndex {
             let mut bits = BitReader { bytes: &bytes[pos + 2..], pos: 0 };
             let span = (len as u64) << 32;
             let mut place = 0u64;
+            places.reserve_exact(m);
+            entries.reserve_exact(m);
             for i in 0..m {
                 let gap = bits.rice(k).ok_or(err("truncated features"))?;
                 if i > 0 && gap == 0 {
@@ -282,7 +289,6 @@ impl FeatureIndex {
                 place = place.checked_add(gap).filter(|&p| p < span).ok_or(err("feature outside its page"))?;
                 let count = bits.gamma().ok_or(err("truncated counts"))?;
                 let count = u32::try_from(count).map_err(|_| err("count out of range"))?;
-                let bucket = &mut buckets[(place >> 32) as usize];
                 let entry = if count > POSTINGS_CAP {
                     Entry { count, post: NO_LIST }
                 } else {
@@ -298,21 +304,35 @@ impl FeatureIndex {
                             d = d.checked_add(bits.rice(kd).ok_or(err("truncated postings"))?).ok_or(err("document number out of range"))?;
                             docs.push(u32::try_from(d).map_err(|_| err("document number out of range"))?);
                         }
-                        bucket.lists.push(docs);
-                        Entry { count, post: (bucket.lists.len() - 1) as u32 }
+                        lists.push(docs);
+                        // A page-wide list number for now.
+                        Entry { count, post: (lists.len() - 1) as u32 }
                     }
                 };
-                bucket.keys.push(place as u32);
-                bucket.entries.push(entry);
+                places.push(place);
+                entries.push(entry);
             }
             if !bits.at_end() {
                 return Err(err("trailing bytes"));
             }
         }
-        for (slot, mut bucket) in self.buckets[first..end].iter_mut().zip(buckets) {
-            bucket.keys.shrink_to_fit();
-            bucket.entries.shrink_to_fit();
-            *slot = Some(bucket);
+        let has_list = |e: &Entry| (2..=POSTINGS_CAP).contains(&e.count);
+        let mut lists = lists.into_iter();
+        let (mut i, mut list_base) = (0usize, 0u32);
+        for (b, slot) in self.buckets[first..end].iter_mut().enumerate() {
+            let n = places[i..].iter().take_while(|&&p| (p >> 32) as usize == b).count();
+            let (keys, bucket_entries) = (&places[i..i + n], &entries[i..i + n]);
+            let n_lists = bucket_entries.iter().filter(|e| has_list(e)).count();
+            *slot = Some(Bucket {
+                keys: keys.iter().map(|&p| p as u32).collect(),
+                entries: bucket_entries
+                    .iter()
+                    .map(|&e| if has_list(&e) { Entry { count: e.count, post: e.post - list_base } } else { e })
+                    .collect(),
+                lists: lists.by_ref().take(n_lists).collect(),
+            });
+            i += n;
+            list_base += n_lists as u32;
         }
         Ok(())
     }
@@ -360,14 +380,13 @@ impl BitWriter {
         self.put(v, k);
     }
 
-    /// `v >= 1` in Elias gamma: as many zero bits as `v` has bits after its first, then `v`'s
-    /// bits from the most significant down.
+    /// `v >= 1` in Elias gamma, least significant first: as many zero bits as `v` has bits
+    /// after its leading one, a one bit, then those bits.
     fn gamma(&mut self, v: u64) {
         let n = v.max(1).ilog2();
         self.put(0, n);
-        for i in (0..=n).rev() {
-            self.put(v >> i & 1, 1);
-        }
+        self.put(1, 1);
+        self.put(v, n);
     }
 
     fn finish(mut self) -> Vec<u8> {
@@ -386,56 +405,72 @@ struct BitReader<'a> {
 }
 
 impl BitReader<'_> {
-    /// The next `bits` bits (at most 56).
-    fn get(&mut self, bits: u32) -> Option<u64> {
-        if bits == 0 {
-            return Some(0);
-        }
-        let end = self.pos.checked_add(bits as usize)?;
-        if end > self.bytes.len() * 8 {
-            return None;
-        }
+    /// The next 57 bits or more from the current one (zeros past the end), without taking them.
+    #[inline]
+    fn peek(&self) -> u64 {
         let byte = self.pos / 8;
-        let mut window = [0u8; 8];
-        let avail = self.bytes.len().saturating_sub(byte).min(8);
-        window[..avail].copy_from_slice(&self.bytes[byte..byte + avail]);
-        let v = (u64::from_le_bytes(window) >> (self.pos % 8)) & ((1u64 << bits) - 1);
+        let window = match self.bytes.get(byte..byte + 8) {
+            Some(w) => u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]),
+            None => {
+                let mut w = [0u8; 8];
+                let tail = self.bytes.get(byte..).unwrap_or(&[]);
+                w[..tail.len()].copy_from_slice(tail);
+                u64::from_le_bytes(w)
+            }
+        };
+        window >> (self.pos % 8)
+    }
+
+    /// Takes `bits` bits, when that many are left.
+    #[inline]
+    fn skip(&mut self, bits: u32) -> Option<()> {
+        let end = self.pos.checked_add(bits as usize).filter(|&e| e <= self.bytes.len() * 8)?;
         self.pos = end;
+        Some(())
+    }
+
+    /// The next `bits` bits (at most 56).
+    #[inline]
+    fn get(&mut self, bits: u32) -> Option<u64> {
+        let v = self.peek() & ((1u64 << bits) - 1);
+        self.skip(bits)?;
         Some(v)
     }
 
     /// A Rice code with parameter `k` (at most 48); `None` when truncated or above 2^64.
+    #[inline]
     fn rice(&mut self, k: u32) -> Option<u64> {
+        let w = self.peek();
+        let ones = w.trailing_ones();
+        if ones + 1 + k <= 56 {
+            let v = u64::from(ones) << k | (w >> (ones + 1)) & ((1u64 << k) - 1);
+            self.skip(ones + 1 + k)?;
+            return Some(v);
+        }
+        // A long run of ones (or a large k): 32 bits at a time.
         let mut q = 0u64;
         loop {
-            let n = (self.bytes.len() * 8).saturating_sub(self.pos).min(32) as u32;
-            let ones = self.get(n.max(1))?.trailing_ones();
-            if ones < n {
-                // Back up to just after the terminating zero.
-                self.pos = self.pos - n as usize + ones as usize + 1;
-                q += u64::from(ones);
+            let ones = (self.peek() as u32).trailing_ones();
+            q += u64::from(ones);
+            if ones < 32 {
+                self.skip(ones + 1)?;
                 break;
             }
-            q += u64::from(ones);
+            self.skip(32)?;
         }
         let low = self.get(k)?;
         q.checked_mul(1u64 << k).map(|h| h | low)
     }
 
-    /// An Elias gamma code (at most 32 value bits).
+    /// An Elias gamma code (at most 32 bits after the leading one).
+    #[inline]
     fn gamma(&mut self) -> Option<u64> {
-        let mut n = 0;
-        while self.get(1)? == 0 {
-            n += 1;
-            if n > 32 {
-                return None;
-            }
+        let n = self.peek().trailing_zeros();
+        if n > 32 {
+            return None;
         }
-        let mut v = 1u64;
-        for _ in 0..n {
-            v = v << 1 | self.get(1)?;
-        }
-        Some(v)
+        self.skip(n + 1)?;
+        Some(1u64 << n | self.get(n)?)
     }
 
     /// Whether only the zero padding of the last byte is left.
