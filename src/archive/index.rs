@@ -1,54 +1,138 @@
-//! The archive's candidate index: a [`FeatureIndex`] in memory, loaded a bucket at a time from
+//! The archive's candidate index: a [`FeatureIndex`] in memory, loaded a page at a time from
 //! the store and checkpointed to it.
 //!
 //! Main items: [`IndexState`] and the `Archive` methods `index_article`, `checkpoint_index` and
 //! the [`Corpus`](crate::detect::Corpus) reads in `corpus.rs`.
 //!
 //! The index is derived data: articles are committed first, the index follows in memory, and
-//! dirty buckets are written back ([`ks::INDEX`], with the covered article count under
+//! dirty pages are written back ([`ks::INDEX`], with the covered article count under
 //! `indexed-seq` in [`ks::META`], in one atomic batch) only now and then: when the articles not
 //! yet checkpointed reach a quarter of those that are (at least [`MIN_CHECKPOINT`]), and when
 //! the archive is closed with more than [`CLOSE_CHECKPOINT`] of them. Whatever a kill loses is
 //! rebuilt on the next use from the article log (`catch_up`), so each article costs a handful of
-//! sled keys instead of one per feature, and rewriting buckets stays proportional to the index.
+//! sled keys instead of one per feature, and rewriting pages stays proportional to the index.
+//!
+//! # Pages
+//!
+//! The store keeps the index's [`BUCKETS`] buckets in pages of `2^shift` consecutive buckets,
+//! each under its first bucket (u16 BE); a page is loaded whole. The shift follows the archive's
+//! size ([`page_shift`]): a page holds the features of about [`ARTICLES_PER_PAGE`] articles
+//! (~350 bytes), and from 131,072 articles on a page is one bucket. Why not always one bucket:
+//! every stored key costs the same whatever its size (a sled lookup, a pack Bloom filter probe
+//! and block search to read it, ~5,000 instructions; ~13 bytes of pack entry and 10 Bloom bits to
+//! keep it), and 65,536 keys for an archive of 3,000 articles would hold one or two features each
+//! (at two articles per page the keys cost 2.5% of the index). Why one bucket at scale: what a
+//! fresh process decodes then follows its lookups (a few hundred features each), not the
+//! archive's size, where 4,096 buckets made each lookup decode 1/4,096 of the index. Dirty pages
+//! are those with a dirty bucket: while archiving many articles that is nearly all of them (2,000
+//! articles carry some 400,000 features), so a checkpoint rewrites about the whole index
+//! whatever the page size, and checkpoints are spaced so that this stays proportional to the
+//! index; a close that checkpoints a few hundred articles rewrites only their pages.
+//!
+//! `index-format` in [`ks::META`] holds `[INDEX_FORMAT, shift]`. A checkpoint whose article count
+//! calls for another shift loads every page (a process that checkpoints has loaded nearly all of
+//! them already) and writes all of them under the new shift; the shift only shrinks as the archive
+//! grows, so every old page key is a new page key too and is overwritten (with empty bytes when
+//! that page is now empty).
+//!
+//! # Older repositories
+//!
+//! Before format 2 (no `index-format`), the index was 4,096 buckets under the same kind of keys,
+//! each feature stored with its 64 bits. An index without the current marker is discarded when
+//! first opened (its keys and `indexed-seq` removed and the marker written, in one batch) and
+//! rebuilt from the article log as `catch_up` indexes every article again.
 
 use super::add::be_u64;
 use super::{ks, Archive};
-use crate::detect::{bucket_of, FeatureIndex, BUCKETS};
+use crate::detect::{bucket_of, FeatureIndex, BUCKETS, BUCKET_BITS};
 use crate::error::{Error, Result};
 use crate::model::ArticleId;
 
 /// Fewest pending articles that trigger a checkpoint while archiving.
 pub const MIN_CHECKPOINT: u64 = 2_000;
 /// Pending articles above which closing the archive checkpoints (fewer are re-indexed from the
-/// log on the next open, which is cheaper than rewriting their buckets).
+/// log on the next open, which is cheaper than rewriting their pages).
 pub const CLOSE_CHECKPOINT: u64 = 256;
+/// Articles whose features one stored page holds, about (see the module doc).
+pub const ARTICLES_PER_PAGE: u64 = 2;
+/// The layout of the stored index this build reads and writes (see the module doc).
+pub const INDEX_FORMAT: u8 = 2;
+/// The key of `[INDEX_FORMAT, shift]` in [`ks::META`].
+const FORMAT_KEY: &[u8] = b"index-format";
+
+/// The page shift for an index of `articles` articles: pages of `2^shift` buckets, about
+/// `articles / ARTICLES_PER_PAGE` pages (a power of two, from 1 to [`BUCKETS`]).
+pub fn page_shift(articles: u64) -> u32 {
+    let pages = (articles / ARTICLES_PER_PAGE).clamp(1, BUCKETS as u64);
+    BUCKET_BITS - pages.ilog2()
+}
 
 /// The index of an open archive.
 pub(crate) struct IndexState {
     pub(crate) index: FeatureIndex,
     /// Articles (archive sequences `0..covered`) the in-memory index holds.
     pub(crate) covered: u64,
-    /// Articles the stored buckets hold.
+    /// Articles the stored pages hold.
     checkpointed: u64,
+    /// Buckets changed since the last checkpoint.
     dirty: Vec<bool>,
+    /// Pages of the stored index (and of loading) are `2^shift` buckets.
+    shift: u32,
+    /// Pages loaded one at a time so far (see [`Archive::load_buckets`]).
+    fetched: usize,
+}
+
+impl IndexState {
+    /// An empty index, all loaded, for a store that holds none (stored pages, if any, are to be
+    /// removed): its first checkpoint writes every page.
+    fn empty() -> IndexState {
+        IndexState {
+            index: FeatureIndex::default(),
+            covered: 0,
+            checkpointed: 0,
+            dirty: vec![false; BUCKETS],
+            shift: BUCKET_BITS,
+            fetched: 0,
+        }
+    }
+
+    /// Buckets per stored page.
+    fn page_len(&self) -> usize {
+        1 << self.shift
+    }
 }
 
 fn meta_u64(archive: &Archive, key: &[u8]) -> Result<u64> {
     Ok(archive.store.get(ks::META, key)?.map(|v| be_u64(&v)).unwrap_or(0))
 }
 
+fn page_key(first: usize) -> [u8; 2] {
+    (first as u16).to_be_bytes()
+}
+
+fn index_error(e: impl std::fmt::Display) -> Error {
+    Error::Record { what: "candidate index".into(), reason: format!("{e}; `stet reindex` rebuilds it") }
+}
+
 impl Archive {
     /// Runs `f` on the index, opening it (and catching up with the log) on first use.
     pub(crate) fn with_index<R>(&self, f: impl FnOnce(&mut IndexState) -> R) -> Result<R> {
         if self.index.borrow().is_none() {
-            let checkpointed = meta_u64(self, b"indexed-seq")?;
-            *self.index.borrow_mut() = Some(IndexState {
-                index: FeatureIndex::unloaded(),
-                covered: checkpointed,
-                checkpointed,
-                dirty: vec![false; BUCKETS],
-            });
+            let state = match self.store.get(ks::META, FORMAT_KEY)?.as_deref() {
+                Some(&[INDEX_FORMAT, shift]) if u32::from(shift) <= BUCKET_BITS => {
+                    let checkpointed = meta_u64(self, b"indexed-seq")?;
+                    IndexState {
+                        index: FeatureIndex::unloaded(),
+                        covered: checkpointed,
+                        checkpointed,
+                        dirty: vec![false; BUCKETS],
+                        shift: u32::from(shift),
+                        fetched: 0,
+                    }
+                }
+                _ => self.discard_stored_index()?,
+            };
+            *self.index.borrow_mut() = Some(state);
             self.catch_up(&super::NoProgress)?;
         }
         let mut guard = self.index.borrow_mut();
@@ -58,6 +142,26 @@ impl Archive {
         }
     }
 
+    /// Removes the stored index (pages and `indexed-seq`) and writes the current format marker, in
+    /// one batch; returns the empty index that replaces it.
+    fn discard_stored_index(&self) -> Result<IndexState> {
+        let mut batch = self.store.batch();
+        let mut pages = 0u64;
+        for kv in self.store.iter(ks::INDEX) {
+            let (k, _) = kv?;
+            batch.remove(ks::INDEX, &k);
+            pages += 1;
+        }
+        if pages > 0 {
+            tracing::info!(pages, "candidate index from an older format: rebuilding it from the article log");
+        }
+        batch.remove(ks::META, b"indexed-seq");
+        let state = IndexState::empty();
+        batch.insert(ks::META, FORMAT_KEY, &[INDEX_FORMAT, state.shift as u8]);
+        self.store.commit(batch)?;
+        Ok(state)
+    }
+
     /// The count of `feature` when the index is open and its bucket loaded (the fast path).
     pub(crate) fn loaded_count(&self, feature: u64) -> Option<u64> {
         let guard = self.index.borrow();
@@ -65,22 +169,59 @@ impl Archive {
         s.index.is_loaded(bucket_of(feature)).then(|| s.index.count(feature))
     }
 
-    /// Loads the buckets of `features` that are not in memory yet.
+    /// Loads the pages holding `features` that are not in memory yet.
+    ///
+    /// One at a time while few pages are needed (adding a few articles); once the pages loaded
+    /// so far reach a quarter of them, all the others in one pass ([`Self::load_all_pages`]).
+    /// Each page read costs the store's block around it (~32 KB, a hash check, and a
+    /// decompression for compressed blocks), and a command that adds many articles ends up
+    /// needing nearly every page: one pass reads each block once, where single reads keep
+    /// reading the same blocks again once the store's block cache is full.
     pub(crate) fn load_buckets(&self, features: &[u64]) -> Result<()> {
-        let missing: Vec<usize> = self.with_index(|s| {
-            let mut m: Vec<usize> = features.iter().map(|&f| bucket_of(f)).filter(|&b| !s.index.is_loaded(b)).collect();
+        let (missing, len, scan) = self.with_index(|s| {
+            let len = s.page_len();
+            let mut m: Vec<usize> =
+                features.iter().map(|&f| bucket_of(f) & !(len - 1)).filter(|&p| !s.index.is_loaded(p)).collect();
             m.sort_unstable();
             m.dedup();
-            m
+            s.fetched += m.len();
+            let scan = !m.is_empty() && s.fetched > (BUCKETS / len) / 4;
+            (m, len, scan)
         })?;
-        for b in missing {
-            let bytes = self.store.get(ks::INDEX, &(b as u16).to_be_bytes())?.unwrap_or_default();
-            self.with_index(|s| s.index.load_bucket(b, &bytes))?.map_err(|e| Error::Record {
-                what: "candidate index".into(),
-                reason: format!("{e}; `stet reindex` rebuilds it"),
-            })?;
+        if scan {
+            return self.load_all_pages();
+        }
+        for p in missing {
+            let bytes = self.store.get(ks::INDEX, &page_key(p))?.unwrap_or_default();
+            self.with_index(|s| s.index.load_page(p, len, &bytes))?.map_err(index_error)?;
         }
         Ok(())
+    }
+
+    /// Loads every page not in memory yet, in one pass over the stored index.
+    fn load_all_pages(&self) -> Result<()> {
+        let len = self.with_index(|s| s.page_len())?;
+        for kv in self.store.iter(ks::INDEX) {
+            let (k, v) = kv?;
+            let first = match <[u8; 2]>::try_from(k.as_slice()) {
+                Ok(k) => usize::from(u16::from_be_bytes(k)),
+                Err(_) => return Err(index_error(format!("a page key of {} bytes", k.len()))),
+            };
+            if first % len != 0 {
+                return Err(index_error(format!("page key {first} is not a multiple of {len}")));
+            }
+            self.with_index(|s| if s.index.is_loaded(first) { Ok(()) } else { s.index.load_page(first, len, &v) })?
+                .map_err(index_error)?;
+        }
+        self.with_index(|s| {
+            for p in (0..BUCKETS).step_by(len) {
+                if !s.index.is_loaded(p) {
+                    s.index.load_page(p, len, &[])?;
+                }
+            }
+            Ok::<(), crate::detect::BucketError>(())
+        })?
+        .map_err(index_error)
     }
 
     /// Adds a committed article (archive sequence `seq`) to the index.
@@ -130,19 +271,7 @@ impl Archive {
     /// Rebuilds the candidate index from the archived texts (after damage, or to reclaim its
     /// space); returns the number of articles indexed.
     pub fn reindex(&self, progress: &dyn super::Progress) -> Result<u64> {
-        let mut batch = self.store.batch();
-        for kv in self.store.iter(ks::INDEX) {
-            let (k, _) = kv?;
-            batch.remove(ks::INDEX, &k);
-        }
-        batch.remove(ks::META, b"indexed-seq");
-        self.store.commit(batch)?;
-        *self.index.borrow_mut() = Some(IndexState {
-            index: FeatureIndex::default(),
-            covered: 0,
-            checkpointed: 0,
-            dirty: vec![false; BUCKETS],
-        });
+        *self.index.borrow_mut() = Some(self.discard_stored_index()?);
         self.catch_up(progress)?;
         progress.finish();
         self.checkpoint_index()?;
@@ -150,25 +279,50 @@ impl Archive {
         self.with_index(|s| s.covered)
     }
 
-    /// Writes the dirty buckets and the covered count in one batch.
+    /// Writes the dirty pages, the covered count and the format marker in one batch (every page,
+    /// under a new shift, when the article count calls for one).
     pub(crate) fn checkpoint_index(&self) -> Result<()> {
-        let Some((buckets, covered)) = self.with_index(|s| {
-            let dirty: Vec<usize> = (0..BUCKETS).filter(|&b| s.dirty[b]).collect();
-            (s.covered > s.checkpointed || !dirty.is_empty())
-                .then(|| (dirty.into_iter().map(|b| (b, s.index.encode_bucket(b))).collect::<Vec<_>>(), s.covered))
+        let (old, covered) = self.with_index(|s| (s.shift, s.covered))?;
+        let new = page_shift(covered);
+        let mut stale = Vec::new();
+        if new != old {
+            self.load_all_pages()?;
+            if new > old {
+                // Coarser pages (not while an archive grows): old keys that start no new page go.
+                for kv in self.store.iter(ks::INDEX) {
+                    let (k, _) = kv?;
+                    stale.push(k);
+                }
+            }
+        }
+        let Some(pages) = self.with_index(|s| {
+            let len = 1usize << new;
+            let pages: Vec<([u8; 2], Vec<u8>)> = (0..BUCKETS)
+                .step_by(len)
+                .filter(|&p| new != old || s.dirty[p..p + len].contains(&true))
+                .map(|p| (p, s.index.encode_page(p, len)))
+                .filter(|(p, bytes)| !bytes.is_empty() || (new != old && p % (1 << old) == 0))
+                .map(|(p, bytes)| (page_key(p), bytes))
+                .collect();
+            (s.covered > s.checkpointed || !pages.is_empty()).then_some(pages)
         })?
         else {
             return Ok(());
         };
         let mut batch = self.store.batch();
-        for (b, bytes) in &buckets {
-            batch.insert(ks::INDEX, &(*b as u16).to_be_bytes(), bytes);
+        for k in &stale {
+            batch.remove(ks::INDEX, k);
+        }
+        for (k, bytes) in &pages {
+            batch.insert(ks::INDEX, k, bytes);
         }
         batch.insert(ks::META, b"indexed-seq", &covered.to_be_bytes());
+        batch.insert(ks::META, FORMAT_KEY, &[INDEX_FORMAT, new as u8]);
         self.store.commit(batch)?;
         self.with_index(|s| {
             s.dirty.iter_mut().for_each(|d| *d = false);
             s.checkpointed = covered;
+            s.shift = new;
         })?;
         Ok(())
     }
@@ -253,5 +407,112 @@ mod tests {
         assert!(err.contains("candidate index"), "{err}");
         assert_eq!(a.reindex(&crate::archive::NoProgress).unwrap(), 1);
         assert!(rewrite_found(&a), "found once the index is rebuilt");
+    }
+
+    /// Every article's features are found in the index with the article among their postings.
+    fn every_article_is_indexed(a: &Archive) {
+        let n = a.article_count().unwrap();
+        for seq in 0..n {
+            let id = a.store.get(super::ks::LOG, &seq.to_be_bytes()).unwrap().and_then(|v| super::ArticleId::from_slice(&v)).unwrap();
+            let features = a.cached_profile(&id).unwrap().index_features();
+            a.load_buckets(&features).unwrap();
+            a.with_index(|s| {
+                for &f in &features {
+                    let c = s.index.count(f);
+                    assert!(c >= 1, "article {seq}: a feature is missing");
+                    if c <= u64::from(crate::detect::POSTINGS_CAP) {
+                        assert!(s.index.postings(f, 1000).contains(&seq), "article {seq} missing from postings");
+                    }
+                }
+            })
+            .unwrap();
+        }
+    }
+
+    fn numbered(i: usize) -> AddRequest {
+        let words = ["harbour", "railway", "senate", "orchard", "glacier", "festival", "quarry", "vaccine"];
+        let text: Vec<String> = (0..12)
+            .map(|s| format!("Report {i} sentence {s} mentions the {} and the {} near town {}.", words[(i + s) % 8], words[(i * 3 + s) % 8], i * 100 + s))
+            .collect();
+        AddRequest { input: format!("n{i}.txt"), bytes: text.join(" ").into_bytes(), ..Default::default() }
+    }
+
+    #[test]
+    fn pages_follow_the_archive_size() {
+        assert_eq!(super::page_shift(0), 16);
+        assert_eq!(super::page_shift(3), 16);
+        assert_eq!(super::page_shift(4), 15);
+        assert_eq!(super::page_shift(3_210), 6);
+        assert_eq!(super::page_shift(10_000), 4);
+        assert_eq!(super::page_shift(100_000), 1);
+        assert_eq!(super::page_shift(131_072), 0);
+        assert_eq!(super::page_shift(u64::MAX), 0);
+    }
+
+    #[test]
+    fn an_index_rewritten_in_smaller_pages_reads_back_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let len = {
+            let a = open(dir.path());
+            for i in 0..3 {
+                a.add(&numbered(i)).unwrap();
+            }
+            a.checkpoint_index().unwrap();
+            assert_eq!(a.store.get(super::ks::META, super::FORMAT_KEY).unwrap(), Some(vec![super::INDEX_FORMAT, 16]));
+            for i in 3..10 {
+                a.add(&numbered(i)).unwrap();
+            }
+            a.checkpoint_index().unwrap();
+            assert_eq!(a.store.get(super::ks::META, super::FORMAT_KEY).unwrap(), Some(vec![super::INDEX_FORMAT, 14]));
+            a.with_index(|s| s.index.len()).unwrap()
+        };
+        let a = open(dir.path());
+        assert_eq!(a.with_index(|s| s.covered).unwrap(), 10);
+        a.load_all_pages().unwrap();
+        assert_eq!(a.with_index(|s| s.index.len()).unwrap(), len);
+        let keys: Vec<Vec<u8>> = a.store.iter(super::ks::INDEX).map(|kv| kv.unwrap().0).collect();
+        assert!(keys.iter().all(|k| k.len() == 2 && u16::from_be_bytes([k[0], k[1]]) % (1 << 14) == 0), "{keys:?}");
+        every_article_is_indexed(&a);
+    }
+
+    #[test]
+    fn an_index_of_the_older_format_is_rebuilt_from_the_log() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let a = open(dir.path());
+            a.add(&seed("000_856e4ff5e2b4e0a7.txt")).unwrap();
+            a.add(&seed("001_1848e0611e54fac2.txt")).unwrap();
+            // What format 1 stored: 4,096 buckets of `feature u64 LE, count, postings`, covering
+            // both articles, and no format marker.
+            let mut batch = a.store.batch();
+            for kv in a.store.iter(super::ks::INDEX) {
+                batch.remove(super::ks::INDEX, &kv.unwrap().0);
+            }
+            let mut old: std::collections::BTreeMap<u16, Vec<u8>> = Default::default();
+            for seq in 0..2u8 {
+                let id = a.store.get(super::ks::LOG, &u64::from(seq).to_be_bytes()).unwrap().and_then(|v| super::ArticleId::from_slice(&v)).unwrap();
+                for f in a.cached_profile(&id).unwrap().index_features() {
+                    let v = old.entry((f >> 52) as u16).or_default();
+                    v.extend_from_slice(&f.to_le_bytes());
+                    v.extend_from_slice(&[1, seq]);
+                }
+            }
+            for (b, v) in &old {
+                batch.insert(super::ks::INDEX, &b.to_be_bytes(), v);
+            }
+            batch.insert(super::ks::META, b"indexed-seq", &2u64.to_be_bytes());
+            batch.remove(super::ks::META, super::FORMAT_KEY);
+            a.store.commit(batch).unwrap();
+        }
+        let a = open(dir.path());
+        assert!(rewrite_found(&a), "the rewrite of 000 is found with the rebuilt index");
+        every_article_is_indexed(&a);
+        assert_eq!(a.store.get(super::ks::META, super::FORMAT_KEY).unwrap(), Some(vec![super::INDEX_FORMAT, 16]));
+        assert!(a.store.iter(super::ks::INDEX).next().is_none(), "the old buckets are gone");
+        a.checkpoint_index().unwrap();
+        drop(a);
+        let a = open(dir.path());
+        assert_eq!(a.with_index(|s| s.covered).unwrap(), 3);
+        every_article_is_indexed(&a);
     }
 }

@@ -37,14 +37,16 @@ pub mod ks {
     pub const RELATIONS: &str = "relations";
     /// url bytes ++ 0x00 ++ sequence (u64 BE) -> article id.
     pub const URLS: &str = "urls";
-    /// bucket (u16 BE) -> the candidate index's bucket (see `detect::FeatureIndex::encode_bucket`),
-    /// as of the last checkpoint; `indexed-seq` in [`META`] says how many articles it holds.
+    /// first bucket of a page (u16 BE) -> the candidate index's page of buckets (see
+    /// `detect::FeatureIndex::encode_page` and `index.rs`), as of the last checkpoint;
+    /// `indexed-seq` in [`META`] says how many articles it holds, `index-format` its layout.
     pub const INDEX: &str = "index";
     /// source ++ 0x00 ++ line key -> articles of that source carrying the line (u64 BE).
     pub const SOURCE_LINES: &str = "source-lines";
     /// source -> articles of that source counted for learned boilerplate (u64 BE).
     pub const SOURCE_ARTICLES: &str = "source-articles";
-    /// settings and counters: `next-seq`, `next-url-seq`, `indexed-seq` (u64 BE).
+    /// settings and counters: `next-seq`, `next-url-seq`, `indexed-seq` (u64 BE), `index-format`
+    /// (the candidate index's format and page shift, 2 bytes).
     pub const META: &str = "archive-meta";
 }
 

@@ -3,36 +3,49 @@
 //! Main items: [`FeatureIndex`] and [`POSTINGS_CAP`]. Features are 64-bit hashes (content
 //! stems and sentence fingerprints, see [`super::Profile::index_features`]); documents are
 //! numbered by the caller (the archive uses its archive sequence). The index is split into
-//! [`BUCKETS`] buckets by the feature's top bits so that the archive can load and checkpoint it
-//! a bucket at a time ([`FeatureIndex::encode_bucket`], [`FeatureIndex::load_bucket`]).
+//! [`BUCKETS`] buckets by the feature's top [`BUCKET_BITS`] bits so that the archive can load and
+//! checkpoint it a page (a run of consecutive buckets) at a time ([`FeatureIndex::encode_page`],
+//! [`FeatureIndex::load_page`]).
 //!
-//! Memory: one entry of 16 bytes (plus hash-table slack) per distinct feature; a feature carried
-//! by one document keeps its posting inline, up to [`POSTINGS_CAP`] postings go to a list, past
-//! that only the count is kept (detection never looks up postings of such common features).
-
-use crate::text::IdMap;
+//! # A feature is known by 48 bits of its hash
+//!
+//! The index keeps the top [`IDENTITY_BITS`] (48) bits of a feature: its bucket (16 bits, implied
+//! by where it is kept and stored) and a 32-bit key ([`key_of`]). Features that agree on those
+//! 48 bits are counted as one. The hashes are uniform, so a feature looked up in an index of `D`
+//! distinct features matches another one with probability about `D / 2^48`: at 1M articles
+//! (some 40M distinct features, ~40 new per article) that is 1.4e-7 per lookup, and about 2e-4
+//! for all ~1,500 lookups of one new article. A false match only makes the feature look more
+//! common than it is (a slightly lower rarity weight) and may add the other feature's articles
+//! as candidates, which verification (sentence alignment of the two texts) rejects; it cannot
+//! hide a candidate that shares other rare features. Two archived features merging into one has
+//! probability about `D^2 / 2^49` for the whole index (3e-3 at 40M features, 2e-5 at 100k): the
+//! same harmless effect. Keeping 48 bits instead of 64 saves 4 bytes per feature in memory and
+//! on disk, which is most of the index.
+//!
+//! Memory: per distinct feature a 4-byte key and an 8-byte entry in a bucket's sorted arrays
+//! (exact after loading, grown by an eighth at a time: no hash-table slack; the hash map keyed by
+//! u64 this replaces took ~26 bytes per feature at its average load); a feature carried by one
+//! document keeps its posting inline, up to [`POSTINGS_CAP`] postings go to a list, past that
+//! only the count is kept (detection never looks up postings of such common features). Lookups
+//! are binary searches in a bucket (a few hundred features at a million articles).
 
 /// Most postings kept per feature: the upper bound of [`super::max_postings`].
 pub const POSTINGS_CAP: u32 = 200;
 /// Bits of the feature hash that select its bucket.
-pub const BUCKET_BITS: u32 = 12;
+pub const BUCKET_BITS: u32 = 16;
 /// Number of buckets.
 pub const BUCKETS: usize = 1 << BUCKET_BITS;
+/// Bits of the feature hash the index keeps: the bucket's and the 32 of the key.
+pub const IDENTITY_BITS: u32 = BUCKET_BITS + 32;
 
 /// The bucket of a feature.
 pub fn bucket_of(feature: u64) -> usize {
     (feature >> (64 - BUCKET_BITS)) as usize
 }
 
-/// The key of a feature in its bucket's hash map. The features of a bucket share their top
-/// bits, from which the hash table takes its tag byte (the hasher is the identity: features are
-/// hashes already): rotated, the key's top bits are the feature's random middle bits.
-fn slot_key(feature: u64) -> u64 {
-    feature.rotate_left(BUCKET_BITS)
-}
-
-fn feature_of(key: u64) -> u64 {
-    key.rotate_right(BUCKET_BITS)
+/// The key of a feature in its bucket: the 32 bits of the hash after the bucket's.
+pub fn key_of(feature: u64) -> u32 {
+    (feature >> (64 - IDENTITY_BITS)) as u32
 }
 
 /// Marks an entry whose postings were dropped (count above [`POSTINGS_CAP`]).
@@ -46,16 +59,36 @@ struct Entry {
     post: u32,
 }
 
+/// The features of one bucket, in two arrays sorted by key.
 #[derive(Default, Debug)]
 struct Bucket {
-    map: IdMap<Entry>,
+    keys: Vec<u32>,
+    entries: Vec<Entry>,
     lists: Vec<Vec<u32>>,
 }
 
 impl Bucket {
-    fn add(&mut self, feature: u64, doc: u32) {
+    fn get(&self, key: u32) -> Option<&Entry> {
+        self.keys.binary_search(&key).ok().and_then(|i| self.entries.get(i))
+    }
+
+    fn add(&mut self, key: u32, doc: u32) {
+        let i = match self.keys.binary_search(&key) {
+            Ok(i) => i,
+            Err(i) => {
+                if self.keys.len() == self.keys.capacity() {
+                    // Small steps: buckets are many and small, doubling would waste a third.
+                    let more = self.keys.len() / 8 + 4;
+                    self.keys.reserve_exact(more);
+                    self.entries.reserve_exact(more);
+                }
+                self.keys.insert(i, key);
+                self.entries.insert(i, Entry { count: 0, post: doc });
+                i
+            }
+        };
         let lists = &mut self.lists;
-        let e = self.map.entry(slot_key(feature)).or_insert(Entry { count: 0, post: doc });
+        let Some(e) = self.entries.get_mut(i) else { return };
         e.count = e.count.saturating_add(1);
         match e.count {
             1 => {}
@@ -86,11 +119,11 @@ impl Bucket {
     }
 }
 
-/// Why a stored bucket could not be read.
+/// Why a stored page of the index could not be read.
 #[derive(Debug, thiserror::Error)]
-#[error("index bucket {bucket}: {reason}")]
+#[error("index page at bucket {bucket}: {reason}")]
 pub struct BucketError {
-    /// The bucket.
+    /// The page's first bucket.
     pub bucket: usize,
     /// What is wrong with its bytes.
     pub reason: &'static str,
@@ -110,7 +143,7 @@ impl Default for FeatureIndex {
 }
 
 impl FeatureIndex {
-    /// An index whose buckets are all still to load ([`Self::load_bucket`]).
+    /// An index whose buckets are all still to load ([`Self::load_page`]).
     pub fn unloaded() -> Self {
         FeatureIndex { buckets: (0..BUCKETS).map(|_| None).collect() }
     }
@@ -125,21 +158,21 @@ impl FeatureIndex {
     pub fn add(&mut self, doc: u32, features: &[u64]) {
         for &f in features {
             if let Some(slot) = self.buckets.get_mut(bucket_of(f)) {
-                slot.get_or_insert_with(Bucket::default).add(f, doc);
+                slot.get_or_insert_with(Bucket::default).add(key_of(f), doc);
             }
         }
     }
 
     /// How many documents carry `feature` (0 when its bucket is not loaded).
     pub fn count(&self, feature: u64) -> u64 {
-        self.bucket(feature).and_then(|b| b.map.get(&slot_key(feature))).map_or(0, |e| u64::from(e.count))
+        self.bucket(feature).and_then(|b| b.get(key_of(feature))).map_or(0, |e| u64::from(e.count))
     }
 
     /// Up to `limit` documents carrying `feature`, oldest first; none when more than
     /// [`POSTINGS_CAP`] carry it.
     pub fn postings(&self, feature: u64, limit: usize) -> Vec<u64> {
         let Some(b) = self.bucket(feature) else { return Vec::new() };
-        let Some(e) = b.map.get(&slot_key(feature)) else { return Vec::new() };
+        let Some(e) = b.get(key_of(feature)) else { return Vec::new() };
         b.postings(e).iter().take(limit).map(|&d| u64::from(d)).collect()
     }
 
@@ -149,7 +182,7 @@ impl FeatureIndex {
 
     /// Number of distinct features in the loaded buckets.
     pub fn len(&self) -> usize {
-        self.buckets.iter().flatten().map(|b| b.map.len()).sum()
+        self.buckets.iter().flatten().map(|b| b.keys.len()).sum()
     }
 
     /// Whether no loaded bucket holds a feature.
@@ -157,70 +190,295 @@ impl FeatureIndex {
         self.len() == 0
     }
 
-    /// The bytes of bucket `b` (empty when it holds nothing): entries sorted by feature, each
-    /// `feature u64 LE, count varint`, then for counts up to [`POSTINGS_CAP`] the postings as
-    /// varint gaps.
-    pub fn encode_bucket(&self, b: usize) -> Vec<u8> {
-        let Some(Some(bucket)) = self.buckets.get(b) else { return Vec::new() };
-        let mut keys: Vec<u64> = bucket.map.keys().map(|&k| feature_of(k)).collect();
-        keys.sort_unstable();
-        let mut out = Vec::with_capacity(keys.len() * 12);
-        for k in keys {
-            let e = &bucket.map[&slot_key(k)];
-            out.extend_from_slice(&k.to_le_bytes());
-            put_varint(&mut out, u64::from(e.count));
-            if e.count <= POSTINGS_CAP {
-                let mut prev = 0u64;
-                for &d in bucket.postings(e) {
-                    put_varint(&mut out, u64::from(d).wrapping_sub(prev));
-                    prev = u64::from(d);
+    /// The bytes of the page of buckets `first..first + len` (empty when they hold nothing or
+    /// are not loaded).
+    ///
+    /// Dense, so that the store's block compression finds nothing left to gain and keeps the
+    /// blocks as they are (reading a block then costs its hash check, not a decompression): a
+    /// header of `m` (the number of features, varint), `k` (u8) and `w` (u8), then a bit stream
+    /// (least significant bit first, zero-padded to a byte) with, for each feature in order of
+    /// bucket then key:
+    ///
+    /// - its place in the page, `(bucket - first) << 32 | key` ([`key_of`]), as the Rice code
+    ///   (parameter `k`, chosen from the page's density) of its gap from the previous one (the
+    ///   first from 0). These bits are uniform, so gaps are about geometric and Rice codes are
+    ///   within a bit or two of their entropy: ~34 bits per feature at 3,000 articles (pages of
+    ///   128 buckets), ~30 at 100,000 (pages of 4), where a u32 key alone would take 32;
+    /// - its count, Elias gamma (1 bit for the most common count, 1);
+    /// - when the count is at most [`POSTINGS_CAP`], its postings: the first document in `w`
+    ///   bits (`w` = the bits of the page's largest document number), and when there are more, a
+    ///   5-bit Rice parameter followed by the Rice codes of the gaps between them.
+    pub fn encode_page(&self, first: usize, len: usize) -> Vec<u8> {
+        let Some(buckets) = self.buckets.get(first..first.saturating_add(len).min(BUCKETS)) else { return Vec::new() };
+        let m: usize = buckets.iter().flatten().map(|b| b.keys.len()).sum();
+        if m == 0 {
+            return Vec::new();
+        }
+        let span = (buckets.len() as u64) << 32;
+        let k = rice_parameter(span / m as u64);
+        let max_doc = buckets
+            .iter()
+            .flatten()
+            .flat_map(|b| b.entries.iter().filter(|e| e.count <= POSTINGS_CAP).flat_map(|e| b.postings(e).last()))
+            .max()
+            .copied()
+            .unwrap_or(0);
+        let w = 32 - max_doc.leading_zeros();
+        let mut out = Vec::with_capacity(m * 6 + 12);
+        put_varint(&mut out, m as u64);
+        out.push(k as u8);
+        out.push(w as u8);
+        let mut bits = BitWriter { out, acc: 0, n: 0 };
+        let mut prev = 0u64;
+        for (i, b) in buckets.iter().enumerate() {
+            let Some(b) = b else { continue };
+            for (&key, e) in b.keys.iter().zip(&b.entries) {
+                let place = (i as u64) << 32 | u64::from(key);
+                bits.rice(place - prev, k);
+                prev = place;
+                bits.gamma(u64::from(e.count));
+                if e.count > POSTINGS_CAP {
+                    continue;
+                }
+                let docs = b.postings(e);
+                let Some((&first_doc, rest)) = docs.split_first() else { continue };
+                bits.put(u64::from(first_doc), w);
+                if let Some(&last) = rest.last() {
+                    let kd = rice_parameter(u64::from(last.saturating_sub(first_doc)) / rest.len() as u64);
+                    bits.put(u64::from(kd), 5);
+                    let mut p = first_doc;
+                    for &d in rest {
+                        bits.rice(u64::from(d.saturating_sub(p)), kd);
+                        p = d;
+                    }
                 }
             }
         }
-        out
+        bits.finish()
     }
 
-    /// Loads bucket `b` from bytes written by [`Self::encode_bucket`], replacing it.
-    pub fn load_bucket(&mut self, b: usize, bytes: &[u8]) -> Result<(), BucketError> {
-        let err = |reason| BucketError { bucket: b, reason };
-        let mut bucket = Bucket::default();
-        let mut pos = 0;
-        while pos < bytes.len() {
-            let k = bytes.get(pos..pos + 8).ok_or(err("truncated feature"))?;
-            pos += 8;
-            let feature = u64::from_le_bytes(k.try_into().map_err(|_| err("truncated feature"))?);
-            if bucket_of(feature) != b {
-                return Err(err("feature in the wrong bucket"));
-            }
-            let count = get_varint(bytes, &mut pos).ok_or(err("truncated count"))?;
-            let count = u32::try_from(count).map_err(|_| err("count out of range"))?;
-            if count == 0 {
-                return Err(err("zero count"));
-            }
-            let entry = if count <= POSTINGS_CAP {
-                let mut docs = Vec::with_capacity(count as usize);
-                let mut prev = 0u64;
-                for _ in 0..count {
-                    prev = prev.wrapping_add(get_varint(bytes, &mut pos).ok_or(err("truncated postings"))?);
-                    docs.push(u32::try_from(prev).map_err(|_| err("document number out of range"))?);
-                }
-                if count == 1 {
-                    Entry { count, post: docs[0] }
-                } else {
-                    bucket.lists.push(docs);
-                    Entry { count, post: (bucket.lists.len() - 1) as u32 }
-                }
-            } else {
-                Entry { count, post: NO_LIST }
+    /// Loads the page of buckets `first..first + len` from bytes written by
+    /// [`Self::encode_page`], replacing those buckets; on an error none of them changes.
+    pub fn load_page(&mut self, first: usize, len: usize, bytes: &[u8]) -> Result<(), BucketError> {
+        let err = |reason| BucketError { bucket: first, reason };
+        let end = first.checked_add(len).filter(|&e| e <= BUCKETS && len > 0).ok_or(err("no such page"))?;
+        // Decoded page-wide first, then cut into buckets with exact allocations.
+        let mut places: Vec<u64> = Vec::new();
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut lists: Vec<Vec<u32>> = Vec::new();
+        if !bytes.is_empty() {
+            let mut pos = 0;
+            let m = get_varint(bytes, &mut pos).ok_or(err("truncated header"))?;
+            // Each feature takes at least 2 bits (place and count): bounds what is allocated.
+            let m = usize::try_from(m).ok().filter(|&m| m > 0 && m <= bytes.len() * 4).ok_or(err("feature count out of range"))?;
+            let (k, w) = match bytes.get(pos..pos + 2) {
+                Some(&[k, w]) if k <= 48 && w <= 32 => (u32::from(k), u32::from(w)),
+                Some(_) => return Err(err("bad header")),
+                None => return Err(err("truncated header")),
             };
-            bucket.map.insert(slot_key(feature), entry);
-        }
-        match self.buckets.get_mut(b) {
-            Some(slot) => {
-                *slot = Some(bucket);
-                Ok(())
+            let mut bits = BitReader { bytes: &bytes[pos + 2..], pos: 0 };
+            let span = (len as u64) << 32;
+            let mut place = 0u64;
+            places.reserve_exact(m);
+            entries.reserve_exact(m);
+            for i in 0..m {
+                let gap = bits.rice(k).ok_or(err("truncated features"))?;
+                if i > 0 && gap == 0 {
+                    return Err(err("features out of order"));
+                }
+                place = place.checked_add(gap).filter(|&p| p < span).ok_or(err("feature outside its page"))?;
+                let count = bits.gamma().ok_or(err("truncated counts"))?;
+                let count = u32::try_from(count).map_err(|_| err("count out of range"))?;
+                let entry = if count > POSTINGS_CAP {
+                    Entry { count, post: NO_LIST }
+                } else {
+                    let first_doc = bits.get(w).ok_or(err("truncated postings"))? as u32;
+                    if count == 1 {
+                        Entry { count, post: first_doc }
+                    } else {
+                        let kd = bits.get(5).ok_or(err("truncated postings"))? as u32;
+                        let mut docs = Vec::with_capacity(count as usize);
+                        docs.push(first_doc);
+                        let mut d = u64::from(first_doc);
+                        for _ in 1..count {
+                            d = d.checked_add(bits.rice(kd).ok_or(err("truncated postings"))?).ok_or(err("document number out of range"))?;
+                            docs.push(u32::try_from(d).map_err(|_| err("document number out of range"))?);
+                        }
+                        lists.push(docs);
+                        // A page-wide list number for now.
+                        Entry { count, post: (lists.len() - 1) as u32 }
+                    }
+                };
+                places.push(place);
+                entries.push(entry);
             }
-            None => Err(err("no such bucket")),
+            if !bits.at_end() {
+                return Err(err("trailing bytes"));
+            }
+        }
+        let has_list = |e: &Entry| (2..=POSTINGS_CAP).contains(&e.count);
+        let mut lists = lists.into_iter();
+        let (mut i, mut list_base) = (0usize, 0u32);
+        for (b, slot) in self.buckets[first..end].iter_mut().enumerate() {
+            let n = places[i..].iter().take_while(|&&p| (p >> 32) as usize == b).count();
+            let (keys, bucket_entries) = (&places[i..i + n], &entries[i..i + n]);
+            let n_lists = bucket_entries.iter().filter(|e| has_list(e)).count();
+            *slot = Some(Bucket {
+                keys: keys.iter().map(|&p| p as u32).collect(),
+                entries: bucket_entries
+                    .iter()
+                    .map(|&e| if has_list(&e) { Entry { count: e.count, post: e.post - list_base } } else { e })
+                    .collect(),
+                lists: lists.by_ref().take(n_lists).collect(),
+            });
+            i += n;
+            list_base += n_lists as u32;
+        }
+        Ok(())
+    }
+}
+
+/// The Rice parameter for values of about `mean`: its bits minus one (0 for means below 2).
+fn rice_parameter(mean: u64) -> u32 {
+    mean.checked_ilog2().unwrap_or(0)
+}
+
+/// Writes bits least significant first.
+struct BitWriter {
+    out: Vec<u8>,
+    acc: u64,
+    n: u32,
+}
+
+impl BitWriter {
+    /// The low `bits` bits of `v` (at most 32 at a time, so the accumulator never overflows).
+    fn put(&mut self, v: u64, bits: u32) {
+        let mut v = v;
+        let mut bits = bits;
+        while bits > 0 {
+            let take = bits.min(32);
+            self.acc |= (v & ((1u64 << take) - 1)) << self.n;
+            self.n += take;
+            v >>= take;
+            bits -= take;
+            while self.n >= 8 {
+                self.out.push(self.acc as u8);
+                self.acc >>= 8;
+                self.n -= 8;
+            }
+        }
+    }
+
+    /// `v` as `v >> k` one bits, a zero bit, then the low `k` bits.
+    fn rice(&mut self, v: u64, k: u32) {
+        let mut q = v >> k;
+        while q >= 32 {
+            self.put(u64::from(u32::MAX), 32);
+            q -= 32;
+        }
+        self.put((1u64 << q) - 1, q as u32 + 1);
+        self.put(v, k);
+    }
+
+    /// `v >= 1` in Elias gamma, least significant first: as many zero bits as `v` has bits
+    /// after its leading one, a one bit, then those bits.
+    fn gamma(&mut self, v: u64) {
+        let n = v.max(1).ilog2();
+        self.put(0, n);
+        self.put(1, 1);
+        self.put(v, n);
+    }
+
+    fn finish(mut self) -> Vec<u8> {
+        if self.n > 0 {
+            self.out.push(self.acc as u8);
+        }
+        self.out
+    }
+}
+
+/// Reads what [`BitWriter`] wrote; every read is bounds-checked (`None` past the end).
+struct BitReader<'a> {
+    bytes: &'a [u8],
+    /// The next bit.
+    pos: usize,
+}
+
+impl BitReader<'_> {
+    /// The next 57 bits or more from the current one (zeros past the end), without taking them.
+    #[inline]
+    fn peek(&self) -> u64 {
+        let byte = self.pos / 8;
+        let window = match self.bytes.get(byte..byte + 8) {
+            Some(w) => u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]),
+            None => {
+                let mut w = [0u8; 8];
+                let tail = self.bytes.get(byte..).unwrap_or(&[]);
+                w[..tail.len()].copy_from_slice(tail);
+                u64::from_le_bytes(w)
+            }
+        };
+        window >> (self.pos % 8)
+    }
+
+    /// Takes `bits` bits, when that many are left.
+    #[inline]
+    fn skip(&mut self, bits: u32) -> Option<()> {
+        let end = self.pos.checked_add(bits as usize).filter(|&e| e <= self.bytes.len() * 8)?;
+        self.pos = end;
+        Some(())
+    }
+
+    /// The next `bits` bits (at most 56).
+    #[inline]
+    fn get(&mut self, bits: u32) -> Option<u64> {
+        let v = self.peek() & ((1u64 << bits) - 1);
+        self.skip(bits)?;
+        Some(v)
+    }
+
+    /// A Rice code with parameter `k` (at most 48); `None` when truncated or above 2^64.
+    #[inline]
+    fn rice(&mut self, k: u32) -> Option<u64> {
+        let w = self.peek();
+        let ones = w.trailing_ones();
+        if ones + 1 + k <= 56 {
+            let v = u64::from(ones) << k | (w >> (ones + 1)) & ((1u64 << k) - 1);
+            self.skip(ones + 1 + k)?;
+            return Some(v);
+        }
+        // A long run of ones (or a large k): 32 bits at a time.
+        let mut q = 0u64;
+        loop {
+            let ones = (self.peek() as u32).trailing_ones();
+            q += u64::from(ones);
+            if ones < 32 {
+                self.skip(ones + 1)?;
+                break;
+            }
+            self.skip(32)?;
+        }
+        let low = self.get(k)?;
+        q.checked_mul(1u64 << k).map(|h| h | low)
+    }
+
+    /// An Elias gamma code (at most 32 bits after the leading one).
+    #[inline]
+    fn gamma(&mut self) -> Option<u64> {
+        let n = self.peek().trailing_zeros();
+        if n > 32 {
+            return None;
+        }
+        self.skip(n + 1)?;
+        Some(1u64 << n | self.get(n)?)
+    }
+
+    /// Whether only the zero padding of the last byte is left.
+    fn at_end(&self) -> bool {
+        match (self.bytes.len() * 8).checked_sub(self.pos) {
+            Some(0) => true,
+            Some(r) if r < 8 => self.bytes.last().is_some_and(|&b| b >> (self.pos % 8) == 0),
+            _ => false,
         }
     }
 }
@@ -250,11 +508,17 @@ fn get_varint(bytes: &[u8], pos: &mut usize) -> Option<u64> {
 mod tests {
     use super::*;
 
+    fn reload(ix: &FeatureIndex, first: usize, len: usize) -> FeatureIndex {
+        let mut back = FeatureIndex::unloaded();
+        back.load_page(first, len, &ix.encode_page(first, len)).unwrap();
+        back
+    }
+
     #[test]
     fn counts_and_postings_follow_adds_and_survive_encoding() {
         let mut ix = FeatureIndex::default();
         let common = 0xdead_beef_u64;
-        let rare = 0x1234_u64 << 52 | 7;
+        let rare = 0x1234_u64 << 48 | 7 << 16;
         for doc in 0..(POSTINGS_CAP + 5) {
             ix.add(doc, &[common]);
         }
@@ -267,44 +531,104 @@ mod tests {
 
         let mut back = FeatureIndex::unloaded();
         for b in [bucket_of(common), bucket_of(rare)] {
-            back.load_bucket(b, &ix.encode_bucket(b)).unwrap();
+            back.load_page(b, 1, &ix.encode_page(b, 1)).unwrap();
         }
         assert_eq!(back.count(common), ix.count(common));
         assert_eq!(back.postings(rare, 10), vec![3, 9]);
         back.add(11, &[rare]);
         assert_eq!(back.postings(rare, 10), vec![3, 9, 11]);
+
+        // The same from one page holding both buckets.
+        let back = reload(&ix, 0, 0x2000);
+        assert!(back.is_loaded(0x1fff) && !back.is_loaded(0x2000));
+        assert_eq!(back.count(common), ix.count(common));
+        assert_eq!(back.postings(rare, 10), vec![3, 9]);
+        assert_eq!(back.len(), 2);
     }
 
     #[test]
-    fn damaged_bucket_bytes_are_an_error() {
+    fn a_feature_is_known_by_its_top_48_bits() {
         let mut ix = FeatureIndex::default();
-        ix.add(1, &[5, 6]);
-        let bytes = ix.encode_bucket(0);
+        let f = 0x0123_4567_89ab_0000_u64;
+        ix.add(1, &[f | 0x1234]);
+        assert_eq!(ix.count(f | 0xffff), 1, "the low 16 bits are not kept");
+        assert_eq!(ix.count(f ^ 1 << 16), 0);
+        assert_eq!(ix.count(f ^ 1 << 63), 0);
+        assert_eq!(bucket_of(f), 0x0123);
+        assert_eq!(key_of(f), 0x4567_89ab);
+    }
+
+    #[test]
+    fn an_empty_page_is_no_bytes() {
+        let ix = FeatureIndex::default();
+        assert!(ix.encode_page(0, 16).is_empty());
         let mut back = FeatureIndex::unloaded();
-        assert!(back.load_bucket(0, &bytes[..bytes.len() - 1]).is_err());
-        assert!(back.load_bucket(1, &bytes).is_err(), "features of bucket 0 under bucket 1");
-        assert!(!back.is_loaded(0));
+        back.load_page(0, 16, &[]).unwrap();
+        assert!(back.is_loaded(15) && !back.is_loaded(16) && back.is_empty());
+        assert!(back.load_page(BUCKETS - 1, 2, &[]).is_err(), "past the last bucket");
+        assert!(back.load_page(0, 0, &[]).is_err());
+    }
+
+    #[test]
+    fn damaged_page_bytes_are_an_error() {
+        let mut ix = FeatureIndex::default();
+        ix.add(1, &[5 << 16, 6 << 16, 1 << 48]);
+        ix.add(2, &[6 << 16]);
+        let bytes = ix.encode_page(0, 2);
+        let mut back = FeatureIndex::unloaded();
+        for cut in 1..bytes.len() {
+            assert!(back.load_page(0, 2, &bytes[..cut]).is_err(), "cut at {cut}");
+        }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(back.load_page(0, 2, &longer).is_err(), "trailing byte");
+        assert!(back.load_page(0, 1, &bytes).is_err(), "a feature of bucket 1 in a one-bucket page");
+        for bit in 0..bytes.len() * 8 {
+            let mut flipped = bytes.clone();
+            flipped[bit / 8] ^= 1 << (bit % 8);
+            // An error, or a page that decodes to something else: never a panic.
+            if FeatureIndex::unloaded().load_page(0, 2, &flipped).is_ok() {
+                let _ = FeatureIndex::unloaded().encode_page(0, 2);
+            }
+        }
+        assert!(!back.is_loaded(0) && !back.is_loaded(1));
+        back.load_page(0, 2, &bytes).unwrap();
+        assert_eq!(back.postings(6 << 16, 10), vec![1, 2]);
     }
 
     proptest::proptest! {
         #[test]
-        fn encoding_round_trips(docs in proptest::collection::vec(proptest::collection::vec(0u64..64, 0..20), 0..300)) {
+        fn encoding_round_trips(
+            docs in proptest::collection::vec(proptest::collection::vec(0u64..48, 0..20), 0..300),
+            salt in proptest::prelude::any::<u64>(),
+            page_bits in 0u32..=BUCKET_BITS,
+            first_doc in 0u32..(u32::MAX - 400),
+        ) {
+            // 48 features spread over the buckets, some sharing a bucket.
+            let feature = |f: u64| (crate::text::mix((f / 2) ^ salt) & !0xffff) | (f % 2) << 16;
             let mut ix = FeatureIndex::default();
             for (d, fs) in docs.iter().enumerate() {
-                let mut fs: Vec<u64> = fs.iter().map(|f| f << 58 | f).collect();
+                let mut fs: Vec<u64> = fs.iter().map(|&f| feature(f)).collect();
                 fs.sort_unstable();
                 fs.dedup();
-                ix.add(d as u32, &fs);
+                ix.add(first_doc + d as u32, &fs);
             }
+            let len = 1usize << page_bits;
             let mut back = FeatureIndex::unloaded();
-            for b in 0..BUCKETS {
-                back.load_bucket(b, &ix.encode_bucket(b)).unwrap();
+            for first in (0..BUCKETS).step_by(len) {
+                back.load_page(first, len, &ix.encode_page(first, len)).unwrap();
             }
-            for f in 0..64u64 {
-                let f = f << 58 | f;
-                proptest::prop_assert_eq!(back.count(f), ix.count(f));
-                proptest::prop_assert_eq!(back.postings(f, 500), ix.postings(f, 500));
+            proptest::prop_assert_eq!(back.len(), ix.len());
+            for f in 0..48u64 {
+                proptest::prop_assert_eq!(back.count(feature(f)), ix.count(feature(f)));
+                proptest::prop_assert_eq!(back.postings(feature(f), 500), ix.postings(feature(f), 500));
             }
+        }
+
+        #[test]
+        fn any_bytes_load_or_fail_without_panicking(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64), page_bits in 0u32..4) {
+            let mut back = FeatureIndex::unloaded();
+            let _ = back.load_page(0, 1 << page_bits, &bytes);
         }
     }
 }

@@ -19,7 +19,7 @@
 mod index;
 mod memory;
 
-pub use index::{bucket_of, BucketError, FeatureIndex, BUCKETS, POSTINGS_CAP};
+pub use index::{bucket_of, key_of, BucketError, FeatureIndex, BUCKETS, BUCKET_BITS, IDENTITY_BITS, POSTINGS_CAP};
 pub use memory::MemoryCorpus;
 
 use crate::align::{self, AlignedPair, SentenceSig};
