@@ -6,7 +6,8 @@ use crate::error::{Error, InputError};
 use crate::extract;
 use crate::model::{ArticleId, ArticleRecord, Capture, Relation, RelationKind};
 use serde::Serialize;
-use stet_store::BlobId;
+use super::SharedEncoder;
+use stet_store::{BlobId, EncodedBlob};
 
 /// One input to archive, with what the user said about it.
 #[derive(Clone, Debug, Default)]
@@ -79,15 +80,25 @@ pub struct PreparedInput {
     /// The normalised text before learned furniture is stripped, and its profile.
     text: String,
     profile: Option<detect::Profile>,
+    /// The raw input compressed with the dictionary, when it was known.
+    raw: Option<EncodedBlob>,
 }
 
 impl PreparedInput {
     /// Extracts, normalises and profiles one input.
     pub fn new(req: AddRequest) -> PreparedInput {
+        PreparedInput::new_with(req, &SharedEncoder::default())
+    }
+
+    /// Like [`PreparedInput::new`], also compressing the raw input with the archive's
+    /// dictionary when `encoder` knows it ([`Archive::shared_encoder`]): the part of storing
+    /// it that does not depend on what is archived, unless it has a close relative.
+    pub fn new_with(req: AddRequest, encoder: &SharedEncoder) -> PreparedInput {
         let ex = extract::extract(&req.bytes, &req.input).map_err(InputError::from);
         let text = ex.as_ref().map(|e| crate::text::normalize(&e.text)).unwrap_or_default();
         let profile = (!text.trim().is_empty()).then(|| detect::profile(&text));
-        PreparedInput { req, ex, text, profile }
+        let raw = if profile.is_some() { encoder.encode(&req.bytes) } else { None };
+        PreparedInput { req, ex, text, profile, raw }
     }
 }
 
@@ -99,7 +110,7 @@ impl Archive {
 
     /// Archives one prepared input as one atomic batch.
     pub fn add_prepared(&self, prepared: PreparedInput) -> Result<AddOutcome, InputError> {
-        let PreparedInput { req, ex, text: full_text, profile: full_profile } = prepared;
+        let PreparedInput { req, ex, text: full_text, profile: full_profile, raw: raw_ahead } = prepared;
         let req = &req;
         let ex = ex?;
         let url = req.url.clone().or(ex.url.clone());
@@ -236,7 +247,7 @@ impl Archive {
         let raw_base = delta_base.as_ref().and_then(|(o, _)| o.captures.first()).and_then(|c| BlobId::from_hex(&c.raw));
         let raw_blob = match (raw_base, self.raw_dictionary(&mut batch, seq)?) {
             (Some(base), _) => batch.put_blob_delta(&req.bytes, &base)?,
-            (None, Some(dict)) => dict.put(&mut batch, &req.bytes)?,
+            (None, Some(dict)) => self.put_raw_with_dictionary(&mut batch, dict, &req.bytes, raw_ahead)?,
             (None, None) => batch.put_blob(&req.bytes)?,
         };
         let relative_text = delta_base.as_ref().and_then(|(o, _)| BlobId::from_hex(&o.text));
@@ -359,6 +370,32 @@ mod tests {
             assert_eq!(a.original(&a.article_required(id).unwrap()).unwrap(), story(i as u64));
         }
         assert!(a.verify(&NoProgress).unwrap().damaged.is_empty());
+    }
+
+    /// Inputs whose raw bytes were compressed ahead with the shared encoder (on the threads that
+    /// prepare inputs) are stored exactly as those compressed by the writer.
+    #[test]
+    fn raw_inputs_compressed_ahead_are_stored_as_the_writer_stores_them() {
+        let open = |dir: &std::path::Path| Archive::open(dir, OpenOptions { now: Some("2026-01-01T00:00:00Z".into()), ..Default::default() }).unwrap();
+        let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let (plain, ahead) = (open(d1.path()), open(d2.path()));
+        let mut used_ahead = 0;
+        for i in 0..DICTIONARY_ARTICLES + 20 {
+            let req = AddRequest { input: format!("{i}.txt"), bytes: story(i), ..Default::default() };
+            let id = plain.add(&req).unwrap().id;
+            let prepared = PreparedInput::new_with(req, &ahead.shared_encoder());
+            used_ahead += usize::from(prepared.raw.is_some());
+            assert_eq!(ahead.add_prepared(prepared).unwrap().id, id);
+            let raw = |a: &Archive| {
+                let rec = a.article_required(&id).unwrap();
+                let raw = BlobId::from_hex(&rec.captures[0].raw).unwrap();
+                (a.store.blob_info(&raw).unwrap().unwrap(), a.original(&rec).unwrap())
+            };
+            assert_eq!(raw(&plain), raw(&ahead), "article {i}");
+        }
+        // The dictionary is made with article 128; the encoder learns it while storing 129, so
+        // inputs prepared from then on (130 to 147) are compressed ahead.
+        assert_eq!(used_ahead, 18);
     }
 
     /// Repositories made before format 3 hold a raw-content dictionary (meta value: the bare

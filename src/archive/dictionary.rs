@@ -1,7 +1,7 @@
 //! The raw-input dictionary: what raw inputs without a close relative are compressed with.
 //!
-//! Main items: [`RawDictionary`], `Archive::raw_dictionary`, [`DICTIONARY_ARTICLES`] and
-//! [`DICTIONARY_BYTES`].
+//! Main items: [`RawDictionary`], `Archive::raw_dictionary`, [`SharedEncoder`] (the dictionary's
+//! encoder for the threads that prepare inputs), [`DICTIONARY_ARTICLES`] and [`DICTIONARY_BYTES`].
 //!
 //! It is made once, in the batch of the article that follows the first [`DICTIONARY_ARTICLES`]:
 //! a zstd dictionary trained on their raw inputs ([`stet_store::train_dictionary`], stored as a
@@ -14,7 +14,8 @@
 use super::{ks, Archive};
 use crate::error::Result;
 use crate::model::ArticleId;
-use stet_store::{Batch, BlobId};
+use std::sync::{Arc, OnceLock};
+use stet_store::{Batch, BlobId, DictionaryEncoder, EncodedBlob};
 
 /// Archived articles whose raw inputs the dictionary is made from.
 pub const DICTIONARY_ARTICLES: u64 = 128;
@@ -61,6 +62,21 @@ impl RawDictionary {
     }
 }
 
+/// The trained dictionary's encoder, shared between the archive and the threads that prepare
+/// inputs ([`crate::archive::PreparedInput::new_with`]): empty until the archive has used its
+/// dictionary once in this process, then set for good (a dictionary never changes).
+#[derive(Clone, Debug, Default)]
+pub struct SharedEncoder(Arc<OnceLock<DictionaryEncoder>>);
+
+impl SharedEncoder {
+    /// Compresses a raw input with the dictionary, when it is known: what storing it would do,
+    /// done ahead. `None` before the dictionary is known, or when zstd fails (the archive then
+    /// compresses it itself).
+    pub fn encode(&self, bytes: &[u8]) -> Option<EncodedBlob> {
+        self.0.get()?.encode(bytes).ok()
+    }
+}
+
 /// Trains a dictionary on `samples`; `None` when zstd cannot (too few or too small samples).
 fn train(samples: &[Vec<u8>]) -> Option<Vec<u8>> {
     stet_store::train_dictionary(samples, DICTIONARY_BYTES)
@@ -81,6 +97,29 @@ fn raw_content(samples: &[Vec<u8>]) -> Vec<u8> {
 }
 
 impl Archive {
+    /// The encoder of the raw-input dictionary, for threads that prepare inputs.
+    pub fn shared_encoder(&self) -> SharedEncoder {
+        self.raw_encoder.clone()
+    }
+
+    /// Stores a raw input with dictionary `dict`: the encoding done ahead when it was made with
+    /// `dict`, else compressed now. Once `dict` is in the store, the shared encoder learns it.
+    pub(crate) fn put_raw_with_dictionary(&self, batch: &mut Batch<'_>, dict: RawDictionary, bytes: &[u8], ahead: Option<EncodedBlob>) -> Result<BlobId> {
+        if let RawDictionary::Trained(id) = dict {
+            if self.raw_encoder.0.get().is_none() {
+                // Only speed depends on it: a dictionary not committed yet (made in this batch)
+                // or unreadable is tried again with the next input.
+                if let Ok(Some(e)) = self.store.dictionary_encoder(&id) {
+                    let _ = self.raw_encoder.0.set(e);
+                }
+            }
+            if let Some(blob) = ahead.filter(|b| b.dictionary() == id) {
+                return Ok(batch.put_encoded(bytes, blob)?);
+            }
+        }
+        dict.put(batch, bytes)
+    }
+
     /// The dictionary for the raw input of the article at archive sequence `seq`, made in this
     /// batch when `seq` is the first after [`DICTIONARY_ARTICLES`]; `None` before that.
     pub(crate) fn raw_dictionary(&self, batch: &mut Batch<'_>, seq: u64) -> Result<Option<RawDictionary>> {

@@ -14,7 +14,7 @@ mod query;
 mod stored;
 mod verify;
 
-pub use dictionary::{RawDictionary, DICTIONARY_ARTICLES, DICTIONARY_BYTES};
+pub use dictionary::{RawDictionary, SharedEncoder, DICTIONARY_ARTICLES, DICTIONARY_BYTES};
 pub use add::{AddOutcome, AddRequest, AddStatus, FoundRelation, PreparedInput};
 pub use query::{PairFilter, Stats};
 pub use verify::VerifyReport;
@@ -89,6 +89,8 @@ pub struct Archive {
     profiles: std::cell::RefCell<std::collections::HashMap<ArticleId, std::sync::Arc<crate::detect::Profile>>>,
     /// The candidate index, opened on first use (this process is the only writer).
     index: std::cell::RefCell<Option<index::IndexState>>,
+    /// The raw-input dictionary's encoder, once known, for threads that prepare inputs.
+    raw_encoder: SharedEncoder,
 }
 
 /// How many detection profiles an open archive keeps in memory (a few KB to tens of KB each). The
@@ -102,7 +104,7 @@ impl Archive {
     /// Opens (or creates) the repository at `path`.
     pub fn open(path: &Path, opts: OpenOptions) -> Result<Archive> {
         let store = Store::open(path, StoreOptions { create: opts.create, ..StoreOptions::default() })?;
-        Ok(Archive { store, opts, profiles: Default::default(), index: Default::default() })
+        Ok(Archive { store, opts, profiles: Default::default(), index: Default::default(), raw_encoder: Default::default() })
     }
 
     /// The underlying store.

@@ -83,6 +83,7 @@ pub fn cmd_add(cli: &Cli, ui: &Ui, args: &AddArgs) -> Result<i32, CliError> {
     // Reading, extraction and profiling run ahead on other threads (in order, a few inputs at a
     // time), archiving and detection on this one: the single writer.
     let (tx, rx) = std::sync::mpsc::sync_channel::<(String, Result<PreparedInput, String>)>(32);
+    let encoder = archive.shared_encoder();
     let prepare = |input: String, item: Result<Option<PathBuf>, String>| {
         let bytes = match item {
             Ok(Some(path)) => read_input(&path, args.max_size).map_err(|e| e.to_string()),
@@ -90,14 +91,14 @@ pub fn cmd_add(cli: &Cli, ui: &Ui, args: &AddArgs) -> Result<i32, CliError> {
             Err(e) => Err(e),
         };
         let prepared = bytes.map(|bytes| {
-            PreparedInput::new(AddRequest {
+            PreparedInput::new_with(AddRequest {
                 input: input.clone(),
                 bytes,
                 url: args.url.clone(),
                 title: args.title.clone(),
                 published: args.published.clone(),
                 source: args.source.clone(),
-            })
+            }, &encoder)
         });
         (input, prepared)
     };

@@ -126,6 +126,21 @@ fn compress_with(cctx: &mut CCtx<'_>, header: Vec<u8>, bytes: &[u8]) -> Result<V
     Ok(out)
 }
 
+/// Encodes `bytes` as a plain zstd blob value at `level` with this thread's context: the same
+/// value as [`encode_plain`] with a context configured at that level.
+pub(crate) fn encode_plain_at(level: i32, bytes: &[u8]) -> Result<Vec<u8>, String> {
+    CCTX.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        if cell.is_none() {
+            *cell = Some(CCtx::try_create().ok_or_else(|| "cannot allocate a zstd context".to_string())?);
+        }
+        let Some(cctx) = cell.as_mut() else { return Err("no zstd context".to_string()) };
+        cctx.reset(zstd_safe::ResetDirective::SessionAndParameters).map_err(zstd_msg)?;
+        configure(cctx, level)?;
+        encode_plain(cctx, bytes)
+    })
+}
+
 /// Encodes `bytes` as a plain zstd blob value with an already configured context.
 pub(crate) fn encode_plain(cctx: &mut CCtx<'_>, bytes: &[u8]) -> Result<Vec<u8>, String> {
     compress_with(cctx, header_bytes(CODEC_ZSTD, 0, bytes.len() as u64, None), bytes)

@@ -55,6 +55,7 @@
 
 mod codec;
 mod compact;
+mod encoder;
 mod error;
 mod id;
 mod pack;
@@ -66,6 +67,7 @@ pub use error::{Result, StoreError};
 pub use id::{BlobId, ParseBlobIdError};
 pub use codec::train_dictionary;
 pub use compact::compact_database;
+pub use encoder::{DictionaryEncoder, EncodedBlob};
 pub use records::Records;
 pub use store::{Batch, Store};
 

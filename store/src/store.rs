@@ -38,7 +38,7 @@ const BLOCK_CACHE_BYTES: usize = 16 << 20;
 /// An open repository: a folder with a sled database, held under an exclusive lock until drop.
 pub struct Store {
     pub(crate) path: PathBuf,
-    opts: StoreOptions,
+    pub(crate) opts: StoreOptions,
     pub(crate) db: sled::Db,
     blobs: Tree,
     pub(crate) meta: Tree,
@@ -282,6 +282,25 @@ impl BaseCache {
 const PREPARED_BASE_BYTES: usize = 16 * 1024;
 /// Lowest zstd level of dictionary blobs.
 const DICT_LEVEL: i32 = 9;
+
+/// The zstd level of dictionary blobs for a store whose level is `zstd_level`.
+pub(crate) fn dictionary_level(zstd_level: i32) -> i32 {
+    zstd_level.max(DICT_LEVEL)
+}
+
+/// The value stored for a dictionary blob of `bytes`: the dictionary `frame` (when there is one)
+/// or `plain()`, whichever is smaller. A frame of half the input or less is kept without trying
+/// plain zstd, which rarely beats it (cases3k: 714 B more of 4.29 MB, one compression fewer for
+/// most inputs).
+pub(crate) fn dictionary_value(bytes: &[u8], frame: Option<Vec<u8>>, plain: impl FnOnce() -> Result<Vec<u8>>) -> Result<Vec<u8>> {
+    Ok(match frame {
+        Some(v) if v.len() * 2 <= bytes.len() => v,
+        other => {
+            let plain = plain()?;
+            other.filter(|v| v.len() < plain.len()).unwrap_or(plain)
+        }
+    })
+}
 /// Bigger bases are compressed against as a prefix, with a window sized to reach all of them.
 const MAX_PREPARED_BASE_BYTES: usize = 1 << 20;
 
@@ -677,7 +696,7 @@ impl Store {
         Records::new(self.scope(BLOB_KEYSPACE, "blobs", self.blobs.clone(), &[]))
     }
 
-    fn raw_blob_value(&self, id: &BlobId) -> Result<Option<IVec>> {
+    pub(crate) fn raw_blob_value(&self, id: &BlobId) -> Result<Option<IVec>> {
         self.lookup(BLOB_KEYSPACE, &self.blobs, id.as_bytes())
     }
 
@@ -953,7 +972,7 @@ impl fmt::Debug for Batch<'_> {
 }
 
 impl<'s> Batch<'s> {
-    fn lookup(&self, id: &BlobId) -> Result<Option<IVec>> {
+    pub(crate) fn lookup(&self, id: &BlobId) -> Result<Option<IVec>> {
         match self.blobs.get(id) {
             Some(v) => Ok(Some(v.clone())),
             None => self.store.raw_blob_value(id),
@@ -1066,23 +1085,19 @@ impl<'s> Batch<'s> {
         if self.contains_blob(&id)? {
             return Ok(id);
         }
-        let mut value = None;
+        let mut frame = None;
         if let Some((depth, dict_bytes)) = self.usable_base(bytes, dictionary)? {
-            value = self.try_prepared(bytes, dictionary, depth, &dict_bytes, true)?;
+            frame = self.try_prepared(bytes, dictionary, depth, &dict_bytes, true)?;
         }
-        // A dictionary frame of half the input or less: plain zstd (no dictionary) rarely beats
-        // it, so it is not tried (cases3k: 714 B more of 4.29 MB, one compression fewer for most
-        // inputs).
-        let value = match value {
-            Some(v) if v.len() * 2 <= bytes.len() => v,
-            other => {
-                let plain = self.encode_plain(bytes)?;
-                other.filter(|v| v.len() < plain.len()).unwrap_or(plain)
-            }
-        };
+        let value = dictionary_value(bytes, frame, || self.encode_plain(bytes))?;
+        self.insert_blob(id, value, bytes);
+        Ok(id)
+    }
+
+    /// Adds a blob value to the batch; `bytes` are what it decodes to.
+    pub(crate) fn insert_blob(&mut self, id: BlobId, value: Vec<u8>, bytes: &[u8]) {
         self.blobs.insert(id, IVec::from(value));
         self.remember_put(id, bytes);
-        Ok(id)
     }
 
     /// Recompresses plain blobs among `roots` with `dictionary` (a plain blob, see
@@ -1157,7 +1172,7 @@ impl<'s> Batch<'s> {
     /// Encodes against a base digested once, for big bases (the raw-input dictionary), as a
     /// delta or (`dictionary`) a dictionary blob.
     fn try_prepared(&self, bytes: &[u8], base: &BlobId, depth: u8, base_bytes: &[u8], dictionary: bool) -> Result<Option<Vec<u8>>> {
-        let level = if dictionary { self.store.opts.zstd_level.max(DICT_LEVEL) } else { self.store.opts.zstd_level };
+        let level = if dictionary { dictionary_level(self.store.opts.zstd_level) } else { self.store.opts.zstd_level };
         let mut prepared = self.store.prepared.lock().unwrap_or_else(|p| p.into_inner());
         if !prepared.as_ref().is_some_and(|p| p.id == *base && p.level == level && p.dictionary == dictionary && p.depth == depth) {
             *prepared = codec::PreparedBase::new(*base, depth, base_bytes, level, dictionary);
