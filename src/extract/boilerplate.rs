@@ -42,7 +42,12 @@ fn core(line: &str) -> String {
 /// An advertisement marker such as "- Advertisement -" or "- Article Inline Advertisement 1-".
 pub fn is_ad_marker(line: &str) -> bool {
     let c = core(line);
-    if c.is_empty() || word_count(&c) > 7 {
+    ad_marker(&c, word_count(&c))
+}
+
+/// [`is_ad_marker`] of a line whose [`core`] is `c`, of `words` words.
+fn ad_marker(c: &str, words: usize) -> bool {
+    if c.is_empty() || words > 7 {
         return false;
     }
     c == "ad"
@@ -246,11 +251,15 @@ const FURNITURE_PREFIXES: &[&str] = &[
 /// A short line that is site furniture: prompts, share/follow/subscribe lines, section labels.
 pub fn is_furniture(line: &str) -> bool {
     let c = core(line);
+    furniture(&c, word_count(&c))
+}
+
+/// [`is_furniture`] of a line whose [`core`] is `c`, of `words` words.
+fn furniture(c: &str, words: usize) -> bool {
     if c.is_empty() {
         return false;
     }
-    let words = word_count(&c);
-    if words <= 6 && FURNITURE.contains(&c.as_str()) {
+    if words <= 6 && FURNITURE.contains(&c) {
         return true;
     }
     if words <= 14 && FURNITURE_PREFIXES.iter().any(|p| c.starts_with(p)) {
@@ -290,23 +299,55 @@ pub fn is_breadcrumb(line: &str) -> bool {
             return true;
         }
     }
-    let lower = t.to_lowercase();
-    if lower.starts_with("you are here") {
+    if starts_with_lowercased(t, "you are here") {
         return true;
     }
+    // Every rule below needs a first part of at most 6 words, so the first separator must start
+    // before the 7th word: only that head is searched for it (article paragraphs are long).
+    let seventh = t.split_whitespace().nth(6).map_or(t.len(), |w| w.as_ptr() as usize - t.as_ptr() as usize);
     for sep in [" > ", " » ", " › ", " / ", " | ", " :: ", " → "] {
-        let parts: Vec<&str> = t.split(sep).collect();
-        if parts.len() >= 3 && parts.iter().all(|p| word_count(p) <= 5) {
-            return true;
+        let mut head_end = (seventh + sep.len()).min(t.len());
+        while !t.is_char_boundary(head_end) {
+            head_end += 1;
         }
-        if parts.len() >= 2
-            && parts[0].trim().eq_ignore_ascii_case("home")
-            && parts.iter().all(|p| word_count(p) <= 6)
-        {
+        if !t[..head_end].contains(sep) {
+            continue;
+        }
+        // Parts of at most 5 words and at least 3 parts; or a "Home" first part and parts of
+        // at most 6 words. Parts are counted without collecting them: the first long part
+        // settles it.
+        let mut parts = t.split(sep);
+        let Some(first) = parts.next() else { continue };
+        let home = first.trim().eq_ignore_ascii_case("home");
+        let (mut n, mut max_words) = (1usize, word_count(first));
+        if max_words > 6 {
+            continue;
+        }
+        for p in parts {
+            n += 1;
+            max_words = max_words.max(word_count(p));
+            if max_words > 6 {
+                break;
+            }
+        }
+        if (n >= 3 && max_words <= 5) || (n >= 2 && home && max_words <= 6) {
             return true;
         }
     }
     false
+}
+
+/// Whether the lower-cased `t` starts with `prefix` (lower case), lower-casing only as much of
+/// `t` as the comparison needs.
+fn starts_with_lowercased(t: &str, prefix: &str) -> bool {
+    let mut lower = String::with_capacity(prefix.len() + 4);
+    for ch in t.chars() {
+        if lower.len() >= prefix.len() {
+            break;
+        }
+        lower.extend(ch.to_lowercase());
+    }
+    lower.starts_with(prefix)
 }
 
 /// Words that may appear in a dateline such as "Updated: Saturday, March 25, 2023 at 10:04 am EDT".
@@ -617,7 +658,12 @@ fn is_dateline_like(t: &str) -> bool {
 /// be published, broadcast, rewritten or redistributed.").
 pub fn is_legal(line: &str) -> bool {
     let c = core(line);
-    if c.split_whitespace().count() > 80 {
+    legal(&c, word_count(&c))
+}
+
+/// [`is_legal`] of a line whose [`core`] is `c`, of `words` words.
+fn legal(c: &str, words: usize) -> bool {
+    if words > 80 {
         return false;
     }
     if c.starts_with('©') || c.starts_with("copyright") || c.starts_with("(c) ") {
@@ -632,16 +678,30 @@ pub fn is_legal(line: &str) -> bool {
         "without prior written permission",
     ]
     .iter()
-    .filter_map(|k| c.find(k))
+    .filter_map(|k| find_in_first_half(c, k))
     .min()
-    .is_some_and(|pos| pos * 2 <= c.len())
+    .is_some()
+}
+
+/// The first position of `k` in `c` when it is at most half of `c`'s length: only that part
+/// (and `k`'s length beyond it) is searched.
+fn find_in_first_half(c: &str, k: &str) -> Option<usize> {
+    let mut end = (c.len() / 2 + k.len()).min(c.len());
+    while !c.is_char_boundary(end) {
+        end += 1;
+    }
+    c[..end].find(k).filter(|pos| pos * 2 <= c.len())
 }
 
 /// A short credit line ("Palm Beach Post Staff Writer", "CanWest News Service; with files
 /// from Reuters", "Associated Press Writer").
 pub fn is_credit(line: &str) -> bool {
     let c = core(line);
-    let words = c.split_whitespace().count();
+    credit(line, &c, word_count(&c))
+}
+
+/// [`is_credit`] of `line`, whose [`core`] is `c`, of `words` words.
+fn credit(line: &str, c: &str, words: usize) -> bool {
     if words == 0 || words > 9 || crate::extract::plain::ends_sentence(line) {
         return false;
     }
@@ -665,12 +725,15 @@ pub fn is_credit(line: &str) -> bool {
 
 /// Any of the line rules that apply anywhere in an article.
 pub fn is_boilerplate(line: &str) -> bool {
-    is_ad_marker(line)
-        || is_furniture(line)
+    // The line lower-cased once for the rules that read it so.
+    let c = core(line);
+    let words = word_count(&c);
+    ad_marker(&c, words)
+        || furniture(&c, words)
         || is_breadcrumb(line)
         || is_lone_date(line)
-        || is_legal(line)
-        || is_credit(line)
+        || legal(&c, words)
+        || credit(line, &c, words)
 }
 
 #[cfg(test)]
