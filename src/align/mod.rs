@@ -351,11 +351,14 @@ impl StemWeights {
     }
 }
 
-/// Which sentences of a text hold each key (content stem, bigram or whole-sentence hash): the
-/// distinct keys, sorted, each with its sentences in ascending order (a sentence listed as often
-/// as it was given with the key). One sorted array instead of a hash map of small vectors: built
-/// with three allocations, looked up by binary search.
+/// Which sentences of a text hold each key (content stem, bigram or whole-sentence hash), each
+/// key's sentences in the order given (a sentence listed as often as it was given with the key).
+/// An open-addressing table over flat arrays, filled by counting (no sorting) instead of a hash
+/// map of small vectors: a handful of allocations per text.
 pub(crate) struct KeyIndex {
+    /// Per slot: 0 when empty, else the key's number plus one.
+    slots: Vec<u32>,
+    /// The distinct keys, by number.
     keys: Vec<u64>,
     /// Start of each key's sentences in `sentences`, and a last entry for the end.
     starts: Vec<u32>,
@@ -363,21 +366,57 @@ pub(crate) struct KeyIndex {
 }
 
 impl KeyIndex {
-    /// The index of (key, sentence) pairs, in any order.
-    pub(crate) fn new(mut pairs: Vec<(u64, u32)>) -> KeyIndex {
-        pairs.sort_unstable();
-        let mut keys: Vec<u64> = Vec::with_capacity(pairs.len());
-        let mut starts: Vec<u32> = Vec::with_capacity(pairs.len() + 1);
-        let mut sentences: Vec<u32> = Vec::with_capacity(pairs.len());
-        for (k, j) in pairs {
-            if keys.last() != Some(&k) {
-                keys.push(k);
-                starts.push(sentences.len() as u32);
-            }
-            sentences.push(j);
+    /// The index of (key, sentence) pairs; each key's sentences keep the order of `pairs`.
+    pub(crate) fn new(pairs: &[(u64, u32)]) -> KeyIndex {
+        let size = (2 * pairs.len()).max(8).next_power_of_two();
+        let mut ix = KeyIndex { slots: vec![0; size], keys: Vec::new(), starts: Vec::new(), sentences: Vec::new() };
+        // Each pair's key number, then the number of pairs per key.
+        let mut numbers: Vec<u32> = Vec::with_capacity(pairs.len());
+        let mut counts: Vec<u32> = Vec::new();
+        for &(k, _) in pairs {
+            let slot = ix.slot(k);
+            let n = match ix.slots[slot] {
+                0 => {
+                    ix.keys.push(k);
+                    counts.push(0);
+                    ix.slots[slot] = ix.keys.len() as u32;
+                    ix.keys.len() - 1
+                }
+                n => n as usize - 1,
+            };
+            counts[n] += 1;
+            numbers.push(n as u32);
         }
-        starts.push(sentences.len() as u32);
-        KeyIndex { keys, starts, sentences }
+        ix.starts.reserve_exact(counts.len() + 1);
+        let mut at = 0u32;
+        for c in &mut counts {
+            ix.starts.push(at);
+            at += *c;
+            // From here on: where the key's next sentence goes.
+            *c = at - *c;
+        }
+        ix.starts.push(at);
+        ix.sentences = vec![0; pairs.len()];
+        for (&(_, j), &n) in pairs.iter().zip(&numbers) {
+            let next = &mut counts[n as usize];
+            ix.sentences[*next as usize] = j;
+            *next += 1;
+        }
+        ix
+    }
+
+    /// The slot holding `key`, or the empty one where it would go (linear probing; the table is
+    /// at most half full).
+    fn slot(&self, key: u64) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut slot = crate::text::mix(key) as usize & mask;
+        loop {
+            match self.slots[slot] {
+                0 => return slot,
+                n if self.keys[n as usize - 1] == key => return slot,
+                _ => slot = (slot + 1) & mask,
+            }
+        }
     }
 
     /// The index of the content stems of `sigs`.
@@ -386,13 +425,16 @@ impl KeyIndex {
         for (j, s) in sigs.iter().enumerate() {
             pairs.extend(s.stems.iter().map(|&h| (h, j as u32)));
         }
-        KeyIndex::new(pairs)
+        KeyIndex::new(&pairs)
     }
 
-    /// The sentences holding `key`, ascending.
+    /// The sentences holding `key`.
     pub(crate) fn get(&self, key: u64) -> &[u32] {
-        let Ok(k) = self.keys.binary_search(&key) else { return &[] };
-        match (self.starts.get(k), self.starts.get(k + 1)) {
+        let n = match self.slots[self.slot(key)] {
+            0 => return &[],
+            n => n as usize - 1,
+        };
+        match (self.starts.get(n), self.starts.get(n + 1)) {
             (Some(&s), Some(&e)) => self.sentences.get(s as usize..e as usize).unwrap_or(&[]),
             _ => &[],
         }
@@ -452,7 +494,8 @@ fn align_sigs_inner(
     gap_sim: Option<f32>,
 ) -> Alignment {
     let index = KeyIndex::of_stems(b);
-    let exact = KeyIndex::new(b.iter().enumerate().filter(|(_, s)| s.words > 0).map(|(j, s)| (s.exact, j as u32)).collect());
+    let exact: Vec<(u64, u32)> = b.iter().enumerate().filter(|(_, s)| s.words > 0).map(|(j, s)| (s.exact, j as u32)).collect();
+    let exact = KeyIndex::new(&exact);
     let mut cands: Vec<Candidate> = Vec::new();
     // For the current sentence of a: the number of stems each sentence of b shares with it, and
     // the sentences of b with a non-zero count (the count is reset as they are visited).
@@ -734,12 +777,20 @@ mod tests {
 
     #[test]
     fn key_index_lists_sentences_in_order() {
-        let ix = KeyIndex::new(vec![(7, 2), (3, 1), (7, 0), (7, 2), (9, 4)]);
+        let ix = KeyIndex::new(&[(3, 1), (7, 0), (7, 2), (7, 2), (9, 4)]);
         assert_eq!(ix.get(7), &[0, 2, 2]);
         assert_eq!(ix.get(3), &[1]);
         assert_eq!(ix.get(9), &[4]);
         assert!(ix.get(5).is_empty());
-        assert!(KeyIndex::new(Vec::new()).get(1).is_empty());
+        assert!(KeyIndex::new(&[]).get(1).is_empty());
+        // Many keys, probing past collisions.
+        let pairs: Vec<(u64, u32)> = (0..500u32).map(|j| (u64::from(j % 97) << 40, j)).collect();
+        let ix = KeyIndex::new(&pairs);
+        for k in 0..97u64 {
+            let want: Vec<u32> = (0..500u32).filter(|j| u64::from(j % 97) == k).collect();
+            assert_eq!(ix.get(k << 40), want.as_slice());
+        }
+        assert!(ix.get(98 << 40).is_empty());
         let w = StemWeights::new(&[], &weight);
         assert!(w.is_empty() && w.sentence(0).0.is_empty());
     }

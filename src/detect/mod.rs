@@ -257,7 +257,7 @@ fn fragments_covered(x: &[SentenceSig], y: &[SentenceSig], aligned: impl Iterato
     for (j, s) in y.iter().enumerate() {
         grams.extend(s.grams.iter().map(|&g| (g, j as u32)));
     }
-    let index = KeyIndex::new(grams);
+    let index = KeyIndex::new(&grams);
     let mut covered = 0f32;
     // Per sentence of x: the bigrams each sentence of y shares with it (reset after each).
     let mut hits: Vec<u32> = vec![0; y.len()];
