@@ -10,11 +10,12 @@
 //! Kupyansk), word-bigram overlap (shared phrasing), numbers that disagree and length ratio.
 
 mod sig;
+#[cfg(test)]
+mod reference;
 
 pub use sig::{sentence_sigs, stem_hash, SentenceSig, TAG_GRAM, TAG_SENTENCE, TAG_STEM};
 
 use serde::{Deserialize, Serialize};
-use crate::text::IdMap;
 use std::collections::HashMap;
 
 /// Two aligned sentences, by index into each side's sentence list.
@@ -99,31 +100,37 @@ impl PairFeatures {
 }
 
 /// Size of the intersection of two sorted, deduplicated slices.
+///
+/// Branch-free steps (the comparisons are unpredictable): each one advances the side holding
+/// the smaller value, or both when they are equal.
 fn intersect_count(a: &[u64], b: &[u64]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
+        let (x, y) = (a[i], b[j]);
+        n += usize::from(x == y);
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
     }
     n
 }
 
-/// Levenshtein distance of two short strings, or `None` when above `max`.
+/// Levenshtein distance of two short strings (their first 64 characters), or `None` when above
+/// `max`. Works on the stack: it runs for name pairs on the alignment's hot path.
 fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
-    let a: Vec<char> = a.chars().take(64).collect();
-    let b: Vec<char> = b.chars().take(64).collect();
+    const CAP: usize = 64;
+    let mut ca = ['\0'; CAP];
+    let mut cb = ['\0'; CAP];
+    let la = a.chars().take(CAP).zip(ca.iter_mut()).map(|(c, slot)| *slot = c).count();
+    let lb = b.chars().take(CAP).zip(cb.iter_mut()).map(|(c, slot)| *slot = c).count();
+    let (a, b) = (&ca[..la], &cb[..lb]);
     if a.len().abs_diff(b.len()) > max {
         return None;
     }
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
+    let mut prev = [0usize; CAP + 1];
+    let mut cur = [0usize; CAP + 1];
+    for (j, p) in prev.iter_mut().enumerate().take(b.len() + 1) {
+        *p = j;
+    }
     for i in 1..=a.len() {
         cur[0] = i;
         let mut row_min = cur[0];
@@ -155,35 +162,37 @@ fn names_match(a: &str, b: &str) -> bool {
 pub fn features(a: &SentenceSig, b: &SentenceSig, weight: &dyn Fn(u64) -> f32) -> PairFeatures {
     let wa: Vec<f32> = a.stems.iter().map(|&h| weight(h)).collect();
     let wb: Vec<f32> = b.stems.iter().map(|&h| weight(h)).collect();
-    features_weighted(a, &wa, b, &wb)
+    features_weighted(a, &wa, weight_sum(&wa), b, &wb, weight_sum(&wb))
 }
 
-/// Like [`features`], with the weights of `a.stems` and `b.stems` given in the same order.
-fn features_weighted(a: &SentenceSig, wa_: &[f32], b: &SentenceSig, wb_: &[f32]) -> PairFeatures {
+/// The total of a sentence's stem weights, as [`features_weighted`] takes it.
+fn weight_sum(w: &[f32]) -> f32 {
+    w.iter().sum()
+}
+
+/// Like [`features`], with the weights of `a.stems` and `b.stems` given in the same order and
+/// their totals ([`weight_sum`]).
+fn features_weighted(a: &SentenceSig, wa_: &[f32], wa: f32, b: &SentenceSig, wb_: &[f32], wb: f32) -> PairFeatures {
     if a.stems.is_empty() || b.stems.is_empty() || wa_.len() != a.stems.len() || wb_.len() != b.stems.len() {
         let overlap = dice_count(intersect_count(&a.grams, &b.grams), a.grams.len(), b.grams.len());
         return PairFeatures { overlap, ..Default::default() };
     }
-    let wa: f32 = wa_.iter().sum();
-    let wb: f32 = wb_.iter().sum();
     let mut shared_w = 0.0f32;
     let mut shared = 0usize;
     let (mut i, mut j) = (0, 0);
     let mut matched_a = Marks::new(a.stems.len());
     let mut matched_b = Marks::new(b.stems.len());
     while i < a.stems.len() && j < b.stems.len() {
-        match a.stems[i].cmp(&b.stems[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                shared_w += 0.5 * (wa_[i] + wb_[j]);
-                shared += 1;
-                matched_a.set(i);
-                matched_b.set(j);
-                i += 1;
-                j += 1;
-            }
+        let (x, y) = (a.stems[i], b.stems[j]);
+        if x == y {
+            shared_w += 0.5 * (wa_[i] + wb_[j]);
+            shared += 1;
+            matched_a.set(i);
+            matched_b.set(j);
         }
+        // Branch-free advance: the side with the smaller stem, both on a match.
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
     }
     // Names spelled differently (transliteration): match unmatched capitalised words.
     let mut fuzzy_w = 0.0f32;
@@ -269,14 +278,180 @@ pub fn similarity(a: &SentenceSig, b: &SentenceSig, weight: &dyn Fn(u64) -> f32)
 /// Aligns two lists of sentence signatures one to one, order-free: every pair sharing a content
 /// stem is scored, then pairs are taken greedily from the most similar down (ties: nearest to
 /// the diagonal), keeping those with similarity at least `min_sim`. `weight` is called once per
-/// stem of each sentence that has a pair to score.
+/// stem of each sentence.
 pub fn align_sigs(
     a: &[SentenceSig],
     b: &[SentenceSig],
     weight: &dyn Fn(u64) -> f32,
     min_sim: f32,
 ) -> Alignment {
-    align_sigs_inner(a, b, weight, min_sim, None)
+    align_sigs_weighted(a, &StemWeights::new(a, weight), b, &StemWeights::new(b, weight), min_sim)
+}
+
+/// Like [`align_sigs`], with the stem weights of each side computed beforehand (`wa` of `a`,
+/// `wb` of `b`): a text compared with several others weighs its stems once.
+pub fn align_sigs_weighted(
+    a: &[SentenceSig],
+    wa: &StemWeights,
+    b: &[SentenceSig],
+    wb: &StemWeights,
+    min_sim: f32,
+) -> Alignment {
+    align_sigs_inner(a, wa, b, wb, min_sim, None)
+}
+
+/// The weights of every sentence's content stems (in [`SentenceSig::stems`] order) and their
+/// totals, for [`align_sigs_weighted`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StemWeights {
+    /// All weights, sentence after sentence.
+    flat: Vec<f32>,
+    /// End of each sentence's weights in `flat`.
+    ends: Vec<usize>,
+    /// Total of each sentence's weights.
+    sums: Vec<f32>,
+}
+
+impl StemWeights {
+    /// The weights of the stems of `sigs`, from `weight` (called once per stem).
+    pub fn new(sigs: &[SentenceSig], weight: &dyn Fn(u64) -> f32) -> StemWeights {
+        let mut flat = Vec::with_capacity(sigs.iter().map(|s| s.stems.len()).sum());
+        let mut ends = Vec::with_capacity(sigs.len());
+        let mut sums = Vec::with_capacity(sigs.len());
+        for s in sigs {
+            let start = flat.len();
+            flat.extend(s.stems.iter().map(|&h| weight(h)));
+            sums.push(weight_sum(&flat[start..]));
+            ends.push(flat.len());
+        }
+        StemWeights { flat, ends, sums }
+    }
+
+    /// Number of sentences weighed.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether no sentence was weighed.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The weights of sentence `k`'s stems and their total; none for a sentence out of range
+    /// (the pair is then compared on its bigrams alone, see [`features_weighted`]).
+    fn sentence(&self, k: usize) -> (&[f32], f32) {
+        let start = match k.checked_sub(1) {
+            Some(p) => self.ends.get(p).copied().unwrap_or(0),
+            None => 0,
+        };
+        match (self.ends.get(k), self.sums.get(k)) {
+            (Some(&end), Some(&sum)) => (self.flat.get(start..end).unwrap_or(&[]), sum),
+            _ => (&[], 0.0),
+        }
+    }
+}
+
+/// Which sentences of a text hold each key (content stem, bigram or whole-sentence hash), each
+/// key's sentences in the order given (a sentence listed as often as it was given with the key).
+/// An open-addressing table over flat arrays, filled by counting (no sorting) instead of a hash
+/// map of small vectors: a handful of allocations per text.
+pub(crate) struct KeyIndex {
+    /// Per slot: 0 when empty, else the key's number plus one.
+    slots: Vec<u32>,
+    /// The distinct keys, by number.
+    keys: Vec<u64>,
+    /// Start of each key's sentences in `sentences`, and a last entry for the end.
+    starts: Vec<u32>,
+    sentences: Vec<u32>,
+}
+
+impl KeyIndex {
+    /// The index of (key, sentence) pairs; each key's sentences keep the order of `pairs`.
+    pub(crate) fn new(pairs: &[(u64, u32)]) -> KeyIndex {
+        let size = (2 * pairs.len()).max(8).next_power_of_two();
+        let mut ix = KeyIndex { slots: vec![0; size], keys: Vec::new(), starts: Vec::new(), sentences: Vec::new() };
+        // Each pair's key number, then the number of pairs per key.
+        let mut numbers: Vec<u32> = Vec::with_capacity(pairs.len());
+        let mut counts: Vec<u32> = Vec::new();
+        for &(k, _) in pairs {
+            let slot = ix.slot(k);
+            let n = match ix.slots[slot] {
+                0 => {
+                    ix.keys.push(k);
+                    counts.push(0);
+                    ix.slots[slot] = ix.keys.len() as u32;
+                    ix.keys.len() - 1
+                }
+                n => n as usize - 1,
+            };
+            counts[n] += 1;
+            numbers.push(n as u32);
+        }
+        ix.starts.reserve_exact(counts.len() + 1);
+        let mut at = 0u32;
+        for c in &mut counts {
+            ix.starts.push(at);
+            at += *c;
+            // From here on: where the key's next sentence goes.
+            *c = at - *c;
+        }
+        ix.starts.push(at);
+        ix.sentences = vec![0; pairs.len()];
+        for (&(_, j), &n) in pairs.iter().zip(&numbers) {
+            let next = &mut counts[n as usize];
+            ix.sentences[*next as usize] = j;
+            *next += 1;
+        }
+        ix
+    }
+
+    /// The slot holding `key`, or the empty one where it would go (linear probing; the table is
+    /// at most half full).
+    fn slot(&self, key: u64) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut slot = crate::text::mix(key) as usize & mask;
+        loop {
+            match self.slots[slot] {
+                0 => return slot,
+                n if self.keys[n as usize - 1] == key => return slot,
+                _ => slot = (slot + 1) & mask,
+            }
+        }
+    }
+
+    /// The index of the content stems of `sigs`.
+    fn of_stems(sigs: &[SentenceSig]) -> KeyIndex {
+        let mut pairs = Vec::with_capacity(sigs.iter().map(|s| s.stems.len()).sum());
+        for (j, s) in sigs.iter().enumerate() {
+            pairs.extend(s.stems.iter().map(|&h| (h, j as u32)));
+        }
+        KeyIndex::new(&pairs)
+    }
+
+    /// The sentences holding `key`.
+    pub(crate) fn get(&self, key: u64) -> &[u32] {
+        let n = match self.slots[self.slot(key)] {
+            0 => return &[],
+            n => n as usize - 1,
+        };
+        match (self.starts.get(n), self.starts.get(n + 1)) {
+            (Some(&s), Some(&e)) => self.sentences.get(s as usize..e as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+}
+
+/// Adds `times` to the tally of each sentence in `js` (a sentence listed twice counts twice);
+/// `touched` receives each sentence whose tally was zero.
+pub(crate) fn tally(js: &[u32], times: u32, count: &mut [u32], touched: &mut Vec<u32>) {
+    for &j in js {
+        if let Some(c) = count.get_mut(j as usize) {
+            if *c == 0 {
+                touched.push(j);
+            }
+            *c = c.saturating_add(times);
+        }
+    }
 }
 
 /// Sentences with more content stems than this on both sides are scored only when they share at
@@ -296,63 +471,57 @@ pub const GAP_SIM: f32 = 0.45;
 /// Detection does not use it: on the labelled case sets it made 1-4 independent reports of the
 /// same events per set look related (reports of one event tell it in the same order).
 pub fn align_sigs_filled(a: &[SentenceSig], b: &[SentenceSig], weight: &dyn Fn(u64) -> f32, min_sim: f32) -> Alignment {
-    align_sigs_inner(a, b, weight, min_sim, Some(GAP_SIM.min(min_sim)))
+    let (wa, wb) = (StemWeights::new(a, weight), StemWeights::new(b, weight));
+    align_sigs_inner(a, &wa, b, &wb, min_sim, Some(GAP_SIM.min(min_sim)))
+}
+
+/// A pair of sentences scored by [`align_sigs_inner`], to be taken or left.
+struct Candidate {
+    sim: f32,
+    overlap: f32,
+    a: u32,
+    b: u32,
+    /// Distance from the diagonal (relative positions on the two sides), for ties.
+    off: f32,
 }
 
 fn align_sigs_inner(
     a: &[SentenceSig],
+    wa: &StemWeights,
     b: &[SentenceSig],
-    weight: &dyn Fn(u64) -> f32,
+    wb: &StemWeights,
     min_sim: f32,
     gap_sim: Option<f32>,
 ) -> Alignment {
-    let mut index: IdMap<Vec<u32>> = IdMap::default();
-    for (j, s) in b.iter().enumerate() {
-        for &h in &s.stems {
-            index.entry(h).or_default().push(j as u32);
-        }
-    }
-    let mut exact: IdMap<Vec<u32>> = IdMap::default();
-    for (j, s) in b.iter().enumerate() {
-        if s.words > 0 {
-            exact.entry(s.exact).or_default().push(j as u32);
-        }
-    }
-    let weights_of = |s: &SentenceSig| -> Vec<f32> { s.stems.iter().map(|&h| weight(h)).collect() };
-    let mut wb: Vec<Option<Vec<f32>>> = vec![None; b.len()];
-    let mut cands: Vec<(f32, f32, u32, u32)> = Vec::new();
-    let mut seen: Vec<u32> = Vec::new();
-    let mut shared: Vec<(u32, u32)> = Vec::new();
+    let index = KeyIndex::of_stems(b);
+    let exact: Vec<(u64, u32)> = b.iter().enumerate().filter(|(_, s)| s.words > 0).map(|(j, s)| (s.exact, j as u32)).collect();
+    let exact = KeyIndex::new(&exact);
+    let mut cands: Vec<Candidate> = Vec::new();
+    // For the current sentence of a: the number of stems each sentence of b shares with it, and
+    // the sentences of b with a non-zero count (the count is reset as they are visited).
+    let mut count: Vec<u32> = vec![0; b.len()];
+    let mut touched: Vec<u32> = Vec::new();
     let (na, nb) = (a.len().max(1) as f32, b.len().max(1) as f32);
     // Stems found in very many sentences of b do not propose pairs on their own (bounds the work
     // on huge texts; pairs sharing only such a stem do not reach the thresholds anyway).
     let common = (b.len() / 4).max(64);
     for (i, s) in a.iter().enumerate() {
-        seen.clear();
-        for h in &s.stems {
-            if let Some(js) = index.get(h).filter(|js| js.len() <= common) {
-                seen.extend_from_slice(js);
+        touched.clear();
+        for &h in &s.stems {
+            let js = index.get(h);
+            if js.len() <= common {
+                tally(js, 1, &mut count, &mut touched);
             }
         }
-        if let Some(js) = exact.get(&s.exact) {
-            // Counted twice: an identical sentence is always scored.
-            seen.extend_from_slice(js);
-            seen.extend_from_slice(js);
-        }
-        if seen.is_empty() {
+        // Counted twice: an identical sentence is always scored.
+        tally(exact.get(s.exact), 2, &mut count, &mut touched);
+        if touched.is_empty() {
             continue;
         }
-        seen.sort_unstable();
-        // Each b sentence with the number of stems it shares (its run length in `seen`).
-        shared.clear();
-        for &j in seen.iter() {
-            match shared.last_mut() {
-                Some((last, n)) if *last == j => *n += 1,
-                _ => shared.push((j, 1)),
-            }
-        }
-        let wa = weights_of(s);
-        for &(j, n) in &shared {
+        touched.sort_unstable();
+        let (wsa, suma) = wa.sentence(i);
+        for &j in &touched {
+            let Some(n) = count.get_mut(j as usize).map(std::mem::take) else { continue };
             let t = &b[j as usize];
             // One shared stem between longer sentences never makes a pair (see the constant).
             if n < 2 && s.stems.len().min(t.stems.len()) > MIN_SHARED_ALONE {
@@ -361,25 +530,25 @@ fn align_sigs_inner(
             let (sim, overlap) = if s.exact == t.exact && s.words > 0 {
                 (1.0, 1.0)
             } else {
-                let w = wb[j as usize].get_or_insert_with(|| weights_of(t));
-                let f = features_weighted(s, &wa, t, w);
+                let (wsb, sumb) = wb.sentence(j as usize);
+                let f = features_weighted(s, wsa, suma, t, wsb, sumb);
                 (f.sim(), f.overlap)
             };
             if sim >= min_sim || gap_sim.is_some_and(|g| sim >= g) {
-                cands.push((sim, overlap, i as u32, j));
+                let off = (i as f32 / na - j as f32 / nb).abs();
+                cands.push(Candidate { sim, overlap, a: i as u32, b: j, off });
             }
         }
     }
-    cands.sort_by(|x, y| {
-        let dx = (x.2 as f32 / na - x.3 as f32 / nb).abs();
-        let dy = (y.2 as f32 / na - y.3 as f32 / nb).abs();
-        y.0.total_cmp(&x.0).then(dx.total_cmp(&dy)).then(x.2.cmp(&y.2)).then(x.3.cmp(&y.3))
+    // A total order (no two candidates share both sentences): unstable sorting is exact.
+    cands.sort_unstable_by(|x, y| {
+        y.sim.total_cmp(&x.sim).then(x.off.total_cmp(&y.off)).then(x.a.cmp(&y.a)).then(x.b.cmp(&y.b))
     });
     let mut used_a = vec![false; a.len()];
     let mut used_b = vec![false; b.len()];
     let mut pairs = Vec::new();
     let mut low = Vec::new();
-    for (sim, overlap, i, j) in cands {
+    for Candidate { sim, overlap, a: i, b: j, .. } in cands {
         if sim < min_sim {
             low.push((sim, overlap, i, j));
             continue;
@@ -509,5 +678,120 @@ mod tests {
         assert!(align(&[], &[]).pairs.is_empty());
         assert!(align_texts("", "Some text here.").pairs.is_empty());
         assert_eq!(order_preservation(&[]), 1.0);
+    }
+
+    use proptest::prelude::*;
+
+    /// Names for the name-matching path: spelling variants and unrelated ones.
+    const NAMES: [&str; 6] = ["kupiansk", "kupyansk", "zelensky", "zelenskyy", "paris", "parma"];
+
+    /// A random sentence signature over small hash universes, so that random sentences share
+    /// stems, bigrams, numbers, names and whole-sentence hashes.
+    fn sig() -> impl Strategy<Value = SentenceSig> {
+        (
+            proptest::collection::vec(0u64..48, 0..14),
+            proptest::collection::vec(0u64..40, 0..16),
+            0u64..6,
+            0u32..20,
+        )
+            .prop_map(|(mut stems, mut grams, exact, words)| {
+                stems.sort_unstable();
+                stems.dedup();
+                grams.sort_unstable();
+                grams.dedup();
+                let numbers: Vec<u64> = stems.iter().copied().filter(|&h| h < 6).collect();
+                let names = stems
+                    .iter()
+                    .filter(|&&h| h >= 40)
+                    .filter_map(|&h| NAMES.get((h - 40) as usize).map(|n| (h, n.to_string())))
+                    .collect();
+                SentenceSig { start: 0, end: 0, words, stems, numbers, names, grams, exact }
+            })
+    }
+
+    fn weight(h: u64) -> f32 {
+        0.5 + (h % 7) as f32 * 0.3
+    }
+
+    /// The fast alignment and the one first written agree exactly, with and without gap filling.
+    fn same_as_reference(a: &[SentenceSig], b: &[SentenceSig], min_sim: f32) {
+        let got = align_sigs(a, b, &weight, min_sim);
+        assert_eq!(got, reference::align_sigs_inner(a, b, &weight, min_sim, None));
+        let got = align_sigs_filled(a, b, &weight, min_sim);
+        let gap = Some(GAP_SIM.min(min_sim));
+        assert_eq!(got, reference::align_sigs_inner(a, b, &weight, min_sim, gap));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn alignment_matches_the_reference(
+            a in proptest::collection::vec(sig(), 0..24),
+            b in proptest::collection::vec(sig(), 0..24),
+            min_sim in prop_oneof![Just(0.3f32), Just(MIN_SIM), 0.2f32..0.9],
+        ) {
+            same_as_reference(&a, &b, min_sim);
+        }
+
+        #[test]
+        fn pair_features_match_the_reference(a in sig(), b in sig()) {
+            let (wa, wb): (Vec<f32>, Vec<f32>) = (a.stems.iter().map(|&h| weight(h)).collect(), b.stems.iter().map(|&h| weight(h)).collect());
+            prop_assert_eq!(features(&a, &b, &weight), reference::features_weighted(&a, &wa, &b, &wb));
+            prop_assert_eq!(intersect_count(&a.grams, &b.grams), reference::intersect_count(&a.grams, &b.grams));
+        }
+
+        #[test]
+        fn edit_distance_matches_the_reference(x in "[a-c]{0,70}", y in "[a-c]{0,70}", max in 0usize..4) {
+            prop_assert_eq!(edit_distance(&x, &y, max), reference::edit_distance(&x, &y, max));
+        }
+    }
+
+    /// Long texts: stems in more than a quarter of the other side's sentences (and more than
+    /// 64) propose no pairs, in both implementations.
+    #[test]
+    fn long_texts_match_the_reference() {
+        let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(8));
+        let texts = (proptest::collection::vec(sig(), 60..200), proptest::collection::vec(sig(), 60..300));
+        runner.run(&texts, |(a, b)| {
+            same_as_reference(&a, &b, 0.3);
+            Ok(())
+        }).unwrap();
+    }
+
+    /// Real texts: the seeds aligned with each other.
+    #[test]
+    fn seed_texts_match_the_reference() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seeds");
+        let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|x| x == "txt")).collect();
+        files.sort();
+        let tk = crate::text::Tokenizer::for_lang("eng");
+        let sigs: Vec<Vec<SentenceSig>> = files.iter().take(12).map(|f| sentence_sigs(&crate::text::normalize(&std::fs::read_to_string(f).unwrap()), &tk)).collect();
+        for a in &sigs {
+            for b in &sigs {
+                same_as_reference(a, b, 0.3);
+                same_as_reference(a, b, MIN_SIM);
+            }
+        }
+    }
+
+    #[test]
+    fn key_index_lists_sentences_in_order() {
+        let ix = KeyIndex::new(&[(3, 1), (7, 0), (7, 2), (7, 2), (9, 4)]);
+        assert_eq!(ix.get(7), &[0, 2, 2]);
+        assert_eq!(ix.get(3), &[1]);
+        assert_eq!(ix.get(9), &[4]);
+        assert!(ix.get(5).is_empty());
+        assert!(KeyIndex::new(&[]).get(1).is_empty());
+        // Many keys, probing past collisions.
+        let pairs: Vec<(u64, u32)> = (0..500u32).map(|j| (u64::from(j % 97) << 40, j)).collect();
+        let ix = KeyIndex::new(&pairs);
+        for k in 0..97u64 {
+            let want: Vec<u32> = (0..500u32).filter(|j| u64::from(j % 97) == k).collect();
+            assert_eq!(ix.get(k << 40), want.as_slice());
+        }
+        assert!(ix.get(98 << 40).is_empty());
+        let w = StemWeights::new(&[], &weight);
+        assert!(w.is_empty() && w.sentence(0).0.is_empty());
     }
 }

@@ -22,7 +22,7 @@ mod memory;
 pub use index::{bucket_of, key_of, BucketError, FeatureIndex, BUCKETS, BUCKET_BITS, IDENTITY_BITS, POSTINGS_CAP};
 pub use memory::MemoryCorpus;
 
-use crate::align::{self, AlignedPair, SentenceSig};
+use crate::align::{self, tally, AlignedPair, KeyIndex, SentenceSig, StemWeights};
 use crate::model::{ArticleId, RelationKind};
 use crate::text::{FastMap, IdMap, Tokenizer};
 use rayon::prelude::*;
@@ -193,7 +193,15 @@ pub struct Figures {
 /// Aligns two profiles and computes the figures; `weight` gives a content stem's rarity weight,
 /// `min_sim` the lowest similarity of an aligned pair.
 pub fn compare(a: &Profile, b: &Profile, weight: &dyn Fn(u64) -> f32, min_sim: f32) -> Figures {
-    let al = align::align_sigs(&a.sentences, &b.sentences, weight, min_sim);
+    let wa = StemWeights::new(&a.sentences, weight);
+    let wb = StemWeights::new(&b.sentences, weight);
+    compare_weighted(a, &wa, b, &wb, min_sim)
+}
+
+/// Like [`compare`], with the stem weights of each side computed beforehand (`wa` of `a`'s
+/// sentences, `wb` of `b`'s): the new article is weighed once for all its candidates.
+pub fn compare_weighted(a: &Profile, wa: &StemWeights, b: &Profile, wb: &StemWeights, min_sim: f32) -> Figures {
+    let al = align::align_sigs_weighted(&a.sentences, wa, &b.sentences, wb, min_sim);
     let words = |p: &Profile| p.sentences.iter().map(|s| s.words as f32).sum::<f32>().max(1.0);
     let (wa, wb) = (words(a), words(b));
     let (mut ca, mut cb, mut sa, mut sb, mut verb) = (0f32, 0f32, 0f32, 0f32, 0f32);
@@ -241,25 +249,33 @@ fn fragments_covered(x: &[SentenceSig], y: &[SentenceSig], aligned: impl Iterato
             *d = true;
         }
     }
-    let mut index: IdMap<Vec<u32>> = IdMap::default();
-    for (j, s) in y.iter().enumerate() {
-        for &g in &s.grams {
-            index.entry(g).or_default().push(j as u32);
-        }
+    let fragment = |s: &SentenceSig| s.grams.len() >= 3 && s.words >= MIN_PAIR_WORDS;
+    if !x.iter().zip(&done).any(|(s, &d)| !d && fragment(s)) {
+        return 0.0;
     }
+    let mut grams = Vec::with_capacity(y.iter().map(|s| s.grams.len()).sum());
+    for (j, s) in y.iter().enumerate() {
+        grams.extend(s.grams.iter().map(|&g| (g, j as u32)));
+    }
+    let index = KeyIndex::new(&grams);
     let mut covered = 0f32;
-    let mut hits: FastMap<u32, u32> = FastMap::default();
-    for (i, s) in x.iter().enumerate() {
-        if done[i] || s.grams.len() < 3 || s.words < MIN_PAIR_WORDS {
+    // Per sentence of x: the bigrams each sentence of y shares with it (reset after each).
+    let mut hits: Vec<u32> = vec![0; y.len()];
+    let mut touched: Vec<u32> = Vec::new();
+    for (s, &d) in x.iter().zip(&done) {
+        if d || !fragment(s) {
             continue;
         }
-        hits.clear();
-        for g in &s.grams {
-            for &j in index.get(g).map(Vec::as_slice).unwrap_or(&[]) {
-                *hits.entry(j).or_default() += 1;
+        touched.clear();
+        for &g in &s.grams {
+            tally(index.get(g), 1, &mut hits, &mut touched);
+        }
+        let mut best = 0;
+        for &j in &touched {
+            if let Some(h) = hits.get_mut(j as usize) {
+                best = best.max(std::mem::take(h));
             }
         }
-        let best = hits.values().copied().max().unwrap_or(0);
         if best as f32 >= FRAGMENT_CONTAINMENT * s.grams.len() as f32 {
             covered += s.words as f32;
         }
@@ -419,25 +435,45 @@ pub fn examine_with(new: &Profile, corpus: &dyn Corpus, min_sim: f32) -> Result<
             others.push((other, v));
         }
     }
-    let mut weights: IdMap<f32> = counts.iter().map(|(&h, &c)| (h, idf(c as f32 + 1.0, n))).collect();
-    for s in new.sentences.iter().chain(others.iter().flat_map(|(p, _)| p.sentences.iter())) {
-        for &h in &s.stems {
-            if let std::collections::hash_map::Entry::Vacant(e) = weights.entry(h) {
-                e.insert(idf(corpus.feature_count(h)? as f32, n));
-            }
-        }
-    }
-    let out = others
-        .par_iter()
-        .map(|(other, v)| {
-            let weight = |h: u64| weights.get(&h).copied().unwrap_or_else(|| idf(1.0, n));
-            let figures = compare(new, other, &weight, min_sim);
-            let class = classify(&figures);
-            Examined { other: other.id, votes: *v, vote_share: *v / all_votes.max(f32::MIN_POSITIVE), figures, class }
-        })
+    // Each distinct stem is looked up once, in sorted order: neighbouring lookups fall in
+    // neighbouring buckets of the index. The new article's features are counted already.
+    let mut stems: Vec<u64> = new
+        .sentences
+        .iter()
+        .chain(others.iter().flat_map(|(p, _)| p.sentences.iter()))
+        .flat_map(|s| s.stems.iter().copied())
         .collect();
+    stems.sort_unstable();
+    stems.dedup();
+    let mut weights: IdMap<f32> = IdMap::with_capacity_and_hasher(stems.len(), Default::default());
+    for h in stems {
+        let w = match counts.get(&h) {
+            Some(&c) => idf(c as f32 + 1.0, n),
+            None => idf(corpus.feature_count(h)? as f32, n),
+        };
+        weights.insert(h, w);
+    }
+    let weight = |h: u64| weights.get(&h).copied().unwrap_or_else(|| idf(1.0, n));
+    let weights_new = StemWeights::new(&new.sentences, &weight);
+    let verify = |(other, v): &(Arc<Profile>, f32)| {
+        let weights_other = StemWeights::new(&other.sentences, &weight);
+        let figures = compare_weighted(new, &weights_new, other, &weights_other, min_sim);
+        let class = classify(&figures);
+        Examined { other: other.id, votes: *v, vote_share: *v / all_votes.max(f32::MIN_POSITIVE), figures, class }
+    };
+    // Small comparisons are done in this thread: handing them to the pool costs more than
+    // they take. Both ways give the results in candidate order.
+    let work: usize = others.iter().map(|(p, _)| p.sentences.len() * new.sentences.len()).sum();
+    let out = if others.len() > 1 && work >= PARALLEL_WORK {
+        others.par_iter().map(verify).collect()
+    } else {
+        others.iter().map(verify).collect()
+    };
     Ok(out)
 }
+
+/// Sentence pairs (summed over the candidates) from which verification runs in parallel.
+const PARALLEL_WORK: usize = 2_000;
 
 #[cfg(test)]
 mod tests {
