@@ -40,12 +40,13 @@ fn core(line: &str) -> String {
 }
 
 /// An advertisement marker such as "- Advertisement -" or "- Article Inline Advertisement 1-".
+#[cfg(test)]
 pub fn is_ad_marker(line: &str) -> bool {
     let c = core(line);
     ad_marker(&c, word_count(&c))
 }
 
-/// [`is_ad_marker`] of a line whose [`core`] is `c`, of `words` words.
+/// `is_ad_marker` of a line whose [`core`] is `c`, of `words` words.
 fn ad_marker(c: &str, words: usize) -> bool {
     if c.is_empty() || words > 7 {
         return false;
@@ -249,12 +250,13 @@ const FURNITURE_PREFIXES: &[&str] = &[
 ];
 
 /// A short line that is site furniture: prompts, share/follow/subscribe lines, section labels.
+#[cfg(test)]
 pub fn is_furniture(line: &str) -> bool {
     let c = core(line);
     furniture(&c, word_count(&c))
 }
 
-/// [`is_furniture`] of a line whose [`core`] is `c`, of `words` words.
+/// `is_furniture` of a line whose [`core`] is `c`, of `words` words.
 fn furniture(c: &str, words: usize) -> bool {
     if c.is_empty() {
         return false;
@@ -656,12 +658,13 @@ fn is_dateline_like(t: &str) -> bool {
 
 /// A copyright or reuse notice ("© 2007 Reuters. All rights reserved. This material may not
 /// be published, broadcast, rewritten or redistributed.").
+#[cfg(test)]
 pub fn is_legal(line: &str) -> bool {
     let c = core(line);
     legal(&c, word_count(&c))
 }
 
-/// [`is_legal`] of a line whose [`core`] is `c`, of `words` words.
+/// `is_legal` of a line whose [`core`] is `c`, of `words` words.
 fn legal(c: &str, words: usize) -> bool {
     if words > 80 {
         return false;
@@ -695,12 +698,13 @@ fn find_in_first_half(c: &str, k: &str) -> Option<usize> {
 
 /// A short credit line ("Palm Beach Post Staff Writer", "CanWest News Service; with files
 /// from Reuters", "Associated Press Writer").
+#[cfg(test)]
 pub fn is_credit(line: &str) -> bool {
     let c = core(line);
     credit(line, &c, word_count(&c))
 }
 
-/// [`is_credit`] of `line`, whose [`core`] is `c`, of `words` words.
+/// `is_credit` of `line`, whose [`core`] is `c`, of `words` words.
 fn credit(line: &str, c: &str, words: usize) -> bool {
     if words == 0 || words > 9 || crate::extract::plain::ends_sentence(line) {
         return false;
