@@ -5,6 +5,8 @@
 //! - [`Batch`]: blob puts and record writes across named keyspaces, committed atomically by
 //!   [`Store::commit`].
 //! - [`BlobId`]: the blake3 hash of a blob's raw bytes, shown as 64 hex digits.
+//! - [`DictionaryEncoder`] and [`EncodedBlob`]: blobs compressed with a dictionary blob on any
+//!   thread, ahead of the batch that stores them ([`Batch::put_encoded`]).
 //! - [`StoreError`]: every failure, each displayed as one line.
 //!
 //! # Repository folder
