@@ -450,24 +450,22 @@ pub fn examine_with(new: &Profile, corpus: &dyn Corpus, min_sim: f32) -> Result<
             others.push((other, v));
         }
     }
-    // Each distinct stem is looked up once, in sorted order: neighbouring lookups fall in
-    // neighbouring buckets of the index. The new article's features are counted already.
-    let mut stems: Vec<u64> = new
-        .sentences
+    // The weights of the new article's features come from their counts; each distinct stem of
+    // the candidates not among them is looked up once, in sorted order (neighbouring lookups fall
+    // in neighbouring buckets of the index), all in one call.
+    let mut stems: Vec<u64> = others
         .iter()
-        .chain(others.iter().flat_map(|(p, _)| p.sentences.iter()))
+        .flat_map(|(p, _)| p.sentences.iter())
         .flat_map(|s| s.stems.iter().copied())
+        .filter(|h| !counts.contains_key(h))
         .collect();
     stems.sort_unstable();
     stems.dedup();
-    let mut weights: IdMap<f32> = IdMap::with_capacity_and_hasher(stems.len(), Default::default());
-    for h in stems {
-        let w = match counts.get(&h) {
-            Some(&c) => idf(c as f32 + 1.0, n),
-            None => idf(corpus.feature_count(h)? as f32, n),
-        };
-        weights.insert(h, w);
-    }
+    let mut stem_counts: Vec<u64> = Vec::with_capacity(stems.len());
+    corpus.feature_counts(&stems, &mut stem_counts)?;
+    let mut weights: IdMap<f32> = IdMap::with_capacity_and_hasher(counts.len() + stems.len(), Default::default());
+    weights.extend(counts.iter().map(|(&h, &c)| (h, idf(c as f32 + 1.0, n))));
+    weights.extend(stems.iter().zip(&stem_counts).map(|(&h, &c)| (h, idf(c as f32, n))));
     let weight = |h: u64| weights.get(&h).copied().unwrap_or_else(|| idf(1.0, n));
     let weights_new = StemWeights::new(&new.sentences, &weight);
     let verify = |(other, v): &(Arc<Profile>, f32)| {
