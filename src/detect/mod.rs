@@ -23,7 +23,7 @@ mod votes;
 pub use index::{bucket_of, key_of, BucketError, FeatureIndex, BUCKETS, BUCKET_BITS, IDENTITY_BITS, POSTINGS_CAP};
 pub use memory::MemoryCorpus;
 
-use crate::align::{self, tally, AlignedPair, KeyIndex, SentenceSig, StemWeights};
+use crate::align::{self, tally, AlignedPair, KeyIndex, SentenceSig, SigIndex, StemWeights};
 use crate::model::{ArticleId, RelationKind};
 use crate::text::{IdMap, Tokenizer};
 use rayon::prelude::*;
@@ -217,7 +217,17 @@ pub fn compare(a: &Profile, b: &Profile, weight: &dyn Fn(u64) -> f32, min_sim: f
 /// Like [`compare`], with the stem weights of each side computed beforehand (`wa` of `a`'s
 /// sentences, `wb` of `b`'s): the new article is weighed once for all its candidates.
 pub fn compare_weighted(a: &Profile, wa: &StemWeights, b: &Profile, wb: &StemWeights, min_sim: f32) -> Figures {
-    let al = align::align_sigs_weighted(&a.sentences, wa, &b.sentences, wb, min_sim);
+    figures(a, b, align::align_sigs_weighted(&a.sentences, wa, &b.sentences, wb, min_sim))
+}
+
+/// Like [`compare_weighted`], with `ia` the [`SigIndex`] of `a`'s sentences: the new article is
+/// indexed once for all its candidates.
+pub fn compare_indexed(a: &Profile, wa: &StemWeights, ia: &SigIndex, b: &Profile, wb: &StemWeights, min_sim: f32) -> Figures {
+    figures(a, b, align::align_sigs_indexed(&a.sentences, wa, ia, &b.sentences, wb, min_sim))
+}
+
+/// The figures of the alignment `al` of `a` with `b`.
+fn figures(a: &Profile, b: &Profile, al: align::Alignment) -> Figures {
     let words = |p: &Profile| p.sentences.iter().map(|s| s.words as f32).sum::<f32>().max(1.0);
     let (wa, wb) = (words(a), words(b));
     let (mut ca, mut cb, mut sa, mut sb, mut verb) = (0f32, 0f32, 0f32, 0f32, 0f32);
@@ -468,9 +478,10 @@ pub fn examine_with(new: &Profile, corpus: &dyn Corpus, min_sim: f32) -> Result<
     weights.extend(stems.iter().zip(&stem_counts).map(|(&h, &c)| (h, idf(c as f32, n))));
     let weight = |h: u64| weights.get(&h).copied().unwrap_or_else(|| idf(1.0, n));
     let weights_new = StemWeights::new(&new.sentences, &weight);
+    let index_new = SigIndex::new(if others.is_empty() { &[] } else { &new.sentences });
     let verify = |(other, v): &(Arc<Profile>, f32)| {
         let weights_other = StemWeights::new(&other.sentences, &weight);
-        let figures = compare_weighted(new, &weights_new, other, &weights_other, min_sim);
+        let figures = compare_indexed(new, &weights_new, &index_new, other, &weights_other, min_sim);
         let class = classify(&figures);
         Examined { other: other.id, votes: *v, vote_share: *v / all_votes.max(f32::MIN_POSITIVE), figures, class }
     };
