@@ -463,19 +463,25 @@ pub fn examine_with(new: &Profile, corpus: &dyn Corpus, min_sim: f32) -> Result<
     // The weights of the new article's features come from their counts; each distinct stem of
     // the candidates not among them is looked up once, in sorted order (neighbouring lookups fall
     // in neighbouring buckets of the index), all in one call.
-    let mut stems: Vec<u64> = others
-        .iter()
-        .flat_map(|(p, _)| p.sentences.iter())
-        .flat_map(|s| s.stems.iter().copied())
-        .filter(|h| !counts.contains_key(h))
-        .collect();
+    let occurrences: usize = others.iter().flat_map(|(p, _)| p.sentences.iter()).map(|s| s.stems.len()).sum();
+    let mut weights: IdMap<f32> = IdMap::with_capacity_and_hasher(counts.len() + occurrences, Default::default());
+    weights.extend(counts.iter().map(|(&h, &c)| (h, idf(c as f32 + 1.0, n))));
+    let mut stems: Vec<u64> = Vec::new();
+    for s in others.iter().flat_map(|(p, _)| p.sentences.iter()) {
+        for &h in &s.stems {
+            if let std::collections::hash_map::Entry::Vacant(e) = weights.entry(h) {
+                // A placeholder until the counts come.
+                e.insert(0.0);
+                stems.push(h);
+            }
+        }
+    }
     stems.sort_unstable();
-    stems.dedup();
     let mut stem_counts: Vec<u64> = Vec::with_capacity(stems.len());
     corpus.feature_counts(&stems, &mut stem_counts)?;
-    let mut weights: IdMap<f32> = IdMap::with_capacity_and_hasher(counts.len() + stems.len(), Default::default());
-    weights.extend(counts.iter().map(|(&h, &c)| (h, idf(c as f32 + 1.0, n))));
-    weights.extend(stems.iter().zip(&stem_counts).map(|(&h, &c)| (h, idf(c as f32, n))));
+    for (&h, &c) in stems.iter().zip(&stem_counts) {
+        weights.insert(h, idf(c as f32, n));
+    }
     let weight = |h: u64| weights.get(&h).copied().unwrap_or_else(|| idf(1.0, n));
     let weights_new = StemWeights::new(&new.sentences, &weight);
     let index_new = SigIndex::new(if others.is_empty() { &[] } else { &new.sentences });
