@@ -218,6 +218,10 @@ fn features_weighted(a: &SentenceSig, wa_: &[f32], wa: f32, b: &SentenceSig, wb_
             let la = na.chars().count();
             let Some(first) = na.chars().next().filter(|_| la >= 5) else { continue };
             for (hb, nb) in &b.names {
+                // A name of another first character never matches: no stem lookup for it.
+                if !nb.starts_with(first) {
+                    continue;
+                }
                 let Ok(ib) = b.stems.binary_search(hb) else { continue };
                 if !matched_b.get(ib) && names_match_from(na, first, la, nb) {
                     matched_b.set(ib);
