@@ -159,7 +159,7 @@ fn names_match(a: &str, b: &str) -> bool {
 /// a name compared with many others is measured once. The first characters are compared before
 /// `b` is measured (most pairs differ there).
 fn names_match_from(a: &str, first: char, la: usize, b: &str) -> bool {
-    if b.chars().next() != Some(first) {
+    if !b.starts_with(first) {
         return false;
     }
     let lb = b.chars().count();
