@@ -149,9 +149,21 @@ fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
 }
 
 /// True when two names are spellings of one another (transliteration, a typo).
+#[cfg(test)]
 fn names_match(a: &str, b: &str) -> bool {
-    let (la, lb) = (a.chars().count(), b.chars().count());
-    if la < 5 || lb < 5 || a.chars().next() != b.chars().next() {
+    let la = a.chars().count();
+    la >= 5 && a.chars().next().is_some_and(|first| names_match_from(a, first, la, b))
+}
+
+/// [`names_match`] with `a`'s first character and its length in characters (at least 5) given:
+/// a name compared with many others is measured once. The first characters are compared before
+/// `b` is measured (most pairs differ there).
+fn names_match_from(a: &str, first: char, la: usize, b: &str) -> bool {
+    if !b.starts_with(first) {
+        return false;
+    }
+    let lb = b.chars().count();
+    if la < 5 || lb < 5 {
         return false;
     }
     let max = if la.max(lb) >= 8 { 2 } else { 1 };
@@ -202,9 +214,16 @@ fn features_weighted(a: &SentenceSig, wa_: &[f32], wa: f32, b: &SentenceSig, wb_
             if matched_a.get(ia) {
                 continue;
             }
+            // Names shorter than 5 characters match none (see names_match).
+            let la = na.chars().count();
+            let Some(first) = na.chars().next().filter(|_| la >= 5) else { continue };
             for (hb, nb) in &b.names {
+                // A name of another first character never matches: no stem lookup for it.
+                if !nb.starts_with(first) {
+                    continue;
+                }
                 let Ok(ib) = b.stems.binary_search(hb) else { continue };
-                if !matched_b.get(ib) && names_match(na, nb) {
+                if !matched_b.get(ib) && names_match_from(na, first, la, nb) {
                     matched_b.set(ib);
                     fuzzy_w += 0.5 * (wa_[ia] + wb_[ib]);
                     break;
@@ -299,6 +318,86 @@ pub fn align_sigs_weighted(
 ) -> Alignment {
     align_sigs_inner(a, wa, b, wb, min_sim, None)
 }
+
+/// The sentences of a text holding each content stem and each whole-sentence hash, for
+/// [`align_sigs_indexed`]: a text aligned with several others is indexed once.
+pub struct SigIndex {
+    stems: KeyIndex,
+    exact: KeyIndex,
+    /// Number of sentences indexed.
+    len: usize,
+}
+
+impl SigIndex {
+    /// The index of `sigs`.
+    pub fn new(sigs: &[SentenceSig]) -> SigIndex {
+        let exact: Vec<(u64, u32)> = sigs.iter().enumerate().map(|(i, s)| (s.exact, i as u32)).collect();
+        SigIndex { stems: KeyIndex::of_stems(sigs), exact: KeyIndex::new(&exact), len: sigs.len() }
+    }
+}
+
+/// Like [`align_sigs_weighted`], with `ia` the [`SigIndex`] of `a`: the same alignment.
+///
+/// [`align_sigs_weighted`] indexes `b` and looks up the stems of each sentence of `a`; this looks
+/// up the stems of each sentence of `b` in `a`'s index, which a text compared with several
+/// others builds once. The pairs scored are the same (the shared stems of two sentences are
+/// counted the same from either side) and their order does not matter ([`select`] sorts them in
+/// a total order). Only the stems of `b` found in more than `(b.len() / 4).max(64)` of its
+/// sentences count for nothing there: with at most 64 sentences in `b` none can, and longer
+/// texts go the way of [`align_sigs_weighted`].
+pub fn align_sigs_indexed(
+    a: &[SentenceSig],
+    wa: &StemWeights,
+    ia: &SigIndex,
+    b: &[SentenceSig],
+    wb: &StemWeights,
+    min_sim: f32,
+) -> Alignment {
+    if b.len() > COMMON_FLOOR || ia.len != a.len() {
+        return align_sigs_inner(a, wa, b, wb, min_sim, None);
+    }
+    let mut cands: Vec<Candidate> = Vec::new();
+    // For the current sentence of b: the count of each sentence of a, as in align_sigs_inner.
+    let mut count: Vec<u32> = vec![0; a.len()];
+    let mut touched: Vec<u32> = Vec::new();
+    let (na, nb) = (a.len().max(1) as f32, b.len().max(1) as f32);
+    for (j, t) in b.iter().enumerate() {
+        touched.clear();
+        for &h in &t.stems {
+            tally(ia.stems.get(h), 1, &mut count, &mut touched);
+        }
+        if t.words > 0 {
+            tally(ia.exact.get(t.exact), 2, &mut count, &mut touched);
+        }
+        if touched.is_empty() {
+            continue;
+        }
+        let (wsb, sumb) = wb.sentence(j);
+        for &i in &touched {
+            let Some(n) = count.get_mut(i as usize).map(std::mem::take) else { continue };
+            let Some(s) = a.get(i as usize) else { continue };
+            if n < 2 && s.stems.len().min(t.stems.len()) > MIN_SHARED_ALONE {
+                continue;
+            }
+            let (sim, overlap) = if s.exact == t.exact && s.words > 0 {
+                (1.0, 1.0)
+            } else {
+                let (wsa, suma) = wa.sentence(i as usize);
+                let f = features_weighted(s, wsa, suma, t, wsb, sumb);
+                (f.sim(), f.overlap)
+            };
+            if sim >= min_sim {
+                let off = (i as f32 / na - j as f32 / nb).abs();
+                cands.push(Candidate { sim, overlap, a: i, b: j as u32, off });
+            }
+        }
+    }
+    select(cands, a.len(), b.len(), min_sim)
+}
+
+/// A stem of `b` found in more than `(b.len() / 4).max(COMMON_FLOOR)` of its sentences proposes
+/// no pairs in [`align_sigs_inner`].
+const COMMON_FLOOR: usize = 64;
 
 /// The weights of every sentence's content stems (in [`SentenceSig::stems`] order) and their
 /// totals, for [`align_sigs_weighted`].
@@ -504,7 +603,7 @@ fn align_sigs_inner(
     let (na, nb) = (a.len().max(1) as f32, b.len().max(1) as f32);
     // Stems found in very many sentences of b do not propose pairs on their own (bounds the work
     // on huge texts; pairs sharing only such a stem do not reach the thresholds anyway).
-    let common = (b.len() / 4).max(64);
+    let common = (b.len() / 4).max(COMMON_FLOOR);
     for (i, s) in a.iter().enumerate() {
         touched.clear();
         for &h in &s.stems {
@@ -540,12 +639,18 @@ fn align_sigs_inner(
             }
         }
     }
+    select(cands, a.len(), b.len(), min_sim)
+}
+
+/// The alignment from the scored pairs, whatever their order: greedy from the most similar down,
+/// then the low pairs (gap filling) that keep the order of the aligned ones.
+fn select(mut cands: Vec<Candidate>, a_len: usize, b_len: usize, min_sim: f32) -> Alignment {
     // A total order (no two candidates share both sentences): unstable sorting is exact.
     cands.sort_unstable_by(|x, y| {
         y.sim.total_cmp(&x.sim).then(x.off.total_cmp(&y.off)).then(x.a.cmp(&y.a)).then(x.b.cmp(&y.b))
     });
-    let mut used_a = vec![false; a.len()];
-    let mut used_b = vec![false; b.len()];
+    let mut used_a = vec![false; a_len];
+    let mut used_b = vec![false; b_len];
     let mut pairs = Vec::new();
     let mut low = Vec::new();
     for Candidate { sim, overlap, a: i, b: j, .. } in cands {
@@ -682,8 +787,9 @@ mod tests {
 
     use proptest::prelude::*;
 
-    /// Names for the name-matching path: spelling variants and unrelated ones.
-    const NAMES: [&str; 6] = ["kupiansk", "kupyansk", "zelensky", "zelenskyy", "paris", "parma"];
+    /// Names for the name-matching path: spelling variants, unrelated ones, one too short to
+    /// match and one with a character of two bytes.
+    const NAMES: [&str; 8] = ["kupiansk", "kupyansk", "zelensky", "zelenskyy", "paris", "parma", "kyiv", "kyïvs"];
 
     /// A random sentence signature over small hash universes, so that random sentences share
     /// stems, bigrams, numbers, names and whole-sentence hashes.
@@ -722,8 +828,24 @@ mod tests {
         assert_eq!(got, reference::align_sigs_inner(a, b, &weight, min_sim, gap));
     }
 
+    /// Aligning with `a`'s index gives what aligning without it gives.
+    fn indexed_same(a: &[SentenceSig], b: &[SentenceSig], min_sim: f32) {
+        let (wa, wb) = (StemWeights::new(a, &weight), StemWeights::new(b, &weight));
+        let got = align_sigs_indexed(a, &wa, &SigIndex::new(a), b, &wb, min_sim);
+        assert_eq!(got, align_sigs_weighted(a, &wa, b, &wb, min_sim));
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn alignment_with_an_index_of_a_matches(
+            a in proptest::collection::vec(sig(), 0..40),
+            b in proptest::collection::vec(sig(), 0..70),
+            min_sim in prop_oneof![Just(0.3f32), Just(MIN_SIM), 0.2f32..0.9],
+        ) {
+            indexed_same(&a, &b, min_sim);
+        }
 
         #[test]
         fn alignment_matches_the_reference(
@@ -755,6 +877,9 @@ mod tests {
         let texts = (proptest::collection::vec(sig(), 60..200), proptest::collection::vec(sig(), 60..300));
         runner.run(&texts, |(a, b)| {
             same_as_reference(&a, &b, 0.3);
+            indexed_same(&a, &b, 0.3);
+            indexed_same(&a, &b[..b.len().min(64)], 0.3);
+            indexed_same(&b[..b.len().min(64)], &a, 0.3);
             Ok(())
         }).unwrap();
     }
@@ -771,6 +896,7 @@ mod tests {
             for b in &sigs {
                 same_as_reference(a, b, 0.3);
                 same_as_reference(a, b, MIN_SIM);
+                indexed_same(a, b, MIN_SIM);
             }
         }
     }

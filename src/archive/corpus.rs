@@ -35,6 +35,22 @@ impl Corpus for StoreCorpus<'_> {
         Ok(self.archive.with_index(|s| s.index.postings(feature, limit))?)
     }
 
+    fn visit_postings(&self, feature: u64, limit: usize, visit: &mut dyn FnMut(u64)) -> Result<(), CorpusError> {
+        if self.archive.loaded_count(feature).is_none() {
+            self.archive.load_buckets(&[feature])?;
+        }
+        self.archive.with_index(|s| s.index.posting_docs(feature).iter().take(limit).for_each(|&d| visit(u64::from(d))))?;
+        Ok(())
+    }
+
+    /// Loads the missing pages of all `features` at once, then counts them under one borrow of
+    /// the index.
+    fn feature_counts(&self, features: &[u64], out: &mut Vec<u64>) -> Result<(), CorpusError> {
+        self.archive.load_buckets(features)?;
+        self.archive.with_index(|s| out.extend(features.iter().map(|&f| s.index.count(f))))?;
+        Ok(())
+    }
+
     fn profile(&self, doc: u64) -> Result<Arc<Profile>, CorpusError> {
         let id = self
             .archive

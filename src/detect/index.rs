@@ -171,9 +171,14 @@ impl FeatureIndex {
     /// Up to `limit` documents carrying `feature`, oldest first; none when more than
     /// [`POSTINGS_CAP`] carry it.
     pub fn postings(&self, feature: u64, limit: usize) -> Vec<u64> {
-        let Some(b) = self.bucket(feature) else { return Vec::new() };
-        let Some(e) = b.get(key_of(feature)) else { return Vec::new() };
-        b.postings(e).iter().take(limit).map(|&d| u64::from(d)).collect()
+        self.posting_docs(feature).iter().take(limit).map(|&d| u64::from(d)).collect()
+    }
+
+    /// All the kept documents carrying `feature`, oldest first, as stored (none when more than
+    /// [`POSTINGS_CAP`] carry it or its bucket is not loaded).
+    pub fn posting_docs(&self, feature: u64) -> &[u32] {
+        let Some(b) = self.bucket(feature) else { return &[] };
+        b.get(key_of(feature)).map_or(&[], |e| b.postings(e))
     }
 
     fn bucket(&self, feature: u64) -> Option<&Bucket> {

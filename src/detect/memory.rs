@@ -39,6 +39,10 @@ impl Corpus for MemoryCorpus {
     fn postings(&self, feature: u64, limit: usize) -> Result<Vec<u64>, CorpusError> {
         Ok(self.index.postings(feature, limit))
     }
+    fn visit_postings(&self, feature: u64, limit: usize, visit: &mut dyn FnMut(u64)) -> Result<(), CorpusError> {
+        self.index.posting_docs(feature).iter().take(limit).for_each(|&d| visit(u64::from(d)));
+        Ok(())
+    }
     fn profile(&self, doc: u64) -> Result<Arc<Profile>, CorpusError> {
         let p = usize::try_from(doc).ok().and_then(|d| self.docs.get(d));
         p.cloned().ok_or_else(|| format!("no document {doc} in the corpus").into())

@@ -18,13 +18,14 @@
 
 mod index;
 mod memory;
+mod votes;
 
 pub use index::{bucket_of, key_of, BucketError, FeatureIndex, BUCKETS, BUCKET_BITS, IDENTITY_BITS, POSTINGS_CAP};
 pub use memory::MemoryCorpus;
 
-use crate::align::{self, tally, AlignedPair, KeyIndex, SentenceSig, StemWeights};
+use crate::align::{self, tally, AlignedPair, KeyIndex, SentenceSig, SigIndex, StemWeights};
 use crate::model::{ArticleId, RelationKind};
-use crate::text::{FastMap, IdMap, Tokenizer};
+use crate::text::{IdMap, Tokenizer};
 use rayon::prelude::*;
 use std::sync::Arc;
 use serde::{Deserialize, Serialize};
@@ -128,6 +129,21 @@ pub trait Corpus {
     fn feature_count(&self, feature: u64) -> Result<u64, CorpusError>;
     /// Up to `limit` documents carrying `feature`.
     fn postings(&self, feature: u64, limit: usize) -> Result<Vec<u64>, CorpusError>;
+    /// Calls `visit` with each document [`Self::postings`] gives, in its order (without
+    /// collecting them when the corpus can avoid it).
+    fn visit_postings(&self, feature: u64, limit: usize, visit: &mut dyn FnMut(u64)) -> Result<(), CorpusError> {
+        self.postings(feature, limit)?.into_iter().for_each(visit);
+        Ok(())
+    }
+    /// Appends to `out` the [`Self::feature_count`] of each of `features`, in their order (in one
+    /// pass when the corpus can).
+    fn feature_counts(&self, features: &[u64], out: &mut Vec<u64>) -> Result<(), CorpusError> {
+        out.reserve(features.len());
+        for &f in features {
+            out.push(self.feature_count(f)?);
+        }
+        Ok(())
+    }
     /// The profile of an archived document.
     fn profile(&self, doc: u64) -> Result<Arc<Profile>, CorpusError>;
 }
@@ -201,7 +217,17 @@ pub fn compare(a: &Profile, b: &Profile, weight: &dyn Fn(u64) -> f32, min_sim: f
 /// Like [`compare`], with the stem weights of each side computed beforehand (`wa` of `a`'s
 /// sentences, `wb` of `b`'s): the new article is weighed once for all its candidates.
 pub fn compare_weighted(a: &Profile, wa: &StemWeights, b: &Profile, wb: &StemWeights, min_sim: f32) -> Figures {
-    let al = align::align_sigs_weighted(&a.sentences, wa, &b.sentences, wb, min_sim);
+    figures(a, b, align::align_sigs_weighted(&a.sentences, wa, &b.sentences, wb, min_sim))
+}
+
+/// Like [`compare_weighted`], with `ia` the [`SigIndex`] of `a`'s sentences: the new article is
+/// indexed once for all its candidates.
+pub fn compare_indexed(a: &Profile, wa: &StemWeights, ia: &SigIndex, b: &Profile, wb: &StemWeights, min_sim: f32) -> Figures {
+    figures(a, b, align::align_sigs_indexed(&a.sentences, wa, ia, &b.sentences, wb, min_sim))
+}
+
+/// The figures of the alignment `al` of `a` with `b`.
+fn figures(a: &Profile, b: &Profile, al: align::Alignment) -> Figures {
     let words = |p: &Profile| p.sentences.iter().map(|s| s.words as f32).sum::<f32>().max(1.0);
     let (wa, wb) = (words(a), words(b));
     let (mut ca, mut cb, mut sa, mut sb, mut verb) = (0f32, 0f32, 0f32, 0f32, 0f32);
@@ -402,27 +428,26 @@ pub fn examine_with(new: &Profile, corpus: &dyn Corpus, min_sim: f32) -> Result<
     let n_docs = corpus.article_count()?;
     let n = n_docs as f32 + 1.0;
     let feats = new.index_features();
+    let mut feat_counts: Vec<u64> = Vec::with_capacity(feats.len());
+    corpus.feature_counts(&feats, &mut feat_counts)?;
     let mut counts: IdMap<u64> = IdMap::with_capacity_and_hasher(feats.len(), Default::default());
-    for &f in &feats {
-        counts.insert(f, corpus.feature_count(f)?);
-    }
+    counts.extend(feats.iter().copied().zip(feat_counts.iter().copied()));
     // Candidates: the rarest shared features vote, weighted by rarity.
     let cap = max_postings(n_docs);
     let mut rare: Vec<(u64, u64)> = counts.iter().filter(|(_, &c)| c >= 1 && c <= cap).map(|(&f, &c)| (f, c)).collect();
     rare.sort_unstable_by_key(|&(f, c)| (c, f));
     rare.truncate(MAX_QUERY_FEATURES);
-    let mut votes: FastMap<u64, f32> = FastMap::default();
     let mut all_votes = 0f32;
-    for &(f, c) in &rare {
-        let w = idf(c as f32 + 1.0, n);
-        all_votes += w;
-        for doc in corpus.postings(f, usize::try_from(cap).unwrap_or(usize::MAX))? {
-            *votes.entry(doc).or_insert(0.0) += w;
+    let mut cands = VOTES.with(|votes| {
+        let mut votes = votes.borrow_mut();
+        votes.start(n_docs);
+        for &(f, c) in &rare {
+            let w = idf(c as f32 + 1.0, n);
+            all_votes += w;
+            corpus.visit_postings(f, usize::try_from(cap).unwrap_or(usize::MAX), &mut |doc| votes.add(doc, w))?;
         }
-    }
-    let mut cands: Vec<(u64, f32)> = votes.into_iter().collect();
-    cands.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-    cands.truncate(MAX_CANDIDATES);
+        Ok::<_, CorpusError>(votes.top(MAX_CANDIDATES))
+    })?;
     let top = cands.first().map_or(0.0, |c| c.1);
     cands.retain(|c| c.1 >= MIN_VOTE_SHARE * top);
 
@@ -435,29 +460,34 @@ pub fn examine_with(new: &Profile, corpus: &dyn Corpus, min_sim: f32) -> Result<
             others.push((other, v));
         }
     }
-    // Each distinct stem is looked up once, in sorted order: neighbouring lookups fall in
-    // neighbouring buckets of the index. The new article's features are counted already.
-    let mut stems: Vec<u64> = new
-        .sentences
-        .iter()
-        .chain(others.iter().flat_map(|(p, _)| p.sentences.iter()))
-        .flat_map(|s| s.stems.iter().copied())
-        .collect();
+    // The weights of the new article's features come from their counts; each distinct stem of
+    // the candidates not among them is looked up once, in sorted order (neighbouring lookups fall
+    // in neighbouring buckets of the index), all in one call.
+    let occurrences: usize = others.iter().flat_map(|(p, _)| p.sentences.iter()).map(|s| s.stems.len()).sum();
+    let mut weights: IdMap<f32> = IdMap::with_capacity_and_hasher(counts.len() + occurrences, Default::default());
+    weights.extend(counts.iter().map(|(&h, &c)| (h, idf(c as f32 + 1.0, n))));
+    let mut stems: Vec<u64> = Vec::new();
+    for s in others.iter().flat_map(|(p, _)| p.sentences.iter()) {
+        for &h in &s.stems {
+            if let std::collections::hash_map::Entry::Vacant(e) = weights.entry(h) {
+                // A placeholder until the counts come.
+                e.insert(0.0);
+                stems.push(h);
+            }
+        }
+    }
     stems.sort_unstable();
-    stems.dedup();
-    let mut weights: IdMap<f32> = IdMap::with_capacity_and_hasher(stems.len(), Default::default());
-    for h in stems {
-        let w = match counts.get(&h) {
-            Some(&c) => idf(c as f32 + 1.0, n),
-            None => idf(corpus.feature_count(h)? as f32, n),
-        };
-        weights.insert(h, w);
+    let mut stem_counts: Vec<u64> = Vec::with_capacity(stems.len());
+    corpus.feature_counts(&stems, &mut stem_counts)?;
+    for (&h, &c) in stems.iter().zip(&stem_counts) {
+        weights.insert(h, idf(c as f32, n));
     }
     let weight = |h: u64| weights.get(&h).copied().unwrap_or_else(|| idf(1.0, n));
     let weights_new = StemWeights::new(&new.sentences, &weight);
+    let index_new = SigIndex::new(if others.is_empty() { &[] } else { &new.sentences });
     let verify = |(other, v): &(Arc<Profile>, f32)| {
         let weights_other = StemWeights::new(&other.sentences, &weight);
-        let figures = compare_weighted(new, &weights_new, other, &weights_other, min_sim);
+        let figures = compare_indexed(new, &weights_new, &index_new, other, &weights_other, min_sim);
         let class = classify(&figures);
         Examined { other: other.id, votes: *v, vote_share: *v / all_votes.max(f32::MIN_POSITIVE), figures, class }
     };
@@ -470,6 +500,11 @@ pub fn examine_with(new: &Profile, corpus: &dyn Corpus, min_sim: f32) -> Result<
         others.iter().map(verify).collect()
     };
     Ok(out)
+}
+
+thread_local! {
+    /// The vote sums of [`examine_with`], kept between calls (see [`votes::Votes`]).
+    static VOTES: std::cell::RefCell<votes::Votes> = std::cell::RefCell::new(votes::Votes::default());
 }
 
 /// Sentence pairs (summed over the candidates) from which verification runs in parallel.
