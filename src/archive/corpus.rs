@@ -30,11 +30,6 @@ impl Corpus for StoreCorpus<'_> {
         Ok(self.archive.with_index(|s| s.index.count(feature))?)
     }
 
-    fn postings(&self, feature: u64, limit: usize) -> Result<Vec<u64>, CorpusError> {
-        self.archive.load_buckets(&[feature])?;
-        Ok(self.archive.with_index(|s| s.index.postings(feature, limit))?)
-    }
-
     fn visit_postings(&self, feature: u64, limit: usize, visit: &mut dyn FnMut(u64)) -> Result<(), CorpusError> {
         if self.archive.loaded_count(feature).is_none() {
             self.archive.load_buckets(&[feature])?;

@@ -36,9 +36,6 @@ impl Corpus for MemoryCorpus {
     fn feature_count(&self, feature: u64) -> Result<u64, CorpusError> {
         Ok(self.index.count(feature))
     }
-    fn postings(&self, feature: u64, limit: usize) -> Result<Vec<u64>, CorpusError> {
-        Ok(self.index.postings(feature, limit))
-    }
     fn visit_postings(&self, feature: u64, limit: usize, visit: &mut dyn FnMut(u64)) -> Result<(), CorpusError> {
         self.index.posting_docs(feature).iter().take(limit).for_each(|&d| visit(u64::from(d)));
         Ok(())

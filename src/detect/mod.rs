@@ -119,22 +119,16 @@ impl Profile {
 /// Counts and postings are over [`Profile::index_features`] of the archived articles, without
 /// the article being detected; postings are document numbers that the corpus assigns (the
 /// archive uses its archive sequence). Per call, [`detect`] asks `feature_count` once for each of
-/// the new article's features and for the stems of candidate sentences it compares, `postings`
-/// for at most [`MAX_QUERY_FEATURES`] features (limit [`max_postings`]), and `profile` for at most
+/// the new article's features and for the stems of candidate sentences it compares (through
+/// `feature_counts`), `visit_postings` for at most [`MAX_QUERY_FEATURES`] features (limit [`max_postings`]), and `profile` for at most
 /// [`MAX_CANDIDATES`] documents: caching profiles (they are serialisable) saves recomputing them.
 pub trait Corpus {
     /// Number of archived articles.
     fn article_count(&self) -> Result<u64, CorpusError>;
     /// How many articles carry `feature`.
     fn feature_count(&self, feature: u64) -> Result<u64, CorpusError>;
-    /// Up to `limit` documents carrying `feature`.
-    fn postings(&self, feature: u64, limit: usize) -> Result<Vec<u64>, CorpusError>;
-    /// Calls `visit` with each document [`Self::postings`] gives, in its order (without
-    /// collecting them when the corpus can avoid it).
-    fn visit_postings(&self, feature: u64, limit: usize, visit: &mut dyn FnMut(u64)) -> Result<(), CorpusError> {
-        self.postings(feature, limit)?.into_iter().for_each(visit);
-        Ok(())
-    }
+    /// Calls `visit` with each of up to `limit` documents carrying `feature`, oldest first.
+    fn visit_postings(&self, feature: u64, limit: usize, visit: &mut dyn FnMut(u64)) -> Result<(), CorpusError>;
     /// Appends to `out` the [`Self::feature_count`] of each of `features`, in their order (in one
     /// pass when the corpus can).
     fn feature_counts(&self, features: &[u64], out: &mut Vec<u64>) -> Result<(), CorpusError> {
@@ -209,19 +203,12 @@ pub struct Figures {
 /// Aligns two profiles and computes the figures; `weight` gives a content stem's rarity weight,
 /// `min_sim` the lowest similarity of an aligned pair.
 pub fn compare(a: &Profile, b: &Profile, weight: &dyn Fn(u64) -> f32, min_sim: f32) -> Figures {
-    let wa = StemWeights::new(&a.sentences, weight);
-    let wb = StemWeights::new(&b.sentences, weight);
-    compare_weighted(a, &wa, b, &wb, min_sim)
+    figures(a, b, align::align_sigs(&a.sentences, &b.sentences, weight, min_sim))
 }
 
 /// Like [`compare`], with the stem weights of each side computed beforehand (`wa` of `a`'s
-/// sentences, `wb` of `b`'s): the new article is weighed once for all its candidates.
-pub fn compare_weighted(a: &Profile, wa: &StemWeights, b: &Profile, wb: &StemWeights, min_sim: f32) -> Figures {
-    figures(a, b, align::align_sigs_weighted(&a.sentences, wa, &b.sentences, wb, min_sim))
-}
-
-/// Like [`compare_weighted`], with `ia` the [`SigIndex`] of `a`'s sentences: the new article is
-/// indexed once for all its candidates.
+/// sentences, `wb` of `b`'s) and `ia` the [`SigIndex`] of `a`'s sentences: the new article is
+/// weighed and indexed once for all its candidates.
 pub fn compare_indexed(a: &Profile, wa: &StemWeights, ia: &SigIndex, b: &Profile, wb: &StemWeights, min_sim: f32) -> Figures {
     figures(a, b, align::align_sigs_indexed(&a.sentences, wa, ia, &b.sentences, wb, min_sim))
 }

@@ -91,10 +91,10 @@ impl Votes {
     }
 
     fn clear(&mut self) {
-        let sums = std::mem::take(&mut self.sums);
+        let mut sums = std::mem::take(&mut self.sums);
         self.reset_slots(&sums);
+        sums.clear();
         self.sums = sums;
-        self.sums.clear();
     }
 }
 

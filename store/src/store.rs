@@ -959,7 +959,7 @@ pub struct Batch<'s> {
     records: BTreeMap<String, BTreeMap<Vec<u8>, Option<Vec<u8>>>>,
     /// The bytes of blobs put in this batch (up to [`codec::MAX_DELTA_SPAN`] each), so that a
     /// delta against one of them (a text against its own raw input) does not decode it again.
-    put_bytes: BTreeMap<BlobId, Arc<Vec<u8>>>,
+    put_bytes: BTreeMap<BlobId, Vec<u8>>,
 }
 
 impl fmt::Debug for Batch<'_> {
@@ -987,7 +987,7 @@ impl<'s> Batch<'s> {
     /// Decodes a blob from this batch or the store (read-your-writes).
     pub fn get_blob(&self, id: &BlobId) -> Result<Vec<u8>> {
         if let Some(bytes) = self.put_bytes.get(id) {
-            return Ok(bytes.as_ref().clone());
+            return Ok(bytes.clone());
         }
         let mut bases = self.store.bases.lock().unwrap_or_else(|p| p.into_inner());
         decode_blob_cached(id, &|i| self.lookup(i), Some(&mut bases))
@@ -1000,7 +1000,7 @@ impl<'s> Batch<'s> {
     /// Keeps the bytes of a blob just put, for deltas against it later in this batch.
     fn remember_put(&mut self, id: BlobId, bytes: &[u8]) {
         if bytes.len() <= codec::MAX_DELTA_SPAN {
-            self.put_bytes.insert(id, Arc::new(bytes.to_vec()));
+            self.put_bytes.insert(id, bytes.to_vec());
         }
     }
 
