@@ -13,7 +13,8 @@ use std::fs;
 use std::path::Path;
 
 use crate::error::{db_err, io_err};
-use crate::store::{disk_usage, open_sled, read_marker, sled_config, take_lock, DB_DIR};
+use crate::sled_open::open_sled;
+use crate::store::{disk_usage, read_marker, sled_config, take_lock, DB_DIR};
 use crate::{Result, StoreError};
 
 const DB_NEW: &str = "db.new";

@@ -63,6 +63,7 @@ mod id;
 mod pack;
 mod packing;
 mod records;
+mod sled_open;
 mod store;
 
 pub use error::{Result, StoreError};

@@ -16,6 +16,7 @@ use crate::codec::{self, Header};
 use crate::error::{db_err, io_err};
 use crate::pack::{self, KeyHash, Pack, BLOB_KEYSPACE};
 use crate::records::{Records, Scope};
+use crate::sled_open::open_sled;
 use crate::{BlobId, BlobInfo, BlobStats, Codec, Damage, Result, StoreError, StoreOptions, FORMAT_VERSION};
 
 const MARKER: &str = "stet-repository";
@@ -158,23 +159,6 @@ pub(crate) fn take_lock(root: &Path) -> Result<File> {
         Ok(()) => Ok(lock),
         Err(TryLockError::WouldBlock) => Err(StoreError::Locked { path: root.to_path_buf() }),
         Err(TryLockError::Error(e)) => Err(io_err(&lock_path)(e)),
-    }
-}
-
-/// Opens sled, waiting briefly while its own file lock is still held. We hold the repository
-/// lock, so the holder can only be a Store of this process that was just dropped: sled's
-/// background jobs release the database file a moment after the last handle goes away.
-pub(crate) fn open_sled(config: &sled::Config) -> sled::Result<sled::Db> {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-    loop {
-        match config.open() {
-            Err(sled::Error::Io(e))
-                if e.to_string().contains("could not acquire lock") && std::time::Instant::now() < deadline =>
-            {
-                std::thread::sleep(std::time::Duration::from_millis(10));
-            }
-            other => return other,
-        }
     }
 }
 

@@ -403,6 +403,57 @@ fn damaged_database_files_are_reported_not_silently_lost() {
     }
 }
 
+/// Regression: some damage to sled's files made sled's recovery panic ("tried to serialize
+/// Uninitialized") instead of returning an error, which failed a CI run. Many damage patterns,
+/// each must end in a corruption error or a complete store, never a panic.
+#[test]
+fn sled_recovery_panic_is_reported_as_corruption() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = open(dir.path());
+        for round in 0..3u32 {
+            let mut b = store.batch();
+            for i in 0..100u32 {
+                b.put_blob(&text(2000, u64::from(round * 1000 + i))).unwrap();
+                b.insert("x", &(round * 1000 + i).to_be_bytes(), b"v");
+            }
+            store.commit(b).unwrap();
+            store.flush().unwrap();
+        }
+    }
+    let pristine = dir.path().join("pristine");
+    copy_dir(&dir.path().join("db"), &pristine);
+    for stride in 61..=140usize {
+        let db = dir.path().join("db");
+        std::fs::remove_dir_all(&db).unwrap();
+        copy_dir(&pristine, &db);
+        let path = db.join("db");
+        let mut bytes = std::fs::read(&path).unwrap();
+        for i in (stride % 7..bytes.len()).step_by(stride) {
+            bytes[i] ^= 0x5a;
+        }
+        std::fs::write(&path, &bytes).unwrap();
+        match Store::open(dir.path(), StoreOptions::default()) {
+            Err(e @ StoreError::Database { .. }) => assert!(e.to_string().contains("corrupted"), "{e}"),
+            Err(other) => panic!("stride {stride}: unexpected error {other}"),
+            Ok(store) => assert_eq!(store.len("x").unwrap(), 300, "stride {stride}: records silently lost"),
+        }
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
 #[test]
 fn store_and_batch_can_cross_threads() {
     fn send_sync<T: Send + Sync>() {}
