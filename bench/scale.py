@@ -6,9 +6,11 @@
 
 Articles: reuters21578.jsonl and bbc.jsonl (items with >= 40 words; natural duplicates kept),
 shuffled with a fixed seed, written as plain-text files (title, blank line, text). For each target size N the archive is
-filled up to N - probe articles (one `stet add DIR`, timed), then `probe` more articles are
-added in one `stet add --json DIR` (timed): the probe's time per article is the per-article cost
-at ~N archived articles. Then `stet dups ID` and `stet diff A B` (a related pair from the probe
+filled up to N - probe articles (one `stet add DIR`, timed; with --fill-chunk M one per M
+articles, each chunk's time printed as it ends), then `probe` more articles are added in one
+`stet add --json DIR` (timed): the probe's time per article is the per-article cost at ~N
+archived articles. Peak RSS is reported for the probe (a process adding to an archive of N) and
+for the largest fill process. Then `stet dups ID` and `stet diff A B` (a related pair from the probe
 when there is one, else two probe articles) are each run 5 times; the median is reported, with
 `stet show ID` (one lookup: mostly the cost of opening the repository) for reference.
 
@@ -47,22 +49,34 @@ def articles(extra):
 WORD = re.compile(r"[A-Za-z]{4,}")
 
 
-def synthetic(pool, k):
-    """K vocabulary-permuted copies of the pool (see the module doc)."""
-    vocab = sorted({w.lower() for t in pool for w in WORD.findall(t)})
-    for c in range(k):
-        rng = random.Random(c + 1)
-        perm = vocab[:]
-        rng.shuffle(perm)
-        m = dict(zip(vocab, perm))
+class Synthetic:
+    """The real articles followed by K vocabulary-permuted copies of them (see the module doc),
+    made one at a time on access, so that a million articles need not be held at once."""
+
+    def __init__(self, pool, k):
+        self.pool, self.k = pool, k
+        self.vocab = sorted({w.lower() for t in pool for w in WORD.findall(t)}) if k else []
+        self.maps = {}
+
+    def __len__(self):
+        return len(self.pool) * (1 + self.k)
+
+    def __getitem__(self, idx):
+        c, i = divmod(idx, len(self.pool))
+        if c == 0:
+            return self.pool[i]
+        m = self.maps.get(c)
+        if m is None:
+            perm = self.vocab[:]
+            random.Random(c).shuffle(perm)  # copy c - 1 of the K, seeded c as before
+            m = self.maps[c] = dict(zip(self.vocab, perm))
 
         def sub(mt):
             w = mt.group(0)
             r = m.get(w.lower(), w)
             return r.capitalize() if w[0].isupper() else r
 
-        for t in pool:
-            yield WORD.sub(sub, t)
+        return WORD.sub(sub, self.pool[i])
 
 
 def write_chunk(gen, d, n):
@@ -79,11 +93,9 @@ def write_chunk(gen, d, n):
     return n
 
 
-PEAK = {"rss_kb": 0}
-
-
 def timed(cmd, capture=False):
-    """Wall and CPU seconds of one child; the largest peak RSS of any child so far goes to PEAK."""
+    """Wall and CPU seconds of one child and its result; its peak RSS in KB is `.rss_kb` of the
+    result."""
     t = time.perf_counter()
     # Peak RSS from /usr/bin/time: the rusage of a child forked from this (large) Python process
     # counts the parent's pages it held before exec.
@@ -97,10 +109,12 @@ def timed(cmd, capture=False):
     rss = re.findall(r"STET_PEAK_RSS_KB (\d+)", err)
     proc.returncode = os.waitstatus_to_exitcode(status)
     w = time.perf_counter() - t
-    PEAK["rss_kb"] = max(PEAK["rss_kb"], int(rss[-1]) if rss else 0)
+    rss_kb = int(rss[-1]) if rss else 0
     if proc.returncode not in (0, 1, 3):
         sys.exit(f"{cmd[:4]} failed {proc.returncode}: {err[-1500:]}")
-    return w, ru.ru_utime + ru.ru_stime, subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+    done = subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+    done.rss_kb = rss_kb
+    return w, ru.ru_utime + ru.ru_stime, done
 
 
 def median_latency(cmd, k=5):
@@ -120,35 +134,47 @@ def main():
     ap.add_argument("--extra", nargs="*", default=[])
     ap.add_argument("--synthetic", type=int, default=0, metavar="K")
     ap.add_argument("--stet", default=os.path.join(ROOT, "target/release/stet"))
+    ap.add_argument("--fill-chunk", type=int, default=0, metavar="M",
+                    help="fill with one `stet add` per M articles (default: one per size), each chunk's "
+                         "time printed as it ends")
     a = ap.parse_args()
     sizes = [int(s) for s in a.sizes.split(",")]
     subprocess.run(["rm", "-rf", a.out], check=True)
     os.makedirs(a.out)
     repo = os.path.join(a.out, "repo")
     stet = os.path.abspath(a.stet)
-    pool = list(articles(a.extra))
-    if a.synthetic:
-        pool += list(synthetic(pool, a.synthetic))
+    pool = Synthetic(list(articles(a.extra)), a.synthetic)
     # Shuffled (fixed seed) so that every size's probe has the same mix of sources and lengths
-    # (the corpora come Reuters first, then the longer BBC articles).
-    random.Random(7).shuffle(pool)
+    # (the corpora come Reuters first, then the longer BBC articles). The same permutation as
+    # shuffling the articles themselves with that seed (earlier runs did).
+    order = list(range(len(pool)))
+    random.Random(7).shuffle(order)
     if sizes[-1] > len(pool):
         print(f"only {len(pool)} articles available: largest size cut to {len(pool)}; pass --extra DIR for more",
               file=sys.stderr)
         sizes = [s for s in sizes if s < len(pool)] + [len(pool)]
-    gen = iter(pool)
+    gen = (pool[j] for j in order)
     have = 0
     rows = []
     print(f"{os.cpu_count()} cores; probe {a.probe} articles per size", flush=True)
     hdr = (f"{'N':>7s} {'fill s':>8s} {'fill ms/art':>11s} {'probe ms/art':>12s} {'probe cpu ms/art':>16s} "
-           f"{'repo MB':>8s} {'peak RSS MB':>11s} {'dups ID ms':>10s} {'diff ms':>8s} {'show ms':>8s} {'load1':>6s}")
+           f"{'repo MB':>8s} {'probe RSS MB':>12s} {'fill RSS MB':>11s} {'dups ID ms':>10s} {'diff ms':>8s} {'show ms':>8s} {'load1':>6s}")
     for i, n in enumerate(sizes):
         fill_n = n - a.probe - have
-        fill_dir = os.path.join(a.out, f"fill{i}")
-        got = write_chunk(gen, fill_dir, fill_n) if fill_n > 0 else 0
-        fw = fc = 0.0
-        if got:
-            fw, fc, _ = timed([stet, "--repo", repo, "add", "-q", fill_dir])
+        chunk = a.fill_chunk if a.fill_chunk > 0 else max(fill_n, 1)
+        got = fw = fc = fill_rss = 0
+        for j in range(0, max(fill_n, 0), chunk):
+            fill_dir = os.path.join(a.out, f"fill{i}-{j // chunk}")
+            g = write_chunk(gen, fill_dir, min(chunk, fill_n - j))
+            if not g:
+                break
+            w, c, f = timed([stet, "--repo", repo, "add", "-q", fill_dir])
+            got, fw, fc, fill_rss = got + g, fw + w, fc + c, max(fill_rss, f.rss_kb)
+            if a.fill_chunk > 0:
+                print(f"  fill chunk to {have + got}: {1000 * w / g:.2f} ms/article wall, {1000 * c / g:.2f} CPU, "
+                      f"RSS {f.rss_kb / 1024:.0f} MB, load1 {os.getloadavg()[0]:.2f}", flush=True)
+            if a.fill_chunk > 0:
+                subprocess.run(["rm", "-rf", fill_dir], check=True)
         have += got
         probe_dir = os.path.join(a.out, f"probe{i}")
         pn = write_chunk(gen, probe_dir, a.probe)
@@ -170,11 +196,11 @@ def main():
         sl = median_latency([stet, "--repo", repo, "show", x])  # one lookup: mostly opening the repository
         size = du(repo)
         row = (have, fw, 1000 * fw / max(got, 1), 1000 * pw / pn, 1000 * pc / pn, size / 1e6, 1000 * dl, 1000 * fl, 1000 * sl, ld,
-               PEAK["rss_kb"] / 1024)
+               p.rss_kb / 1024, fill_rss / 1024)
         rows.append(row)
         if i == 0:
             print(hdr)
-        print(f"{row[0]:7d} {row[1]:8.1f} {row[2]:11.2f} {row[3]:12.2f} {row[4]:16.2f} {row[5]:8.1f} {row[10]:11.0f} {row[6]:10.1f} {row[7]:8.1f} {row[8]:8.1f} {row[9]:6.2f}",
+        print(f"{row[0]:7d} {row[1]:8.1f} {row[2]:11.2f} {row[3]:12.2f} {row[4]:16.2f} {row[5]:8.1f} {row[10]:12.0f} {row[11]:11.0f} {row[6]:10.1f} {row[7]:8.1f} {row[8]:8.1f} {row[9]:6.2f}",
               flush=True)
     if len(rows) >= 2:
         print(f"probe ms/article, largest / smallest N: wall {rows[-1][3] / rows[0][3]:.2f}x, "
