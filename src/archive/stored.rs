@@ -21,9 +21,12 @@ fn record_error(what: String, reason: impl ToString) -> Error {
     Error::Record { what, reason: reason.to_string() }
 }
 
+/// The record as a JSON object. Written to text and parsed back rather than `to_value`d: that
+/// widens each `f32` to the `f64` nearest it, which prints with 17 digits (`0.37299999594688416`
+/// for a figure rounded to 0.373), while the text of an `f32` is its shortest form.
 fn to_object<T: serde::Serialize>(v: &T) -> Map<String, Value> {
-    match serde_json::to_value(v) {
-        Ok(Value::Object(m)) => m,
+    match serde_json::to_vec(v).ok().and_then(|json| serde_json::from_slice(&json).ok()) {
+        Some(Value::Object(m)) => m,
         _ => Map::new(),
     }
 }
@@ -173,6 +176,19 @@ mod tests {
             assert!(!json.contains(&rel.a.hex()) && !json.contains(&rel.b.hex()), "{json}");
             assert_eq!(decode_relation(&key(&rel), &stored).unwrap(), rel);
         }
+    }
+
+    /// Regression: figures rounded to 3 decimals were stored with 17 digits (`to_value` widened
+    /// each f32 to f64), a third of a relation's stored bytes.
+    #[test]
+    fn relation_figures_are_stored_short() {
+        let mut rel = relation(None);
+        rel.score = 0.373;
+        rel.evidence[0].sim = 0.762;
+        let stored = encode_relation(&rel);
+        let json = String::from_utf8_lossy(&stored[1..]).into_owned();
+        assert!(json.contains("\"score\":0.373,") && json.contains("\"sim\":0.762,"), "{json}");
+        assert_eq!(decode_relation(&key(&rel), &stored).unwrap(), rel);
     }
 
     #[test]
