@@ -1,5 +1,5 @@
 //! Live bytes (keys + values) per keyspace of a repository, and what each takes in the packs,
-//! to see where disk goes.
+//! to see where disk goes, and the candidate index's size in memory once loaded whole.
 //!
 //!     cargo run --release --example repo_sizes -- REPO
 use stet::archive::ks;
@@ -32,6 +32,18 @@ fn main() {
     }
     blob_roles(&archive);
     println!("disk {}", store.disk_size().unwrap_or(0));
+    match archive.index_memory() {
+        Ok(m) => println!(
+            "index in memory  {} buckets, {} features, {} lists holding {} postings, {} heap bytes ({:.1} per feature)",
+            m.buckets_loaded,
+            m.features,
+            m.lists,
+            m.listed_postings,
+            m.heap_bytes,
+            m.heap_bytes as f64 / m.features.max(1) as f64
+        ),
+        Err(e) => eprintln!("index: {e}"),
+    }
 }
 
 /// Stored bytes of the blobs by role (raw capture, text) and by what they are a delta against.

@@ -224,6 +224,13 @@ impl Archive {
         .map_err(index_error)
     }
 
+    /// Loads the whole candidate index and reports its shape and size in memory (reads every
+    /// stored page: for benchmarks and diagnosis).
+    pub fn index_memory(&self) -> Result<crate::detect::IndexMemory> {
+        self.load_all_pages()?;
+        self.with_index(|s| s.index.memory())
+    }
+
     /// Adds a committed article (archive sequence `seq`) to the index.
     pub(crate) fn index_article(&self, seq: u64, features: &[u64]) -> Result<()> {
         self.load_buckets(features)?;

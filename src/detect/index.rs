@@ -51,6 +51,21 @@ pub fn key_of(feature: u64) -> u32 {
 /// Marks an entry whose postings were dropped (count above [`POSTINGS_CAP`]).
 const NO_LIST: u32 = u32::MAX;
 
+/// The shape and heap size of an index's loaded buckets ([`FeatureIndex::memory`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IndexMemory {
+    /// Buckets in memory (of [`BUCKETS`]).
+    pub buckets_loaded: u64,
+    /// Distinct features.
+    pub features: u64,
+    /// Features with a postings list (carried by 2 to [`POSTINGS_CAP`] documents).
+    pub lists: u64,
+    /// Postings held in those lists.
+    pub listed_postings: u64,
+    /// Bytes of the buckets' arrays and lists as allocated.
+    pub heap_bytes: u64,
+}
+
 /// Count and postings of one feature.
 #[derive(Clone, Copy, Debug)]
 struct Entry {
@@ -193,6 +208,23 @@ impl FeatureIndex {
     /// Whether no loaded bucket holds a feature.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// What the loaded buckets hold and the heap bytes they take (allocator overhead aside).
+    pub fn memory(&self) -> IndexMemory {
+        let mut m = IndexMemory { buckets_loaded: 0, features: 0, lists: 0, listed_postings: 0, heap_bytes: 0 };
+        let slot = std::mem::size_of::<Option<Bucket>>();
+        m.heap_bytes = (self.buckets.capacity() * slot) as u64;
+        for b in self.buckets.iter().flatten() {
+            m.buckets_loaded += 1;
+            m.features += b.keys.len() as u64;
+            m.lists += b.lists.iter().filter(|l| !l.is_empty()).count() as u64;
+            m.listed_postings += b.lists.iter().map(|l| l.len() as u64).sum::<u64>();
+            m.heap_bytes += (b.keys.capacity() * 4 + b.entries.capacity() * std::mem::size_of::<Entry>()) as u64
+                + (b.lists.capacity() * std::mem::size_of::<Vec<u32>>()) as u64
+                + b.lists.iter().map(|l| l.capacity() as u64 * 4).sum::<u64>();
+        }
+        m
     }
 
     /// The bytes of the page of buckets `first..first + len` (empty when they hold nothing or
