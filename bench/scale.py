@@ -9,7 +9,8 @@ shuffled with a fixed seed, written as plain-text files (title, blank line, text
 filled up to N - probe articles (one `stet add DIR`, timed; with --fill-chunk M one per M
 articles, each chunk's time printed as it ends), then `probe` more articles are added in one
 `stet add --json DIR` (timed): the probe's time per article is the per-article cost at ~N
-archived articles. Peak RSS is reported for the probe (a process adding to an archive of N) and
+archived articles. With --resume, a run continues in the repository an earlier (interrupted)
+run of the same articles left. Peak RSS is reported for the probe (a process adding to an archive of N) and
 for the largest fill process. Then `stet dups ID` and `stet diff A B` (a related pair from the probe
 when there is one, else two probe articles) are each run 5 times; the median is reported, with
 `stet show ID` (one lookup: mostly the cost of opening the repository) for reference.
@@ -80,7 +81,8 @@ class Synthetic:
 
 
 def write_chunk(gen, d, n):
-    os.makedirs(d, exist_ok=True)
+    subprocess.run(["rm", "-rf", d], check=True)  # what an interrupted run left
+    os.makedirs(d)
     k = 0
     for k in range(n):
         try:
@@ -134,13 +136,17 @@ def main():
     ap.add_argument("--extra", nargs="*", default=[])
     ap.add_argument("--synthetic", type=int, default=0, metavar="K")
     ap.add_argument("--stet", default=os.path.join(ROOT, "target/release/stet"))
+    ap.add_argument("--resume", action="store_true",
+                    help="continue in --out's repository (same --synthetic and corpora): its captures count "
+                         "the articles already added in this order; sizes up to that count are skipped")
     ap.add_argument("--fill-chunk", type=int, default=0, metavar="M",
                     help="fill with one `stet add` per M articles (default: one per size), each chunk's "
                          "time printed as it ends")
     a = ap.parse_args()
     sizes = [int(s) for s in a.sizes.split(",")]
-    subprocess.run(["rm", "-rf", a.out], check=True)
-    os.makedirs(a.out)
+    if not a.resume:
+        subprocess.run(["rm", "-rf", a.out], check=True)
+        os.makedirs(a.out)
     repo = os.path.join(a.out, "repo")
     stet = os.path.abspath(a.stet)
     pool = Synthetic(list(articles(a.extra)), a.synthetic)
@@ -153,13 +159,26 @@ def main():
         print(f"only {len(pool)} articles available: largest size cut to {len(pool)}; pass --extra DIR for more",
               file=sys.stderr)
         sizes = [s for s in sizes if s < len(pool)] + [len(pool)]
-    gen = (pool[j] for j in order)
     have = 0
+    consumed = os.path.join(a.out, "consumed.txt")
+
+    def record(n):
+        """Keeps the count of articles added so far, for --resume (a chunk that was cut short
+        is added again: its archived part as identical inputs)."""
+        with open(consumed, "w") as f:
+            f.write(f"{n}\n")
+
+    if a.resume:
+        have = int(open(consumed).read())
+        print(f"resuming {repo}: {have} articles already added", flush=True)
+    gen = (pool[j] for j in order[have:])
     rows = []
     print(f"{os.cpu_count()} cores; probe {a.probe} articles per size", flush=True)
     hdr = (f"{'N':>7s} {'fill s':>8s} {'fill ms/art':>11s} {'probe ms/art':>12s} {'probe cpu ms/art':>16s} "
            f"{'repo MB':>8s} {'probe RSS MB':>12s} {'fill RSS MB':>11s} {'dups ID ms':>10s} {'diff ms':>8s} {'show ms':>8s} {'load1':>6s}")
     for i, n in enumerate(sizes):
+        if n <= have:
+            continue
         fill_n = n - a.probe - have
         chunk = a.fill_chunk if a.fill_chunk > 0 else max(fill_n, 1)
         got = fw = fc = fill_rss = 0
@@ -170,6 +189,7 @@ def main():
                 break
             w, c, f = timed([stet, "--repo", repo, "add", "-q", fill_dir])
             got, fw, fc, fill_rss = got + g, fw + w, fc + c, max(fill_rss, f.rss_kb)
+            record(have + got)
             if a.fill_chunk > 0:
                 print(f"  fill chunk to {have + got}: {1000 * w / g:.2f} ms/article wall, {1000 * c / g:.2f} CPU, "
                       f"RSS {f.rss_kb / 1024:.0f} MB, load1 {os.getloadavg()[0]:.2f}", flush=True)
@@ -184,6 +204,7 @@ def main():
         ld = os.getloadavg()[0]
         pw, pc, p = timed([stet, "--repo", repo, "add", "--json", probe_dir], capture=True)
         have += pn
+        record(have)
         objs = [json.loads(l) for l in p.stdout.splitlines() if l.strip()]
         ids = [o["id"] for o in objs if o.get("id")]
         rel = next((o for o in objs if o.get("relations")), None)
@@ -198,7 +219,7 @@ def main():
         row = (have, fw, 1000 * fw / max(got, 1), 1000 * pw / pn, 1000 * pc / pn, size / 1e6, 1000 * dl, 1000 * fl, 1000 * sl, ld,
                p.rss_kb / 1024, fill_rss / 1024)
         rows.append(row)
-        if i == 0:
+        if len(rows) == 1:
             print(hdr)
         print(f"{row[0]:7d} {row[1]:8.1f} {row[2]:11.2f} {row[3]:12.2f} {row[4]:16.2f} {row[5]:8.1f} {row[10]:12.0f} {row[11]:11.0f} {row[6]:10.1f} {row[7]:8.1f} {row[8]:8.1f} {row[9]:6.2f}",
               flush=True)
