@@ -25,6 +25,7 @@ common case at scale (a candidate check that finds nothing). The runtime is roug
 N / (files/s shown for the largest size).
 """
 import argparse, json, os, random, re, resource, statistics, subprocess, sys, tempfile, time
+from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from benchlib import du  # noqa: E402
@@ -182,19 +183,27 @@ def main():
         fill_n = n - a.probe - have
         chunk = a.fill_chunk if a.fill_chunk > 0 else max(fill_n, 1)
         got = fw = fc = fill_rss = 0
-        for j in range(0, max(fill_n, 0), chunk):
-            fill_dir = os.path.join(a.out, f"fill{i}-{j // chunk}")
-            g = write_chunk(gen, fill_dir, min(chunk, fill_n - j))
-            if not g:
-                break
-            w, c, f = timed([stet, "--repo", repo, "add", "-q", fill_dir])
-            got, fw, fc, fill_rss = got + g, fw + w, fc + c, max(fill_rss, f.rss_kb)
-            record(have + got)
-            if a.fill_chunk > 0:
-                print(f"  fill chunk to {have + got}: {1000 * w / g:.2f} ms/article wall, {1000 * c / g:.2f} CPU, "
-                      f"RSS {f.rss_kb / 1024:.0f} MB, load1 {os.getloadavg()[0]:.2f}", flush=True)
-            if a.fill_chunk > 0:
-                subprocess.run(["rm", "-rf", fill_dir], check=True)
+        starts = list(range(0, max(fill_n, 0), chunk))
+        # The next chunk's files are written while stet archives this one (one thread, in order).
+        with ThreadPoolExecutor(max_workers=1) as writer:
+            def submit(k):
+                d = os.path.join(a.out, f"fill{i}-{k}")
+                return d, writer.submit(write_chunk, gen, d, min(chunk, fill_n - starts[k]))
+
+            ahead = submit(0) if starts else None
+            for k in range(len(starts)):
+                fill_dir, pending = ahead
+                g = pending.result()
+                ahead = submit(k + 1) if k + 1 < len(starts) and g else None
+                if not g:
+                    break
+                w, c, f = timed([stet, "--repo", repo, "add", "-q", fill_dir])
+                got, fw, fc, fill_rss = got + g, fw + w, fc + c, max(fill_rss, f.rss_kb)
+                record(have + got)
+                if a.fill_chunk > 0:
+                    print(f"  fill chunk to {have + got}: {1000 * w / g:.2f} ms/article wall, {1000 * c / g:.2f} CPU, "
+                          f"RSS {f.rss_kb / 1024:.0f} MB, load1 {os.getloadavg()[0]:.2f}", flush=True)
+                    subprocess.run(["rm", "-rf", fill_dir], check=True)
         have += got
         probe_dir = os.path.join(a.out, f"probe{i}")
         pn = write_chunk(gen, probe_dir, a.probe)
