@@ -4,7 +4,8 @@
 //! Main item: [`align_sigs_inner`], with [`features_weighted`], [`intersect_count`] and
 //! [`edit_distance`].
 
-use super::{dice_count, AlignedPair, Alignment, Marks, PairFeatures, SentenceSig, MIN_SHARED_ALONE, VERBATIM_OVERLAP};
+use super::similarity::{dice_count, Marks};
+use super::{AlignedPair, Alignment, PairFeatures, SentenceSig, MIN_SHARED_ALONE, VERBATIM_OVERLAP};
 use crate::text::IdMap;
 
 /// Size of the intersection of two sorted, deduplicated slices.
