@@ -363,24 +363,27 @@ fn error_messages_are_one_line() {
     }
 }
 
+/// Writes three flushed batches of 100 blobs and 100 records (keyspace `x`) into a new store.
+fn fill_three_flushed_batches(path: &Path) {
+    let store = open(path);
+    for round in 0..3u32 {
+        let mut b = store.batch();
+        for i in 0..100u32 {
+            b.put_blob(&text(2000, u64::from(round * 1000 + i))).unwrap();
+            b.insert("x", &(round * 1000 + i).to_be_bytes(), b"v");
+        }
+        store.commit(b).unwrap();
+        store.flush().unwrap();
+    }
+}
+
 /// sled recovers its log only up to the first damaged entry; the store must say so at open
 /// instead of presenting a silently emptied (or rolled back) repository.
 #[test]
 fn damaged_database_files_are_reported_not_silently_lost() {
     for (file, from_fraction) in [("db/db", 0.0), ("db/db", 0.5), ("db/conf", 0.0)] {
         let dir = tempfile::tempdir().unwrap();
-        {
-            let store = open(dir.path());
-            for round in 0..3u32 {
-                let mut b = store.batch();
-                for i in 0..100u32 {
-                    b.put_blob(&text(2000, u64::from(round * 1000 + i))).unwrap();
-                    b.insert("x", &(round * 1000 + i).to_be_bytes(), b"v");
-                }
-                store.commit(b).unwrap();
-                store.flush().unwrap();
-            }
-        }
+        fill_three_flushed_batches(dir.path());
         let path = dir.path().join(file);
         let mut bytes = std::fs::read(&path).unwrap();
         let start = (bytes.len() as f64 * from_fraction) as usize;
@@ -409,18 +412,7 @@ fn damaged_database_files_are_reported_not_silently_lost() {
 #[test]
 fn sled_recovery_panic_is_reported_as_corruption() {
     let dir = tempfile::tempdir().unwrap();
-    {
-        let store = open(dir.path());
-        for round in 0..3u32 {
-            let mut b = store.batch();
-            for i in 0..100u32 {
-                b.put_blob(&text(2000, u64::from(round * 1000 + i))).unwrap();
-                b.insert("x", &(round * 1000 + i).to_be_bytes(), b"v");
-            }
-            store.commit(b).unwrap();
-            store.flush().unwrap();
-        }
-    }
+    fill_three_flushed_batches(dir.path());
     let pristine = dir.path().join("pristine");
     copy_dir(&dir.path().join("db"), &pristine);
     for stride in 61..=140usize {
