@@ -33,7 +33,8 @@
 //! A commit writes to sled ("loose": trees `blobs` and `k:NAME`; a removal also writes the key
 //! to `d:NAME` so that it hides a packed value). [`Store::flush`] moves the loose records into
 //! a new pack once they reach [`StoreOptions::pack_threshold`] bytes, and packs are merged as a
-//! binary counter (O(log n) packs). Reads look in sled first, then in packs from newest to
+//! binary counter (O(log n) packs). A big batch of records can skip sled and be committed as a
+//! pack of its own ([`Store::commit_packed`]). Reads look in sled first, then in packs from newest to
 //! oldest (a Bloom filter per pack, blocks of ~32 KB, a 16 MB cache of decoded blocks);
 //! [`Records`] merges both in key order. sled 0.34 keeps the space of removed records, so once
 //! everything is packed [`compact_database`] rewrites its folder. Why: sled stores small values

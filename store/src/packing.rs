@@ -219,6 +219,70 @@ impl Store {
         Ok(entries.len() as u64)
     }
 
+    /// Commits a batch of records as a pack of its own instead of through sled: atomically
+    /// like [`Store::commit`] (the pack file is complete and synced before one sled transaction
+    /// lists it and drops the loose values and tombstones it supersedes), and durably at once.
+    /// For big batches: sled holds several times a transaction's bytes in memory (a checkpoint
+    /// of the candidate index at 100,000 articles, 17 MB of pages, took 157 MB), a pack only its
+    /// block index and Bloom filter. A batch that holds blobs is committed the usual way.
+    pub fn commit_packed(&self, batch: crate::Batch<'_>) -> Result<()> {
+        let records = match batch.into_records() {
+            Ok(r) => r,
+            Err(batch) => return self.commit(batch),
+        };
+        // Values are moved into the pack's entries; the keys are kept for the transaction.
+        let mut entries: Vec<(Vec<u8>, Option<Vec<u8>>)> = Vec::new();
+        let mut keys: Vec<(String, Vec<Vec<u8>>)> = Vec::with_capacity(records.len());
+        for (keyspace, ops) in records {
+            let mut ks_keys = Vec::with_capacity(ops.len());
+            for (key, op) in ops {
+                entries.push((pack::composite(keyspace.as_bytes(), &key), op));
+                ks_keys.push(key);
+            }
+            keys.push((keyspace, ks_keys));
+        }
+        if entries.is_empty() {
+            return Ok(());
+        }
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        let _writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let no = self.next_pack_no()?;
+        let path = self.path.join(PACKS_DIR).join(pack_file_name(no));
+        fs::create_dir_all(self.path.join(PACKS_DIR)).map_err(io_err(self.path.join(PACKS_DIR)))?;
+        let mut w = PackWriter::create(&path, entries.len() as u64, PACK_LEVEL)?;
+        for (ck, v) in &entries {
+            w.push(ck, v.as_deref())?;
+        }
+        drop(entries);
+        w.finish()?;
+        let pack = Arc::new(Pack::open(no, &path)?);
+
+        let mut catalog: Vec<u64> = self.packs_snapshot().iter().map(|p| p.no).collect();
+        catalog.push(no);
+        let mut tx_trees: Vec<Tree> = vec![self.meta.clone()];
+        for (keyspace, _) in &keys {
+            tx_trees.push(self.tree(keyspace)?);
+            tx_trees.push(self.tombstone_tree(keyspace.as_bytes())?);
+        }
+        let result: std::result::Result<(), TransactionError<()>> = tx_trees[..].transaction(|views| {
+            views[0].insert(CATALOG_KEY, encode_catalog(&catalog))?;
+            views[0].insert(NEXT_PACK_KEY, &(no + 1).to_be_bytes()[..])?;
+            for (i, (_, ks_keys)) in keys.iter().enumerate() {
+                for key in ks_keys {
+                    views[1 + 2 * i].remove(key.as_slice())?;
+                    views[2 + 2 * i].remove(key.as_slice())?;
+                }
+            }
+            Ok(())
+        });
+        tx_result(result, "recording a new pack")?;
+        self.packs.write().unwrap_or_else(|p| p.into_inner()).push(pack);
+        self.dirty.store(true, Ordering::SeqCst);
+        self.flush_db()?;
+        // What it supersedes (an earlier checkpoint's pages) goes when it merges with them.
+        self.merge_packs()
+    }
+
     fn next_pack_no(&self) -> Result<u64> {
         let stored = self.meta.get(NEXT_PACK_KEY).map_err(db_err("reading the pack catalog"))?;
         let stored = stored.and_then(|v| <[u8; 8]>::try_from(v.as_ref()).ok()).map(u64::from_be_bytes).unwrap_or(1);

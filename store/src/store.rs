@@ -623,7 +623,7 @@ impl Store {
         Ok(raw)
     }
 
-    fn tombstone_tree(&self, keyspace: &[u8]) -> Result<Tree> {
+    pub(crate) fn tombstone_tree(&self, keyspace: &[u8]) -> Result<Tree> {
         self.db.open_tree(tombstone_tree_name(keyspace)).map_err(db_err("opening a tombstone tree"))
     }
 
@@ -816,7 +816,7 @@ impl Store {
         disk_usage(&self.path)
     }
 
-    fn tree(&self, keyspace: &str) -> Result<Tree> {
+    pub(crate) fn tree(&self, keyspace: &str) -> Result<Tree> {
         self.db
             .open_tree(keyspace_tree_name(keyspace))
             .map_err(db_err(format!("opening keyspace {keyspace}")))
@@ -934,13 +934,16 @@ fn malformed_key(key: &[u8]) -> StoreError {
     StoreError::Corrupt { id: BlobId(id), reason: format!("malformed blob key of {} bytes", key.len()) }
 }
 
+/// A batch's record operations: per keyspace, each key's new value (`None`: removed).
+pub(crate) type RecordOps = BTreeMap<String, BTreeMap<Vec<u8>, Option<Vec<u8>>>>;
+
 /// Pending blob puts and record writes, applied atomically by [`Store::commit`].
 ///
 /// Dropping a batch without committing writes nothing.
 pub struct Batch<'s> {
     store: &'s Store,
     blobs: BTreeMap<BlobId, IVec>,
-    records: BTreeMap<String, BTreeMap<Vec<u8>, Option<Vec<u8>>>>,
+    records: RecordOps,
     /// The bytes of blobs put in this batch (up to [`codec::MAX_DELTA_SPAN`] each), so that a
     /// delta against one of them (a text against its own raw input) does not decode it again.
     put_bytes: BTreeMap<BlobId, Vec<u8>>,
@@ -1197,6 +1200,16 @@ impl<'s> Batch<'s> {
         codec::encode_delta(self.store.opts.zstd_level, bytes, base, &base_bytes, depth + 1)
             .map(Some)
             .map_err(|r| self.compress_error(r))
+    }
+
+    /// The batch's record operations by keyspace (`None`: a removal), or the batch back when
+    /// it holds blobs.
+    pub(crate) fn into_records(self) -> std::result::Result<RecordOps, Self> {
+        if self.blobs.is_empty() {
+            Ok(self.records)
+        } else {
+            Err(self)
+        }
     }
 
     /// Sets `key` to `value` in `keyspace` (created on first use) when the batch commits.

@@ -26,6 +26,8 @@ enum Op {
     Put(u8, Vec<u8>, Vec<u8>),
     Remove(u8, Vec<u8>),
     Blob(Vec<u8>),
+    /// Puts (`Some`) and removals (`None`) committed as a pack of their own.
+    PackedBatch(Vec<(u8, Vec<u8>, Option<Vec<u8>>)>),
     Pack,
     Reopen,
 }
@@ -34,8 +36,10 @@ fn op() -> impl Strategy<Value = Op> {
     let key = prop::collection::vec(0u8..4, 0..4);
     prop_oneof![
         6 => (0u8..3, key.clone(), prop::collection::vec(any::<u8>(), 0..60)).prop_map(|(k, key, v)| Op::Put(k, key, v)),
-        2 => (0u8..3, key).prop_map(|(k, key)| Op::Remove(k, key)),
+        2 => (0u8..3, key.clone()).prop_map(|(k, key)| Op::Remove(k, key)),
         1 => prop::collection::vec(any::<u8>(), 0..200).prop_map(Op::Blob),
+        2 => prop::collection::vec((0u8..3, key, prop::option::weighted(0.7, prop::collection::vec(any::<u8>(), 0..60))), 1..8)
+            .prop_map(Op::PackedBatch),
         1 => Just(Op::Pack),
         1 => Just(Op::Reopen),
     ]
@@ -91,7 +95,8 @@ fn check(store: &Store, model: &BTreeMap<(u8, Vec<u8>), Vec<u8>>, blobs: &BTreeM
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
-    /// Any sequence of writes, removals, packs and reopens reads like a plain sorted map.
+    /// Any sequence of writes, removals, batches committed as packs, packs and reopens reads
+    /// like a plain sorted map.
     #[test]
     fn packed_store_reads_like_a_map(ops in prop::collection::vec(op(), 1..60)) {
         let dir = tempfile::tempdir().unwrap();
@@ -121,6 +126,22 @@ proptest! {
                     };
                     store.commit(b).unwrap();
                     blobs.insert(id, bytes);
+                }
+                Op::PackedBatch(ops) => {
+                    let mut b = store.batch();
+                    for (k, key, v) in ops {
+                        match v {
+                            Some(v) => {
+                                b.insert(KEYSPACES[k as usize], &key, &v);
+                                model.insert((k, key), v);
+                            }
+                            None => {
+                                b.remove(KEYSPACES[k as usize], &key);
+                                model.remove(&(k, key));
+                            }
+                        }
+                    }
+                    store.commit_packed(b).unwrap();
                 }
                 Op::Pack => {
                     store.pack().unwrap();
