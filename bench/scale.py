@@ -138,8 +138,8 @@ def main():
     ap.add_argument("--synthetic", type=int, default=0, metavar="K")
     ap.add_argument("--stet", default=os.path.join(ROOT, "target/release/stet"))
     ap.add_argument("--resume", action="store_true",
-                    help="continue in --out's repository (same --synthetic and corpora): its captures count "
-                         "the articles already added in this order; sizes up to that count are skipped")
+                    help="continue in --out's repository (same --synthetic and corpora): consumed.txt there "
+                         "counts the articles already added in this order; sizes up to that count are skipped")
     ap.add_argument("--fill-chunk", type=int, default=0, metavar="M",
                     help="fill with one `stet add` per M articles (default: one per size), each chunk's "
                          "time printed as it ends")

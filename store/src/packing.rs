@@ -184,17 +184,31 @@ impl Store {
         // A key can be loose and tombstoned at once only if a crash split an update; the loose
         // value is the newer (an insert clears the tombstone in the same transaction).
         entries.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.is_some().cmp(&a.1.is_some())));
+        let mut last: Option<&[u8]> = None;
+        let unique = entries.iter().filter(|(ck, ..)| last.replace(ck.as_slice()) != Some(ck.as_slice()));
+        let loose: Vec<Tree> = trees.iter().map(|lt| lt.tree.clone()).collect();
+        let superseded: Vec<(usize, &[u8])> = entries.iter().map(|(_, _, t, k)| (*t, k.as_slice())).collect();
+        self.add_listed_pack(entries.len() as u64, unique.map(|(ck, v, ..)| (ck.as_slice(), v.as_deref())), &loose, &superseded)?;
+        self.has_tombstones.store(false, Ordering::SeqCst);
+        Ok(entries.len() as u64)
+    }
+
+    /// Writes `entries` (composite keys in order, at most `max_entries`) into a new pack file,
+    /// then in one sled transaction lists it in the catalog and removes the `superseded` keys
+    /// (an index into `loose`, a key) that it now holds; durable when it returns.
+    fn add_listed_pack<'e>(
+        &self,
+        max_entries: u64,
+        entries: impl Iterator<Item = (&'e [u8], Option<&'e [u8]>)>,
+        loose: &[Tree],
+        superseded: &[(usize, &[u8])],
+    ) -> Result<()> {
         let no = self.next_pack_no()?;
         let path = self.path.join(PACKS_DIR).join(pack_file_name(no));
         fs::create_dir_all(self.path.join(PACKS_DIR)).map_err(io_err(self.path.join(PACKS_DIR)))?;
-        let mut w = PackWriter::create(&path, entries.len() as u64, PACK_LEVEL)?;
-        let mut last: Option<&[u8]> = None;
-        for (ck, v, _, _) in &entries {
-            if last == Some(ck.as_slice()) {
-                continue;
-            }
-            w.push(ck, v.as_deref())?;
-            last = Some(ck);
+        let mut w = PackWriter::create(&path, max_entries, PACK_LEVEL)?;
+        for (ck, v) in entries {
+            w.push(ck, v)?;
         }
         w.finish()?;
         let pack = Arc::new(Pack::open(no, &path)?);
@@ -202,21 +216,19 @@ impl Store {
         let mut catalog: Vec<u64> = self.packs_snapshot().iter().map(|p| p.no).collect();
         catalog.push(no);
         let mut tx_trees: Vec<Tree> = vec![self.meta.clone()];
-        tx_trees.extend(trees.iter().map(|lt| lt.tree.clone()));
+        tx_trees.extend(loose.iter().cloned());
         let result: std::result::Result<(), TransactionError<()>> = tx_trees[..].transaction(|views| {
             views[0].insert(CATALOG_KEY, encode_catalog(&catalog))?;
             views[0].insert(NEXT_PACK_KEY, &(no + 1).to_be_bytes()[..])?;
-            for (_, _, t, k) in &entries {
-                views[1 + t].remove(k.as_slice())?;
+            for &(t, k) in superseded {
+                views[1 + t].remove(k)?;
             }
             Ok(())
         });
         tx_result(result, "recording a new pack")?;
         self.packs.write().unwrap_or_else(|p| p.into_inner()).push(pack);
-        self.has_tombstones.store(false, Ordering::SeqCst);
         self.dirty.store(true, Ordering::SeqCst);
-        self.flush_db()?;
-        Ok(entries.len() as u64)
+        self.flush_db()
     }
 
     /// Commits a batch of records as a pack of its own instead of through sled: atomically
@@ -246,39 +258,22 @@ impl Store {
         }
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         let _writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        let no = self.next_pack_no()?;
-        let path = self.path.join(PACKS_DIR).join(pack_file_name(no));
-        fs::create_dir_all(self.path.join(PACKS_DIR)).map_err(io_err(self.path.join(PACKS_DIR)))?;
-        let mut w = PackWriter::create(&path, entries.len() as u64, PACK_LEVEL)?;
-        for (ck, v) in &entries {
-            w.push(ck, v.as_deref())?;
-        }
-        drop(entries);
-        w.finish()?;
-        let pack = Arc::new(Pack::open(no, &path)?);
-
-        let mut catalog: Vec<u64> = self.packs_snapshot().iter().map(|p| p.no).collect();
-        catalog.push(no);
-        let mut tx_trees: Vec<Tree> = vec![self.meta.clone()];
-        for (keyspace, _) in &keys {
-            tx_trees.push(self.tree(keyspace)?);
-            tx_trees.push(self.tombstone_tree(keyspace.as_bytes())?);
-        }
-        let result: std::result::Result<(), TransactionError<()>> = tx_trees[..].transaction(|views| {
-            views[0].insert(CATALOG_KEY, encode_catalog(&catalog))?;
-            views[0].insert(NEXT_PACK_KEY, &(no + 1).to_be_bytes()[..])?;
-            for (i, (_, ks_keys)) in keys.iter().enumerate() {
-                for key in ks_keys {
-                    views[1 + 2 * i].remove(key.as_slice())?;
-                    views[2 + 2 * i].remove(key.as_slice())?;
-                }
+        // The loose values it supersedes, and the tombstones when there may be any.
+        let tombstones = self.has_tombstones.load(Ordering::SeqCst);
+        let mut loose: Vec<Tree> = Vec::new();
+        let mut superseded: Vec<(usize, &[u8])> = Vec::new();
+        for (keyspace, ks_keys) in &keys {
+            let mut trees = vec![self.tree(keyspace)?];
+            if tombstones {
+                trees.push(self.tombstone_tree(keyspace.as_bytes())?);
             }
-            Ok(())
-        });
-        tx_result(result, "recording a new pack")?;
-        self.packs.write().unwrap_or_else(|p| p.into_inner()).push(pack);
-        self.dirty.store(true, Ordering::SeqCst);
-        self.flush_db()?;
+            for t in loose.len()..loose.len() + trees.len() {
+                superseded.extend(ks_keys.iter().map(|k| (t, k.as_slice())));
+            }
+            loose.extend(trees);
+        }
+        self.add_listed_pack(entries.len() as u64, entries.iter().map(|(ck, v)| (ck.as_slice(), v.as_deref())), &loose, &superseded)?;
+        drop(entries);
         // What it supersedes (an earlier checkpoint's pages) goes when it merges with them.
         self.merge_packs()
     }
