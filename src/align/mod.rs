@@ -118,7 +118,6 @@ pub fn align_sigs_indexed(
     // For the current sentence of b: the count of each sentence of a, as in align_sigs_inner.
     let mut count: Vec<u32> = vec![0; a.len()];
     let mut touched: Vec<u32> = Vec::new();
-    let (na, nb) = (a.len().max(1) as f32, b.len().max(1) as f32);
     for (j, t) in b.iter().enumerate() {
         touched.clear();
         for &h in &t.stems {
@@ -130,24 +129,9 @@ pub fn align_sigs_indexed(
         if touched.is_empty() {
             continue;
         }
-        let (wsb, sumb) = wb.sentence(j);
         for &i in &touched {
             let Some(n) = count.get_mut(i as usize).map(std::mem::take) else { continue };
-            let Some(s) = a.get(i as usize) else { continue };
-            if n < 2 && s.stems.len().min(t.stems.len()) > MIN_SHARED_ALONE {
-                continue;
-            }
-            let (sim, overlap) = if s.exact == t.exact && s.words > 0 {
-                (1.0, 1.0)
-            } else {
-                let (wsa, suma) = wa.sentence(i as usize);
-                let f = features_weighted(s, wsa, suma, t, wsb, sumb);
-                (f.sim(), f.overlap)
-            };
-            if sim >= min_sim {
-                let off = (i as f32 / na - j as f32 / nb).abs();
-                cands.push(Candidate { sim, overlap, a: i, b: j as u32, off });
-            }
+            cands.extend(scored_pair(a, wa, i as usize, b, wb, j, n, min_sim, None));
         }
     }
     select(cands, a.len(), b.len(), min_sim)
@@ -200,7 +184,6 @@ fn align_sigs_inner(
     // the sentences of b with a non-zero count (the count is reset as they are visited).
     let mut count: Vec<u32> = vec![0; b.len()];
     let mut touched: Vec<u32> = Vec::new();
-    let (na, nb) = (a.len().max(1) as f32, b.len().max(1) as f32);
     // Stems found in very many sentences of b do not propose pairs on their own (bounds the work
     // on huge texts; pairs sharing only such a stem do not reach the thresholds anyway).
     let common = (b.len() / 4).max(COMMON_FLOOR);
@@ -218,28 +201,47 @@ fn align_sigs_inner(
             continue;
         }
         touched.sort_unstable();
-        let (wsa, suma) = wa.sentence(i);
         for &j in &touched {
             let Some(n) = count.get_mut(j as usize).map(std::mem::take) else { continue };
-            let t = &b[j as usize];
-            // One shared stem between longer sentences never makes a pair (see the constant).
-            if n < 2 && s.stems.len().min(t.stems.len()) > MIN_SHARED_ALONE {
-                continue;
-            }
-            let (sim, overlap) = if s.exact == t.exact && s.words > 0 {
-                (1.0, 1.0)
-            } else {
-                let (wsb, sumb) = wb.sentence(j as usize);
-                let f = features_weighted(s, wsa, suma, t, wsb, sumb);
-                (f.sim(), f.overlap)
-            };
-            if sim >= min_sim || gap_sim.is_some_and(|g| sim >= g) {
-                let off = (i as f32 / na - j as f32 / nb).abs();
-                cands.push(Candidate { sim, overlap, a: i as u32, b: j, off });
-            }
+            cands.extend(scored_pair(a, wa, i, b, wb, j as usize, n, min_sim, gap_sim));
         }
     }
     select(cands, a.len(), b.len(), min_sim)
+}
+
+/// The candidate pair of sentence `i` of `a` and `j` of `b`, which share `n` counted keys (each
+/// shared stem once, an identical sentence twice); `None` when one shared stem joins longer
+/// sentences (see [`MIN_SHARED_ALONE`]) or the similarity stays below `min_sim` and below
+/// `gap_sim` when there is one. Both alignment loops score their pairs here.
+#[allow(clippy::too_many_arguments)]
+#[inline]
+fn scored_pair(
+    a: &[SentenceSig],
+    wa: &StemWeights,
+    i: usize,
+    b: &[SentenceSig],
+    wb: &StemWeights,
+    j: usize,
+    n: u32,
+    min_sim: f32,
+    gap_sim: Option<f32>,
+) -> Option<Candidate> {
+    let (s, t) = (a.get(i)?, b.get(j)?);
+    if n < 2 && s.stems.len().min(t.stems.len()) > MIN_SHARED_ALONE {
+        return None;
+    }
+    let (sim, overlap) = if s.exact == t.exact && s.words > 0 {
+        (1.0, 1.0)
+    } else {
+        let ((wsa, suma), (wsb, sumb)) = (wa.sentence(i), wb.sentence(j));
+        let f = features_weighted(s, wsa, suma, t, wsb, sumb);
+        (f.sim(), f.overlap)
+    };
+    if sim < min_sim && !gap_sim.is_some_and(|g| sim >= g) {
+        return None;
+    }
+    let off = (i as f32 / a.len().max(1) as f32 - j as f32 / b.len().max(1) as f32).abs();
+    Some(Candidate { sim, overlap, a: i as u32, b: j as u32, off })
 }
 
 /// The alignment from the scored pairs, whatever their order: greedy from the most similar down,
