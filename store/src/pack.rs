@@ -171,23 +171,39 @@ impl Bloom {
         }
     }
 
-    fn may_contain(&self, h: KeyHash) -> bool {
-        if self.bits.is_empty() {
-            return false;
-        }
-        self.positions(h).all(|p| self.bits[p / 8] & (1 << (p % 8)) != 0)
-    }
 }
 
-/// Where one block lies in the file and which keys it spans.
+/// Whether a Bloom filter of `hashes` hashes over `bits` may hold `h` (no false negatives).
+fn bloom_may_contain(bits: &[u8], hashes: u32, h: KeyHash) -> bool {
+    if bits.is_empty() {
+        return false;
+    }
+    let m = (bits.len() as u64) * 8;
+    (0..u64::from(hashes)).map(|i| (h.0.wrapping_add(i.wrapping_mul(h.1)) % m) as usize).all(|p| bits[p / 8] & (1 << (p % 8)) != 0)
+}
+
+/// Where one written block lies in the file and which keys it spans.
 #[derive(Debug, Clone)]
-pub(crate) struct BlockMeta {
+struct WrittenBlock {
     offset: u64,
     stored_len: u64,
     raw_len: u64,
     hash: [u8; 8],
     first: Vec<u8>,
     last: Vec<u8>,
+}
+
+/// Where one block of an open pack lies in the file; its first and last keys are byte ranges
+/// of the pack's decoded index (one buffer for all blocks: a million-article pack has ~40,000
+/// blocks, and a pair of allocations each was a third of opening it).
+#[derive(Debug, Clone)]
+struct BlockMeta {
+    offset: u64,
+    stored_len: u64,
+    raw_len: u64,
+    hash: [u8; 8],
+    first: (u32, u32),
+    last: (u32, u32),
 }
 
 /// Writes one pack file from entries given in strictly increasing key order.
@@ -205,7 +221,7 @@ pub(crate) struct PackWriter {
     block_first: Option<Vec<u8>>,
     block_last: Vec<u8>,
     block_blobs_only: bool,
-    blocks: Vec<BlockMeta>,
+    blocks: Vec<WrittenBlock>,
     bloom: Bloom,
     entries: u64,
 }
@@ -281,7 +297,7 @@ impl PackWriter {
             stored.extend_from_slice(&self.block);
         }
         self.out.write_all(&stored).map_err(io_err(&self.tmp))?;
-        self.blocks.push(BlockMeta {
+        self.blocks.push(WrittenBlock {
             offset: self.offset,
             stored_len: stored.len() as u64,
             raw_len: self.block.len() as u64,
@@ -341,7 +357,10 @@ pub(crate) struct Pack {
     path: PathBuf,
     file: File,
     blocks: Vec<BlockMeta>,
-    bloom: Bloom,
+    /// The decoded index: the blocks' first and last keys, then the Bloom filter's bits.
+    index: Vec<u8>,
+    bloom_at: usize,
+    bloom_hashes: u32,
     entries: u64,
     size: u64,
 }
@@ -378,22 +397,35 @@ impl Pack {
         if blake3::hash(&stored).as_bytes()[..] != footer[16..48] {
             return Err(damaged(path, "index does not match its hash"));
         }
-        let index = zstd::stream::decode_all(&stored[..]).map_err(|e| damaged(path, format!("index: {e}")))?;
-        let parse = || -> std::result::Result<(u64, Vec<BlockMeta>, Bloom), String> {
+        let index = decode_index(&stored).map_err(|e| damaged(path, format!("index: {e}")))?;
+        drop(stored);
+        if index.len() as u64 >= u64::from(u32::MAX) {
+            return Err(damaged(path, "index larger than 4 GiB"));
+        }
+        let parse = || -> std::result::Result<(u64, Vec<BlockMeta>, usize, u32), String> {
             let mut r = Reader { buf: &index, pos: 0 };
             let entries = r.varint()?;
             let n = r.varint()?;
-            let mut blocks = Vec::with_capacity(n.min(1 << 20) as usize);
+            let mut blocks: Vec<BlockMeta> = Vec::with_capacity(n.min(1 << 20) as usize);
             let mut end = HEADER.len() as u64;
+            let key = |r: &mut Reader| -> std::result::Result<(u32, u32), String> {
+                let len = r.varint()?;
+                let start = r.pos;
+                r.bytes(len)?;
+                Ok((start as u32, len as u32))
+            };
             for _ in 0..n {
                 let offset = r.varint()?;
                 let stored_len = r.varint()?;
                 let raw_len = r.varint()?;
                 let mut hash = [0u8; 8];
                 hash.copy_from_slice(r.bytes(8)?);
-                let first = r.sized()?.to_vec();
-                let last = r.sized()?.to_vec();
-                if offset != end || stored_len == 0 || first > last || blocks.last().is_some_and(|b: &BlockMeta| b.last >= first) {
+                let (first, last) = (key(&mut r)?, key(&mut r)?);
+                let out_of_order = offset != end
+                    || stored_len == 0
+                    || slice(&index, first) > slice(&index, last)
+                    || blocks.last().is_some_and(|b| slice(&index, b.last) >= slice(&index, first));
+                if out_of_order {
                     return Err("block table out of order".to_string());
                 }
                 end = offset + stored_len;
@@ -403,14 +435,16 @@ impl Pack {
                 return Err("blocks do not end where the index starts".to_string());
             }
             let hashes = u32::try_from(r.varint()?).map_err(|_| "bad bloom")?;
-            let bits = r.sized()?.to_vec();
+            let bits_len = r.varint()?;
+            let bloom_at = r.pos;
+            r.bytes(bits_len)?;
             if !r.done() || hashes == 0 || hashes > 32 {
                 return Err("bad bloom filter".to_string());
             }
-            Ok((entries, blocks, Bloom { bits, hashes }))
+            Ok((entries, blocks, bloom_at, hashes))
         };
-        let (entries, blocks, bloom) = parse().map_err(|e| damaged(path, format!("index: {e}")))?;
-        Ok(Pack { no, path: path.to_path_buf(), file, blocks, bloom, entries, size })
+        let (entries, blocks, bloom_at, bloom_hashes) = parse().map_err(|e| damaged(path, format!("index: {e}")))?;
+        Ok(Pack { no, path: path.to_path_buf(), file, blocks, index, bloom_at, bloom_hashes, entries, size })
     }
 
     /// The file's path.
@@ -466,24 +500,43 @@ impl Pack {
 
     /// Whether the pack may hold `ck` (no false negatives).
     pub(crate) fn may_contain(&self, h: KeyHash) -> bool {
-        self.bloom.may_contain(h)
+        bloom_may_contain(&self.index[self.bloom_at..], self.bloom_hashes, h)
     }
 
     /// The block that would hold `ck`, if any.
     pub(crate) fn block_for(&self, ck: &[u8]) -> Option<usize> {
-        let i = self.blocks.partition_point(|b| b.first.as_slice() <= ck);
+        let i = self.blocks.partition_point(|b| self.key(b.first) <= ck);
         let i = i.checked_sub(1)?;
-        (self.blocks[i].last.as_slice() >= ck).then_some(i)
+        (self.key(self.blocks[i].last) >= ck).then_some(i)
+    }
+
+    /// A first or last key of a block.
+    fn key(&self, at: (u32, u32)) -> &[u8] {
+        slice(&self.index, at)
     }
 
     /// Indexes of the blocks that may hold keys in `[lo, hi)` (`hi = None`: unbounded).
     fn blocks_in(&self, lo: &[u8], hi: Option<&[u8]>) -> std::ops::Range<usize> {
-        let start = self.blocks.partition_point(|b| b.last.as_slice() < lo);
+        let start = self.blocks.partition_point(|b| self.key(b.last) < lo);
         let end = match hi {
-            Some(hi) => self.blocks.partition_point(|b| b.first.as_slice() < hi),
+            Some(hi) => self.blocks.partition_point(|b| self.key(b.first) < hi),
             None => self.blocks.len(),
         };
         start..end.max(start)
+    }
+}
+
+/// The bytes of `index` at `(start, len)`.
+fn slice(index: &[u8], (start, len): (u32, u32)) -> &[u8] {
+    &index[start as usize..start as usize + len as usize]
+}
+
+/// Decodes a pack's stored index into a buffer of exactly its size (the frame records it).
+fn decode_index(stored: &[u8]) -> std::io::Result<Vec<u8>> {
+    match zstd::zstd_safe::get_frame_content_size(stored) {
+        Ok(Some(n)) if n < u64::from(u32::MAX) => zstd::bulk::decompress(stored, n as usize),
+        Ok(Some(_)) => Err(std::io::Error::other("index larger than 4 GiB")),
+        _ => zstd::stream::decode_all(stored),
     }
 }
 
