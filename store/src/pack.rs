@@ -43,6 +43,10 @@ const TAG_TOMBSTONE: u8 = 1;
 const BLOCK_TARGET: usize = 32 * 1024;
 /// zstd level of blocks that hold only blobs.
 const BLOB_BLOCK_LEVEL: i32 = 3;
+/// Bytes of a block of records compressed on trial before the whole block is.
+const SAMPLE_BYTES: usize = 4096;
+/// zstd level of that trial.
+const SAMPLE_LEVEL: i32 = 1;
 /// Bloom filter bits per entry (about 1% false positives with 7 hashes).
 const BLOOM_BITS_PER_ENTRY: u64 = 10;
 const BLOOM_HASHES: u32 = 7;
@@ -173,6 +177,13 @@ impl Bloom {
 
 }
 
+/// Whether a fast compression of the first [`SAMPLE_BYTES`] of `block` saves a twentieth of
+/// them: if not, the block is random bytes and is stored without trying harder.
+fn sample_compresses(sample: &mut zstd::bulk::Compressor<'static>, block: &[u8]) -> std::io::Result<bool> {
+    let head = &block[..block.len().min(SAMPLE_BYTES)];
+    Ok((sample.compress(head)?.len() as f64) < head.len() as f64 * 0.95)
+}
+
 /// Whether a Bloom filter of `hashes` hashes over `bits` may hold `h` (no false negatives).
 fn bloom_may_contain(bits: &[u8], hashes: u32, h: KeyHash) -> bool {
     if bits.is_empty() {
@@ -216,6 +227,8 @@ pub(crate) struct PackWriter {
     path: PathBuf,
     records: zstd::bulk::Compressor<'static>,
     blobs: zstd::bulk::Compressor<'static>,
+    /// For the trial compression of a block's first bytes ([`sample_compresses`]).
+    sample: zstd::bulk::Compressor<'static>,
     offset: u64,
     block: Vec<u8>,
     block_first: Option<Vec<u8>>,
@@ -232,7 +245,7 @@ impl PackWriter {
         let tmp = path.with_extension("tmp");
         let file = File::create(&tmp).map_err(io_err(&tmp))?;
         let compressor = |level| zstd::bulk::Compressor::new(level).map_err(io_err(&tmp));
-        let (records, blobs) = (compressor(level)?, compressor(BLOB_BLOCK_LEVEL)?);
+        let (records, blobs, sample) = (compressor(level)?, compressor(BLOB_BLOCK_LEVEL)?, compressor(SAMPLE_LEVEL)?);
         let mut out = BufWriter::with_capacity(256 * 1024, file);
         out.write_all(HEADER).map_err(io_err(&tmp))?;
         Ok(PackWriter {
@@ -241,6 +254,7 @@ impl PackWriter {
             path: path.to_path_buf(),
             records,
             blobs,
+            sample,
             offset: HEADER.len() as u64,
             block: Vec::with_capacity(BLOCK_TARGET * 2),
             block_first: None,
@@ -288,8 +302,15 @@ impl PackWriter {
         // compressed) is read whole by every fresh process, and decompressing it was a quarter
         // of a 100-article add to a 300k archive.
         let (compressor, keep) = if self.block_blobs_only { (&mut self.blobs, 1.0) } else { (&mut self.records, 0.9) };
-        let z = compressor.compress(&self.block).map_err(io_err(&self.tmp))?;
-        if (z.len() as f64) < self.block.len() as f64 * keep {
+        // A block of records that is random bytes (the candidate index's pages: a whole index
+        // is rewritten after a big add, 170 MB at a million articles) is not worth a full
+        // compression only to be stored: a fast trial on its first bytes tells.
+        let z = if self.block_blobs_only || sample_compresses(&mut self.sample, &self.block).map_err(io_err(&self.tmp))? {
+            compressor.compress(&self.block).map_err(io_err(&self.tmp))?
+        } else {
+            Vec::new()
+        };
+        if !z.is_empty() && (z.len() as f64) < self.block.len() as f64 * keep {
             stored.push(CODEC_ZSTD);
             stored.extend_from_slice(&z);
         } else {
@@ -644,5 +665,42 @@ impl Iterator for PackCursor {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Writes one pack of `n` record entries with values from `value`, returns its file size
+    /// and the bytes of its values.
+    fn pack_of(dir: &Path, n: u64, value: impl Fn(u64) -> Vec<u8>) -> (u64, u64) {
+        let path = dir.join("p.stp");
+        let mut w = PackWriter::create(&path, n, 6).unwrap();
+        let mut raw = 0;
+        for i in 0..n {
+            let v = value(i);
+            raw += v.len() as u64;
+            w.push(&composite(b"records", &i.to_be_bytes()), Some(&v)).unwrap();
+        }
+        w.finish().unwrap();
+        let p = Pack::open(1, &path).unwrap();
+        for i in 0..p.block_count() {
+            p.read_entries(i).unwrap();
+        }
+        (fs::metadata(&path).unwrap().len(), raw)
+    }
+
+    #[test]
+    fn random_record_blocks_are_stored_and_text_blocks_compressed() {
+        let dir = tempfile::tempdir().unwrap();
+        // Random bytes (like index pages): stored, so the file is about their size.
+        let random = |i: u64| (0..2000u64).map(|j| (blake3::hash(&(i * 2000 + j).to_le_bytes()).as_bytes()[0])).collect();
+        let (size, raw) = pack_of(dir.path(), 200, random);
+        assert!(size > raw && size < raw + raw / 20, "{size} vs {raw}");
+        // JSON-like records: compressed well below their size.
+        let json = |i: u64| format!("{{\"title\":\"article {i}\",\"archived\":\"2026-12-0{}T00:00:00Z\",\"captures\":[]}}", i % 9).into_bytes();
+        let (size, raw) = pack_of(dir.path(), 2000, json);
+        assert!(size < raw / 3, "{size} vs {raw}");
     }
 }
