@@ -53,6 +53,8 @@ pub const MIN_CHECKPOINT: u64 = 2_000;
 /// Pending articles above which closing the archive checkpoints (fewer are re-indexed from the
 /// log on the next open, which is cheaper than rewriting their pages).
 pub const CLOSE_CHECKPOINT: u64 = 256;
+/// Bytes of the store's blocks (pack blocks, about): what reading one page costs.
+const STORE_BLOCK_BYTES: usize = 32 * 1024;
 /// Articles whose features one stored page holds, about (see the module doc).
 pub const ARTICLES_PER_PAGE: u64 = 2;
 /// The layout of the stored index this build reads and writes (see the module doc).
@@ -78,8 +80,9 @@ pub(crate) struct IndexState {
     dirty: Vec<bool>,
     /// Pages of the stored index (and of loading) are `2^shift` buckets.
     shift: u32,
-    /// Pages loaded one at a time so far (see [`Archive::load_buckets`]).
+    /// Pages loaded one at a time so far, and their stored bytes (see [`Archive::load_buckets`]).
     fetched: usize,
+    fetched_bytes: usize,
 }
 
 impl IndexState {
@@ -93,6 +96,7 @@ impl IndexState {
             dirty: vec![false; BUCKETS],
             shift: BUCKET_BITS,
             fetched: 0,
+            fetched_bytes: 0,
         }
     }
 
@@ -128,6 +132,7 @@ impl Archive {
                         dirty: vec![false; BUCKETS],
                         shift: u32::from(shift),
                         fetched: 0,
+                        fetched_bytes: 0,
                     }
                 }
                 _ => self.discard_stored_index()?,
@@ -171,12 +176,15 @@ impl Archive {
 
     /// Loads the pages holding `features` that are not in memory yet.
     ///
-    /// One at a time while few pages are needed (adding a few articles); once the pages loaded
-    /// so far reach a quarter of them, all the others in one pass ([`Self::load_all_pages`]).
-    /// Each page read costs the store's block around it (~32 KB, a hash check, and a
-    /// decompression for compressed blocks), and a command that adds many articles ends up
-    /// needing nearly every page: one pass reads each block once, where single reads keep
-    /// reading the same blocks again once the store's block cache is full.
+    /// One at a time while few pages are needed (adding a few articles); once the blocks read
+    /// for them would have read a quarter of the stored index, all the others in one pass
+    /// ([`Self::load_all_pages`]). Each page read costs the store's block around it (~32 KB, a
+    /// hash check, and a decompression for compressed blocks), and a command that adds many
+    /// articles ends up needing nearly every page: one pass reads each block once, where single
+    /// reads keep reading the same blocks again once the store's block cache is full. A block
+    /// holds several pages (a dozen of 2.6 KB at a million articles), so the pass pays off after
+    /// a quarter of the blocks, not of the pages: counting pages, a 500-article add to a
+    /// million-article archive read 16,000 blocks (500 MB) one page at a time before its pass.
     pub(crate) fn load_buckets(&self, features: &[u64]) -> Result<()> {
         let (missing, len, scan) = self.with_index(|s| {
             let len = s.page_len();
@@ -184,8 +192,13 @@ impl Archive {
                 features.iter().map(|&f| bucket_of(f) & !(len - 1)).filter(|&p| !s.index.is_loaded(p)).collect();
             m.sort_unstable();
             m.dedup();
+            // Pages per block, from the pages read so far (one until there are some).
+            let pages_per_block = match s.fetched_bytes {
+                0 => 1,
+                b => (STORE_BLOCK_BYTES * s.fetched / b).max(1),
+            };
             s.fetched += m.len();
-            let scan = !m.is_empty() && s.fetched > (BUCKETS / len) / 4;
+            let scan = !m.is_empty() && s.fetched > (BUCKETS / len) / pages_per_block / 4;
             (m, len, scan)
         })?;
         if scan {
@@ -193,7 +206,11 @@ impl Archive {
         }
         for p in missing {
             let bytes = self.store.get(ks::INDEX, &page_key(p))?.unwrap_or_default();
-            self.with_index(|s| s.index.load_page(p, len, &bytes))?.map_err(index_error)?;
+            self.with_index(|s| {
+                s.fetched_bytes += bytes.len();
+                s.index.load_page(p, len, &bytes)
+            })?
+            .map_err(index_error)?;
         }
         Ok(())
     }
