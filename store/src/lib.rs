@@ -56,6 +56,7 @@
 //! The store knows nothing about articles: records are opaque bytes under keys in named
 //! keyspaces chosen by the caller.
 
+mod bloom;
 mod codec;
 mod compact;
 mod encoder;
@@ -75,8 +76,10 @@ pub use encoder::{DictionaryEncoder, EncodedBlob};
 pub use records::Records;
 pub use store::{Batch, Store};
 
-/// The repository format version this build reads and writes.
-pub const FORMAT_VERSION: u32 = 3;
+/// The repository format version this build reads and writes. Version 4 writes packs of
+/// format 2 (the Bloom filter outside the index, read a page at a time); it reads version 3's
+/// packs as they are.
+pub const FORMAT_VERSION: u32 = 4;
 
 /// How a blob's bytes are encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -1,8 +1,8 @@
 //! Pack files: immutable, sorted, block-compressed runs of store entries.
 //!
 //! Main types: [`PackWriter`] (writes one pack from entries given in key order), [`Pack`] (an
-//! open pack: its block index and Bloom filter in memory, blocks read on demand), [`PackCursor`]
-//! (the entries of one key range, forwards or backwards, a block at a time).
+//! open pack: its block index in memory, its Bloom filter and blocks read on demand),
+//! [`PackCursor`] (the entries of one key range, forwards or backwards, a block at a time).
 //!
 //! A pack holds entries of every keyspace under composite keys ([`composite`]): the keyspace
 //! name, a 0 byte, the key. Blobs use the name `\u{ff}blobs`, which no caller keyspace (UTF-8)
@@ -12,10 +12,15 @@
 //!
 //! | part    | bytes                                                                        |
 //! |---------|------------------------------------------------------------------------------|
-//! | header  | `STETPCK1`                                                                   |
+//! | header  | `STETPCK2`                                                                   |
 //! | blocks  | each: codec u8 (0 stored, 1 zstd) then the body                              |
-//! | index   | zstd frame: v entries, v blocks, per block (v offset, v stored length, v raw length, 8-byte blake3 prefix of the stored bytes, v+first key, v+last key), v bloom hashes, v+bloom bits |
+//! | filter  | the blocked Bloom filter's bits, uncompressed ([`crate::bloom`])             |
+//! | index   | zstd frame: v entries, v blocks, per block (v offset, v stored length, v raw length, 8-byte blake3 prefix of the stored bytes, v+first key, v+last key), v filter hashes, v filter offset, v filter length, v pages, per filter page its 8-byte blake3 prefix |
 //! | footer  | index offset u64, index length u64, blake3 of the stored index (32), `STETPEND` |
+//!
+//! Version-1 packs (`STETPCK1`, written before the paged filter) have no filter part: their
+//! index ends `v filter hashes, v+bits` of a classic Bloom filter, decoded at open. They are
+//! read as they are and rewritten as version 2 when packs merge.
 //!
 //! A block's raw bytes are entries `v key length, key, tag u8 (0 value, 1 tombstone), [v value
 //! length, value]`, in key order. Blocks are zstd-compressed (blocks of blob entries, which are
@@ -29,10 +34,13 @@ use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::bloom::{classic_may_contain, hash8, FilterBuilder, PagedFilter, HASHES};
+pub(crate) use crate::bloom::KeyHash;
 use crate::error::io_err;
 use crate::{Result, StoreError};
 
-const HEADER: &[u8; 8] = b"STETPCK1";
+const HEADER: &[u8; 8] = b"STETPCK2";
+const HEADER_V1: &[u8; 8] = b"STETPCK1";
 const FOOTER_MAGIC: &[u8; 8] = b"STETPEND";
 const FOOTER_LEN: u64 = 8 + 8 + 32 + 8;
 const CODEC_STORED: u8 = 0;
@@ -47,9 +55,6 @@ const BLOB_BLOCK_LEVEL: i32 = 3;
 const SAMPLE_BYTES: usize = 4096;
 /// zstd level of that trial.
 const SAMPLE_LEVEL: i32 = 1;
-/// Bloom filter bits per entry (about 1% false positives with 7 hashes).
-const BLOOM_BITS_PER_ENTRY: u64 = 10;
-const BLOOM_HASHES: u32 = 7;
 
 /// The keyspace name blobs are packed under.
 pub(crate) const BLOB_KEYSPACE: &[u8] = "\u{ff}blobs".as_bytes();
@@ -128,69 +133,11 @@ impl<'a> Reader<'a> {
     }
 }
 
-fn hash8(bytes: &[u8]) -> [u8; 8] {
-    let mut h = [0u8; 8];
-    h.copy_from_slice(&blake3::hash(bytes).as_bytes()[..8]);
-    h
-}
-
-/// A Bloom filter over composite keys.
-#[derive(Debug, Clone)]
-struct Bloom {
-    bits: Vec<u8>,
-    hashes: u32,
-}
-
-/// The two base hashes of a key for the Bloom filter (double hashing).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct KeyHash(u64, u64);
-
-impl KeyHash {
-    pub(crate) fn of(ck: &[u8]) -> KeyHash {
-        let h = blake3::hash(ck);
-        let b = h.as_bytes();
-        let mut x = [0u8; 8];
-        x.copy_from_slice(&b[..8]);
-        let mut y = [0u8; 8];
-        y.copy_from_slice(&b[8..16]);
-        KeyHash(u64::from_le_bytes(x), u64::from_le_bytes(y) | 1)
-    }
-}
-
-impl Bloom {
-    fn with_entries(entries: u64) -> Bloom {
-        let bits = (entries * BLOOM_BITS_PER_ENTRY).max(64);
-        Bloom { bits: vec![0; bits.div_ceil(8) as usize], hashes: BLOOM_HASHES }
-    }
-
-    fn positions(&self, h: KeyHash) -> impl Iterator<Item = usize> + '_ {
-        let m = (self.bits.len() as u64) * 8;
-        (0..u64::from(self.hashes)).map(move |i| (h.0.wrapping_add(i.wrapping_mul(h.1)) % m) as usize)
-    }
-
-    fn insert(&mut self, h: KeyHash) {
-        let positions: Vec<usize> = self.positions(h).collect();
-        for p in positions {
-            self.bits[p / 8] |= 1 << (p % 8);
-        }
-    }
-
-}
-
 /// Whether a fast compression of the first [`SAMPLE_BYTES`] of `block` saves a twentieth of
 /// them: if not, the block is random bytes and is stored without trying harder.
 fn sample_compresses(sample: &mut zstd::bulk::Compressor<'static>, block: &[u8]) -> std::io::Result<bool> {
     let head = &block[..block.len().min(SAMPLE_BYTES)];
     Ok((sample.compress(head)?.len() as f64) < head.len() as f64 * 0.95)
-}
-
-/// Whether a Bloom filter of `hashes` hashes over `bits` may hold `h` (no false negatives).
-fn bloom_may_contain(bits: &[u8], hashes: u32, h: KeyHash) -> bool {
-    if bits.is_empty() {
-        return false;
-    }
-    let m = (bits.len() as u64) * 8;
-    (0..u64::from(hashes)).map(|i| (h.0.wrapping_add(i.wrapping_mul(h.1)) % m) as usize).all(|p| bits[p / 8] & (1 << (p % 8)) != 0)
 }
 
 /// Where one written block lies in the file and which keys it spans.
@@ -202,6 +149,21 @@ struct WrittenBlock {
     hash: [u8; 8],
     first: Vec<u8>,
     last: Vec<u8>,
+}
+
+/// An open pack's Bloom filter.
+#[derive(Debug)]
+enum Filter {
+    /// Version 1: the bits sit in the decoded index at `at`, to its end.
+    Classic { at: usize, hashes: u32 },
+    /// Version 2: in the file, read a page at a time.
+    Paged(PagedFilter),
+}
+
+fn hash8_of(b: &[u8]) -> [u8; 8] {
+    let mut h = [0u8; 8];
+    h.copy_from_slice(b);
+    h
 }
 
 /// Where one block of an open pack lies in the file; its first and last keys are byte ranges
@@ -235,7 +197,7 @@ pub(crate) struct PackWriter {
     block_last: Vec<u8>,
     block_blobs_only: bool,
     blocks: Vec<WrittenBlock>,
-    bloom: Bloom,
+    filter: FilterBuilder,
     entries: u64,
 }
 
@@ -261,7 +223,7 @@ impl PackWriter {
             block_last: Vec::new(),
             block_blobs_only: true,
             blocks: Vec::new(),
-            bloom: Bloom::with_entries(max_entries),
+            filter: FilterBuilder::with_entries(max_entries),
             entries: 0,
         })
     }
@@ -285,7 +247,7 @@ impl PackWriter {
         }
         self.block_last.clear();
         self.block_last.extend_from_slice(ck);
-        self.bloom.insert(KeyHash::of(ck));
+        self.filter.insert(KeyHash::of(ck));
         self.entries += 1;
         if self.block.len() >= BLOCK_TARGET {
             self.close_block()?;
@@ -335,6 +297,9 @@ impl PackWriter {
     /// Writes the index and footer, syncs the file and moves it to its final name.
     pub(crate) fn finish(mut self) -> Result<()> {
         self.close_block()?;
+        let filter_offset = self.offset;
+        self.out.write_all(self.filter.bytes()).map_err(io_err(&self.tmp))?;
+        self.offset += self.filter.bytes().len() as u64;
         let mut index = Vec::new();
         put_varint(&mut index, self.entries);
         put_varint(&mut index, self.blocks.len() as u64);
@@ -348,9 +313,14 @@ impl PackWriter {
             put_varint(&mut index, b.last.len() as u64);
             index.extend_from_slice(&b.last);
         }
-        put_varint(&mut index, u64::from(self.bloom.hashes));
-        put_varint(&mut index, self.bloom.bits.len() as u64);
-        index.extend_from_slice(&self.bloom.bits);
+        put_varint(&mut index, u64::from(HASHES));
+        put_varint(&mut index, filter_offset);
+        put_varint(&mut index, self.filter.bytes().len() as u64);
+        let pages = self.filter.page_hashes();
+        put_varint(&mut index, pages.len() as u64);
+        for h in &pages {
+            index.extend_from_slice(h);
+        }
         let stored = zstd::bulk::compress(&index, 3).map_err(io_err(&self.tmp))?;
         self.out.write_all(&stored).map_err(io_err(&self.tmp))?;
         let mut footer = Vec::with_capacity(FOOTER_LEN as usize);
@@ -370,7 +340,7 @@ impl PackWriter {
     }
 }
 
-/// An open pack file: block index and Bloom filter in memory, blocks read on demand.
+/// An open pack file: block index in memory, Bloom filter and blocks read on demand.
 #[derive(Debug)]
 pub(crate) struct Pack {
     /// The pack's number (its place in the catalog's order is what matters, not this).
@@ -378,10 +348,9 @@ pub(crate) struct Pack {
     path: PathBuf,
     file: File,
     blocks: Vec<BlockMeta>,
-    /// The decoded index: the blocks' first and last keys, then the Bloom filter's bits.
+    /// The decoded index: the blocks' first and last keys (and a version-1 pack's filter).
     index: Vec<u8>,
-    bloom_at: usize,
-    bloom_hashes: u32,
+    filter: Filter,
     entries: u64,
     size: u64,
 }
@@ -400,9 +369,11 @@ impl Pack {
         }
         let mut head = [0u8; 8];
         file.read_exact_at(&mut head, 0).map_err(io_err(path))?;
-        if &head != HEADER {
-            return Err(damaged(path, "bad header"));
-        }
+        let v1 = match &head {
+            h if h == HEADER => false,
+            h if h == HEADER_V1 => true,
+            _ => return Err(damaged(path, "bad header")),
+        };
         let mut footer = [0u8; FOOTER_LEN as usize];
         file.read_exact_at(&mut footer, size - FOOTER_LEN).map_err(io_err(path))?;
         if &footer[48..56] != FOOTER_MAGIC {
@@ -423,7 +394,7 @@ impl Pack {
         if index.len() as u64 >= u64::from(u32::MAX) {
             return Err(damaged(path, "index larger than 4 GiB"));
         }
-        let parse = || -> std::result::Result<(u64, Vec<BlockMeta>, usize, u32), String> {
+        let parse = || -> std::result::Result<(u64, Vec<BlockMeta>, Filter), String> {
             let mut r = Reader { buf: &index, pos: 0 };
             let entries = r.varint()?;
             let n = r.varint()?;
@@ -452,20 +423,37 @@ impl Pack {
                 end = offset + stored_len;
                 blocks.push(BlockMeta { offset, stored_len, raw_len, hash, first, last });
             }
+            let hashes = u32::try_from(r.varint()?).map_err(|_| "bad filter")?;
+            let filter = if v1 {
+                let bits_len = r.varint()?;
+                let at = r.pos;
+                r.bytes(bits_len)?;
+                if hashes == 0 || hashes > 32 {
+                    return Err("bad filter".to_string());
+                }
+                Filter::Classic { at, hashes }
+            } else {
+                let (offset, len, pages) = (r.varint()?, r.varint()?, r.varint()?);
+                let mut page_hashes = Vec::with_capacity(pages.min(1 << 24) as usize);
+                for _ in 0..pages {
+                    page_hashes.push(hash8_of(r.bytes(8)?));
+                }
+                if offset != end || offset.checked_add(len) != Some(index_offset) {
+                    return Err("the filter is not between the blocks and the index".to_string());
+                }
+                end = index_offset;
+                Filter::Paged(PagedFilter::new(offset, len, hashes, page_hashes)?)
+            };
             if end != index_offset {
                 return Err("blocks do not end where the index starts".to_string());
             }
-            let hashes = u32::try_from(r.varint()?).map_err(|_| "bad bloom")?;
-            let bits_len = r.varint()?;
-            let bloom_at = r.pos;
-            r.bytes(bits_len)?;
-            if !r.done() || hashes == 0 || hashes > 32 {
-                return Err("bad bloom filter".to_string());
+            if !r.done() {
+                return Err("bytes after the filter".to_string());
             }
-            Ok((entries, blocks, bloom_at, hashes))
+            Ok((entries, blocks, filter))
         };
-        let (entries, blocks, bloom_at, bloom_hashes) = parse().map_err(|e| damaged(path, format!("index: {e}")))?;
-        Ok(Pack { no, path: path.to_path_buf(), file, blocks, index, bloom_at, bloom_hashes, entries, size })
+        let (entries, blocks, filter) = parse().map_err(|e| damaged(path, format!("index: {e}")))?;
+        Ok(Pack { no, path: path.to_path_buf(), file, blocks, index, filter, entries, size })
     }
 
     /// The file's path.
@@ -519,9 +507,21 @@ impl Pack {
         parse_block(&raw).map_err(|e| damaged(&self.path, format!("block {i}: {e}")))
     }
 
-    /// Whether the pack may hold `ck` (no false negatives).
-    pub(crate) fn may_contain(&self, h: KeyHash) -> bool {
-        bloom_may_contain(&self.index[self.bloom_at..], self.bloom_hashes, h)
+    /// Whether the pack may hold the key of `h` (no false negatives); `Err` when the filter
+    /// page it needs cannot be read or is damaged.
+    pub(crate) fn may_contain(&self, h: KeyHash) -> Result<bool> {
+        match &self.filter {
+            Filter::Classic { at, hashes } => Ok(classic_may_contain(&self.index[*at..], *hashes, h)),
+            Filter::Paged(f) => f.may_contain(&self.file, &self.path, h),
+        }
+    }
+
+    /// Reads and checks the whole filter (a version-1 pack's was checked with its index).
+    pub(crate) fn check_filter(&self) -> Result<()> {
+        match &self.filter {
+            Filter::Classic { .. } => Ok(()),
+            Filter::Paged(f) => f.check(&self.file, &self.path),
+        }
     }
 
     /// The block that would hold `ck`, if any.
@@ -702,5 +702,30 @@ mod tests {
         let json = |i: u64| format!("{{\"title\":\"article {i}\",\"archived\":\"2026-12-0{}T00:00:00Z\",\"captures\":[]}}", i % 9).into_bytes();
         let (size, raw) = pack_of(dir.path(), 2000, json);
         assert!(size < raw / 3, "{size} vs {raw}");
+    }
+}
+
+#[cfg(test)]
+mod v1_tests {
+    use super::*;
+
+    /// A pack written by the version-1 writer (stet at 8a4591c, `stet add` of the seeds) is
+    /// read as it is: every entry is found through its classic filter and its block.
+    #[test]
+    fn version_1_pack_reads() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pack-v1.stp");
+        let p = Pack::open(1, &path).unwrap();
+        assert!(matches!(p.filter, Filter::Classic { .. }));
+        let mut n = 0;
+        for i in 0..p.block_count() {
+            for (k, v) in p.read_entries(i).unwrap() {
+                assert!(p.may_contain(KeyHash::of(&k)).unwrap());
+                let raw = p.read_block(p.block_for(&k).unwrap()).unwrap();
+                assert_eq!(find_in_block(&raw, &k).unwrap(), Some(v));
+                n += 1;
+            }
+        }
+        assert_eq!(n, p.entries());
+        p.check_filter().unwrap();
     }
 }

@@ -440,8 +440,9 @@ impl Store {
         };
         if marker_version < FORMAT_VERSION || stored_version < FORMAT_VERSION {
             // Version 1 had no packs (it reads as an empty catalog), version 2 no dictionary
-            // blobs: their data is valid version 3. Older builds refuse the upgraded repository
-            // instead of failing on a blob codec they do not know.
+            // blobs, version 3 only packs of format 1: their data is valid version 4. Older
+            // builds refuse the upgraded repository instead of failing on a blob codec or a
+            // pack format they do not know.
             meta.insert(FORMAT_KEY, &FORMAT_VERSION.to_be_bytes()[..]).map_err(db_err("writing the format version"))?;
             db.flush().map_err(db_err("flushing the database"))?;
             write_marker(&root)?;
@@ -645,7 +646,7 @@ impl Store {
         let ck = pack::composite(keyspace, key);
         let h = KeyHash::of(&ck);
         for p in packs.iter().rev() {
-            if !p.may_contain(h) {
+            if !p.may_contain(h)? {
                 continue;
             }
             let Some(i) = p.block_for(&ck) else { continue };
@@ -715,7 +716,7 @@ impl Store {
     }
 
     /// Re-hashes every blob (resolving deltas), calling `progress(done, total)` after each, and
-    /// reads every block of every pack. Returns the damaged objects; `Err` only when the
+    /// reads every block and filter page of every pack. Returns the damaged objects; `Err` only when the
     /// database itself cannot be read.
     pub fn verify_blobs(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<Vec<Damage>> {
         let mut damage = Vec::new();
@@ -726,6 +727,10 @@ impl Store {
                     readable = false;
                     damage.push(Damage { what: format!("pack {}", p.path().display()), reason: e.to_string() });
                 }
+            }
+            if let Err(e) = p.check_filter() {
+                readable = false;
+                damage.push(Damage { what: format!("pack {}", p.path().display()), reason: e.to_string() });
             }
         }
         // Listing blobs stops at the first unreadable block; with damaged packs, list what can
