@@ -11,9 +11,9 @@
 //!
 //! # Repository folder
 //!
-//! - `stet-repository`: the marker file, `stet repository\nformat 3\n` (formats 1, from before
-//!   packs, and 2, from before dictionary blobs, are read and upgraded on open: the data they
-//!   hold is valid format 3). A folder without it is
+//! - `stet-repository`: the marker file, `stet repository\nformat 4\n` (formats 1, from before
+//!   packs, 2, from before dictionary blobs, and 3, from before packs of format 2, are read and
+//!   upgraded on open: the data they hold is valid format 4). A folder without it is
 //!   only adopted as a new repository when it is empty.
 //! - `lock`: taken with an exclusive advisory lock (no waiting) for as long as the [`Store`] lives.
 //! - `db/`: the sled database. Internal trees `blobs` and `meta` (which repeats the format
@@ -35,7 +35,8 @@
 //! a new pack once they reach [`StoreOptions::pack_threshold`] bytes, and packs are merged as a
 //! binary counter (O(log n) packs). A big batch of records can skip sled and be committed as a
 //! pack of its own ([`Store::commit_packed`]). Reads look in sled first, then in packs from newest to
-//! oldest (a Bloom filter per pack, blocks of ~32 KB, a 16 MB cache of decoded blocks);
+//! oldest (a Bloom filter per pack, read a 4 KB page at a time, blocks of ~32 KB, a 16 MB cache
+//! of decoded blocks);
 //! [`Records`] merges both in key order. sled 0.34 keeps the space of removed records, so once
 //! everything is packed [`compact_database`] rewrites its folder. Why: sled stores small values
 //! at about twice their size; a pack stores them zstd-compressed, at about a third.
