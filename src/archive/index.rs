@@ -80,8 +80,10 @@ pub(crate) struct IndexState {
     dirty: Vec<bool>,
     /// Pages of the stored index (and of loading) are `2^shift` buckets.
     shift: u32,
-    /// Pages loaded one at a time so far, and their stored bytes (see [`Archive::load_buckets`]).
+    /// Pages loaded one at a time so far; of those, the ones stored (not empty) and their bytes
+    /// (see [`Archive::load_buckets`]).
     fetched: usize,
+    fetched_stored: usize,
     fetched_bytes: usize,
 }
 
@@ -96,6 +98,7 @@ impl IndexState {
             dirty: vec![false; BUCKETS],
             shift: BUCKET_BITS,
             fetched: 0,
+            fetched_stored: 0,
             fetched_bytes: 0,
         }
     }
@@ -132,6 +135,7 @@ impl Archive {
                         dirty: vec![false; BUCKETS],
                         shift: u32::from(shift),
                         fetched: 0,
+                        fetched_stored: 0,
                         fetched_bytes: 0,
                     }
                 }
@@ -192,10 +196,10 @@ impl Archive {
                 features.iter().map(|&f| bucket_of(f) & !(len - 1)).filter(|&p| !s.index.is_loaded(p)).collect();
             m.sort_unstable();
             m.dedup();
-            // Pages per block, from the pages read so far (one until there are some).
+            // Pages per block, from the stored pages read so far (one until there are some).
             let pages_per_block = match s.fetched_bytes {
                 0 => 1,
-                b => (STORE_BLOCK_BYTES * s.fetched / b).max(1),
+                b => (STORE_BLOCK_BYTES * s.fetched_stored / b).max(1),
             };
             s.fetched += m.len();
             let scan = !m.is_empty() && s.fetched > (BUCKETS / len) / pages_per_block / 4;
@@ -207,6 +211,7 @@ impl Archive {
         for p in missing {
             let bytes = self.store.get(ks::INDEX, &page_key(p))?.unwrap_or_default();
             self.with_index(|s| {
+                s.fetched_stored += usize::from(!bytes.is_empty());
                 s.fetched_bytes += bytes.len();
                 s.index.load_page(p, len, &bytes)
             })?

@@ -646,7 +646,7 @@ impl Store {
         let ck = pack::composite(keyspace, key);
         let h = KeyHash::of(&ck);
         for p in packs.iter().rev() {
-            if !p.may_contain(h)? {
+            if !p.may_contain(h) {
                 continue;
             }
             let Some(i) = p.block_for(&ck) else { continue };

@@ -374,3 +374,28 @@ fn interrupted_folder_swap_is_finished_or_undone_at_open() {
         assert!(!new.exists() && !old.exists() && db.exists(), "{state}");
     }
 }
+
+/// A damaged page of a pack's Bloom filter costs no data: every record still reads (the
+/// filter answers "maybe" and the block index decides), and verify names the damage.
+#[test]
+fn damaged_filter_page_loses_nothing_and_verify_reports_it() {
+    let dir = packed_repository(300);
+    let packs = pack_files(dir.path());
+    assert_eq!(packs.len(), 1);
+    let mut bytes = std::fs::read(&packs[0]).unwrap();
+    assert_eq!(&bytes[..8], b"STETPCK2");
+    // The filter ends where the index starts (footer: index offset u64 LE, 56 bytes from the end).
+    let footer = bytes.len() - 56;
+    let index_offset = u64::from_le_bytes(bytes[footer..footer + 8].try_into().unwrap()) as usize;
+    for b in &mut bytes[index_offset - 64..index_offset] {
+        *b = !*b;
+    }
+    std::fs::write(&packs[0], &bytes).unwrap();
+    let store = open_manual(dir.path());
+    for n in 0..300u32 {
+        let id = store.get("rec", &n.to_be_bytes()).unwrap().expect("record");
+        assert!(store.get_blob(&BlobId::from_slice(&id).unwrap()).is_ok());
+    }
+    let damage = store.verify_blobs(&mut |_, _| {}).unwrap();
+    assert!(damage.iter().any(|d| d.reason.contains("filter page")), "{damage:?}");
+}
