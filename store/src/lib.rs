@@ -64,6 +64,7 @@ mod encoder;
 mod error;
 mod id;
 mod pack;
+mod pack_merge;
 mod packing;
 mod records;
 mod sled_open;

@@ -295,6 +295,41 @@ impl PackWriter {
         Ok(())
     }
 
+    /// Whether the writer is between blocks (nothing pushed since the last block closed).
+    pub(crate) fn between_blocks(&self) -> bool {
+        self.block_first.is_none()
+    }
+
+    /// Closes the block being filled, if any, smaller than usual.
+    pub(crate) fn end_block(&mut self) -> Result<()> {
+        self.close_block()
+    }
+
+    /// Appends a block of another pack as it is stored, with its `entries` (for the filter and
+    /// the block's keys): they must come after every key pushed so far, and the writer must be
+    /// [between blocks](Self::between_blocks). A merge copies untouched blocks this way instead
+    /// of decoding and compressing them again.
+    pub(crate) fn push_stored_block(&mut self, stored: &[u8], raw_len: u64, entries: &[Entry]) -> Result<()> {
+        debug_assert!(self.between_blocks());
+        let (Some((first, _)), Some((last, _))) = (entries.first(), entries.last()) else { return Ok(()) };
+        self.out.write_all(stored).map_err(io_err(&self.tmp))?;
+        self.blocks.push(WrittenBlock {
+            offset: self.offset,
+            stored_len: stored.len() as u64,
+            raw_len,
+            hash: hash8(stored),
+            first: first.clone(),
+            last: last.clone(),
+        });
+        self.offset += stored.len() as u64;
+        for (k, _) in entries {
+            self.filter.insert(KeyHash::of(k));
+        }
+        self.entries += entries.len() as u64;
+        self.block_last.clone_from(last);
+        Ok(())
+    }
+
     /// Writes the index and footer, syncs the file and moves it to its final name.
     pub(crate) fn finish(mut self) -> Result<()> {
         self.close_block()?;
@@ -482,6 +517,11 @@ impl Pack {
 
     /// Reads, checks and decodes block `i` to its raw entry bytes.
     pub(crate) fn read_block(&self, i: usize) -> Result<Vec<u8>> {
+        Ok(self.read_block_stored(i)?.1)
+    }
+
+    /// Block `i` as stored and decoded, checked.
+    fn read_block_stored(&self, i: usize) -> Result<(Vec<u8>, Vec<u8>)> {
         let b = &self.blocks[i];
         let mut stored = vec![0u8; b.stored_len as usize];
         self.file.read_exact_at(&mut stored, b.offset).map_err(io_err(&self.path))?;
@@ -497,7 +537,19 @@ impl Pack {
         if raw.len() as u64 != b.raw_len {
             return Err(at("wrong length".to_string()));
         }
-        Ok(raw)
+        Ok((stored, raw))
+    }
+
+    /// Block `i` as stored (checked against its hash) and its entries.
+    pub(crate) fn read_stored_entries(&self, i: usize) -> Result<(Vec<u8>, Vec<Entry>)> {
+        let (stored, raw) = self.read_block_stored(i)?;
+        let entries = parse_block(&raw).map_err(|e| damaged(&self.path, format!("block {i}: {e}")))?;
+        Ok((stored, entries))
+    }
+
+    /// The first and last keys of block `i`.
+    pub(crate) fn block_keys(&self, i: usize) -> (&[u8], &[u8]) {
+        (self.key(self.blocks[i].first), self.key(self.blocks[i].last))
     }
 
     /// Stored and raw bytes of block `i` (from the index).

@@ -18,8 +18,7 @@ use sled::transaction::TransactionError;
 use sled::{Transactional, Tree};
 
 use crate::error::{db_err, io_err};
-use crate::pack::{self, Pack, PackCursor, PackWriter, BLOB_KEYSPACE};
-use crate::records::{Merge, Source};
+use crate::pack::{self, Pack, PackWriter, BLOB_KEYSPACE};
 use crate::store::{Store, BLOBS_TREE, LOOSE_PREFIX, TOMB_PREFIX};
 use crate::{Result, StoreError};
 
@@ -316,20 +315,9 @@ impl Store {
         let inputs = &packs[start..];
         let no = self.next_pack_no()?;
         let path = self.path.join(PACKS_DIR).join(pack_file_name(no));
-        let max_entries: u64 = inputs.iter().map(|p| p.entries()).sum();
-        let sources: Vec<Source> = inputs
-            .iter()
-            .rev()
-            .map(|p| Box::new(PackCursor::new(Arc::clone(p), Vec::new(), None, false)) as Source)
-            .collect();
+        let max_entries: u64 = inputs.iter().map(|p| p.entries()).fold(0, u64::saturating_add);
         let mut w = PackWriter::create(&path, max_entries, PACK_LEVEL)?;
-        for entry in Merge::new(sources, false) {
-            let (k, v) = entry?;
-            if v.is_none() && start == 0 {
-                continue;
-            }
-            w.push(&k, v.as_deref())?;
-        }
+        crate::pack_merge::merge_into(inputs, start == 0, &mut w)?;
         w.finish()?;
         let merged = Arc::new(Pack::open(no, &path)?);
         let mut catalog: Vec<u64> = packs[..start].iter().map(|p| p.no).collect();
