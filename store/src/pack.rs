@@ -295,22 +295,12 @@ impl PackWriter {
         Ok(())
     }
 
-    /// Whether the writer is between blocks (nothing pushed since the last block closed).
-    pub(crate) fn between_blocks(&self) -> bool {
-        self.block_first.is_none()
-    }
-
-    /// Closes the block being filled, if any, smaller than usual.
-    pub(crate) fn end_block(&mut self) -> Result<()> {
-        self.close_block()
-    }
-
     /// Appends a block of another pack as it is stored, with its `entries` (for the filter and
-    /// the block's keys): they must come after every key pushed so far, and the writer must be
-    /// [between blocks](Self::between_blocks). A merge copies untouched blocks this way instead
-    /// of decoding and compressing them again.
+    /// the block's keys), which must come after every key pushed so far. The block being filled
+    /// is closed first, smaller than usual. A merge copies untouched blocks this way instead of
+    /// decoding and compressing them again.
     pub(crate) fn push_stored_block(&mut self, stored: &[u8], raw_len: u64, entries: &[Entry]) -> Result<()> {
-        debug_assert!(self.between_blocks());
+        self.close_block()?;
         let (Some((first, _)), Some((last, _))) = (entries.first(), entries.last()) else { return Ok(()) };
         self.out.write_all(stored).map_err(io_err(&self.tmp))?;
         self.blocks.push(WrittenBlock {

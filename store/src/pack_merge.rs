@@ -13,7 +13,7 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use crate::pack::{Entry, Pack, PackWriter};
-use crate::Result;
+use crate::{Result, StoreError};
 
 /// One input pack: the next block not yet read, and what is left of the block being read.
 struct Input {
@@ -69,13 +69,20 @@ pub(crate) fn merge_into(packs: &[Arc<Pack>], drop_tombstones: bool, w: &mut Pac
             let last = inputs[winner].pack.block_keys(b).1;
             let alone = inputs.iter().enumerate().all(|(j, o)| j == winner || o.head().is_none_or(|(k, _)| k > last));
             if alone {
-                // The entries pushed one by one since the last copied block end here, in a
-                // block of their own, so that copying can resume at the inputs' boundaries.
-                w.end_block()?;
                 let input = &mut inputs[winner];
                 let (stored, entries) = input.pack.read_stored_entries(b)?;
                 input.next_block += 1;
+                // `alone` was decided on the index's keys: the block must hold just those.
+                let (first, last) = input.pack.block_keys(b);
+                if entries.first().map(|e| e.0.as_slice()) != Some(first) || entries.last().map(|e| e.0.as_slice()) != Some(last) {
+                    return Err(StoreError::Pack {
+                        path: input.pack.path().to_path_buf(),
+                        reason: format!("block {b}: its keys differ from the index's"),
+                    });
+                }
                 if !(drop_tombstones && entries.iter().any(|(_, v)| v.is_none())) {
+                    // The entries pushed one by one since the last copied block end in a block
+                    // of their own, so that copying resumes at the inputs' block boundaries.
                     w.push_stored_block(&stored, input.pack.block_sizes(b).1, &entries)?;
                     stats.copied_blocks += 1;
                     continue;
@@ -125,6 +132,30 @@ mod tests {
         }
         w.finish().unwrap();
         Arc::new(Pack::open(1, path).unwrap())
+    }
+
+    /// A format-1 pack (the fixture) merges with a newer pack that overwrites its first key and
+    /// removes its last: the newer entry wins the tie with the old block's first key.
+    #[test]
+    fn format_1_pack_merges_with_ties_at_block_starts() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = Arc::new(Pack::open(1, &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pack-v1.stp")).unwrap());
+        let mut model: BTreeMap<Vec<u8>, Option<Vec<u8>>> = all_entries(&old).into_iter().collect();
+        let first_keys: Vec<Vec<u8>> = (0..old.block_count()).map(|i| old.block_keys(i).0.to_vec()).collect();
+        let mut new = BTreeMap::new();
+        for k in &first_keys {
+            new.insert(k.clone(), Some(b"newer".to_vec()));
+        }
+        let last = model.keys().next_back().unwrap().clone();
+        new.insert(last, None);
+        let packs = [old, write_pack(&dir.path().join("new.stp"), &new)];
+        model.extend(new);
+        model.retain(|_, v| v.is_some());
+        let out = dir.path().join("merged.stp");
+        let mut w = PackWriter::create(&out, 10_000, 6).unwrap();
+        merge_into(&packs, true, &mut w).unwrap();
+        w.finish().unwrap();
+        assert_eq!(all_entries(&Pack::open(2, &out).unwrap()), model.into_iter().collect::<Vec<_>>());
     }
 
     fn all_entries(p: &Pack) -> Vec<Entry> {
