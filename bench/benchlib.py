@@ -1,5 +1,8 @@
 """Helpers shared by the bench/ scripts."""
 import os
+import subprocess
+import sys
+import time
 
 
 def du(path):
@@ -12,3 +15,17 @@ def du(path):
             except OSError:
                 pass
     return total
+
+
+def run_once(cmd, ok=(0,)):
+    """Wall seconds and peak RSS (KB) of one run of `cmd`, output discarded; stops the
+    benchmark when it exits with a code not in `ok` (a failing build is not timed)."""
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    err = p.stderr.read()
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t
+    code = os.waitstatus_to_exitcode(status)
+    if code not in ok:
+        sys.exit(f"{' '.join(cmd)} exited {code}: {err.decode(errors='replace').strip()[:500]}")
+    return wall, ru.ru_maxrss

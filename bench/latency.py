@@ -16,21 +16,9 @@ import os
 import statistics
 import subprocess
 import sys
-import time
 
-
-def run(cmd, ok=(0,)):
-    """Wall seconds and peak RSS (KB) of one run of `cmd`, output discarded; stops the
-    benchmark when it exits with a code not in `ok` (a failing build is not timed)."""
-    t = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    err = p.stderr.read()
-    _, status, ru = os.wait4(p.pid, 0)
-    wall = time.perf_counter() - t
-    code = os.waitstatus_to_exitcode(status)
-    if code not in ok:
-        sys.exit(f"{' '.join(cmd)} exited {code}: {err.decode(errors='replace').strip()[:500]}")
-    return wall, ru.ru_maxrss
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import run_once  # noqa: E402
 
 
 def pick_pair(stet, repo):
@@ -67,7 +55,7 @@ def main():
     for _ in range(a.runs):
         for c, (args, ok) in cmds.items():
             for s in a.stet:
-                results[(s, c)].append(run([s, "--repo", a.repo, *args], ok))
+                results[(s, c)].append(run_once([s, "--repo", a.repo, *args], ok))
     print(f"{'build':30s} {'command':9s} {'median ms':>9s} {'min ms':>7s} {'RSS MB':>7s}")
     for s in a.stet:
         for c in cmds:

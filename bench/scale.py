@@ -28,7 +28,7 @@ import argparse, json, os, random, re, resource, statistics, subprocess, sys, te
 from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import du  # noqa: E402
+from benchlib import du, run_once  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORPORA = os.path.join(ROOT, "../shared/corpora")
@@ -120,13 +120,8 @@ def timed(cmd, capture=False):
     return w, ru.ru_utime + ru.ru_stime, done
 
 
-def median_latency(cmd, k=5):
-    ws = []
-    for _ in range(k):
-        t = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        ws.append(time.perf_counter() - t)
-    return statistics.median(ws)
+def median_latency(cmd, k=5, ok=(0,)):
+    return statistics.median(run_once(cmd, ok)[0] for _ in range(k))
 
 
 def main():
@@ -221,7 +216,7 @@ def main():
             x, y = rel["id"], rel["relations"][0]["other"]
         else:
             x, y = ids[0], ids[1]
-        dl = median_latency([stet, "--repo", repo, "dups", x])
+        dl = median_latency([stet, "--repo", repo, "dups", x], ok=(0, 1))  # 1: no related pair
         fl = median_latency([stet, "--repo", repo, "diff", x, y])
         sl = median_latency([stet, "--repo", repo, "show", x])  # one lookup: mostly opening the repository
         size = du(repo)

@@ -120,6 +120,12 @@ impl<'a> Reader<'a> {
         Ok(s)
     }
 
+    fn array8(&mut self) -> std::result::Result<[u8; 8], String> {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(self.bytes(8)?);
+        Ok(a)
+    }
+
     fn sized(&mut self) -> std::result::Result<&'a [u8], String> {
         let n = self.varint()?;
         self.bytes(n)
@@ -159,12 +165,6 @@ enum Filter {
     Classic { at: usize, hashes: u32 },
     /// Version 2: in the file, read a page at a time.
     Paged(PagedFilter),
-}
-
-fn hash8_of(b: &[u8]) -> [u8; 8] {
-    let mut h = [0u8; 8];
-    h.copy_from_slice(b);
-    h
 }
 
 /// Where one block of an open pack lies in the file; its first and last keys are byte ranges
@@ -268,28 +268,20 @@ impl PackWriter {
         // A block of records that is random bytes (the candidate index's pages: a whole index
         // is rewritten after a big add, 170 MB at a million articles) is not worth a full
         // compression only to be stored: a fast trial on its first bytes tells.
-        let z = if self.block_blobs_only || sample_compresses(&mut self.sample, &self.block).map_err(io_err(&self.tmp))? {
-            compressor.compress(&self.block).map_err(io_err(&self.tmp))?
-        } else {
-            Vec::new()
-        };
-        if !z.is_empty() && (z.len() as f64) < self.block.len() as f64 * keep {
-            stored.push(CODEC_ZSTD);
-            stored.extend_from_slice(&z);
-        } else {
-            stored.push(CODEC_STORED);
-            stored.extend_from_slice(&self.block);
+        let worth_trying = self.block_blobs_only || sample_compresses(&mut self.sample, &self.block).map_err(io_err(&self.tmp))?;
+        let z = if worth_trying { Some(compressor.compress(&self.block).map_err(io_err(&self.tmp))?) } else { None };
+        match z.filter(|z| (z.len() as f64) < self.block.len() as f64 * keep) {
+            Some(z) => {
+                stored.push(CODEC_ZSTD);
+                stored.extend_from_slice(&z);
+            }
+            None => {
+                stored.push(CODEC_STORED);
+                stored.extend_from_slice(&self.block);
+            }
         }
-        self.out.write_all(&stored).map_err(io_err(&self.tmp))?;
-        self.blocks.push(WrittenBlock {
-            offset: self.offset,
-            stored_len: stored.len() as u64,
-            raw_len: self.block.len() as u64,
-            hash: hash8(&stored),
-            first,
-            last: std::mem::take(&mut self.block_last),
-        });
-        self.offset += stored.len() as u64;
+        let last = std::mem::take(&mut self.block_last);
+        self.append_block(&stored, self.block.len() as u64, first, last)?;
         self.block.clear();
         self.block_blobs_only = true;
         Ok(())
@@ -302,21 +294,19 @@ impl PackWriter {
     pub(crate) fn push_stored_block(&mut self, stored: &[u8], raw_len: u64, entries: &[Entry]) -> Result<()> {
         self.close_block()?;
         let (Some((first, _)), Some((last, _))) = (entries.first(), entries.last()) else { return Ok(()) };
-        self.out.write_all(stored).map_err(io_err(&self.tmp))?;
-        self.blocks.push(WrittenBlock {
-            offset: self.offset,
-            stored_len: stored.len() as u64,
-            raw_len,
-            hash: hash8(stored),
-            first: first.clone(),
-            last: last.clone(),
-        });
-        self.offset += stored.len() as u64;
+        self.append_block(stored, raw_len, first.clone(), last.clone())?;
         for (k, _) in entries {
             self.filter.insert(KeyHash::of(k));
         }
         self.entries += entries.len() as u64;
-        self.block_last.clone_from(last);
+        Ok(())
+    }
+
+    /// Writes one block's stored bytes and records where it lies and which keys it spans.
+    fn append_block(&mut self, stored: &[u8], raw_len: u64, first: Vec<u8>, last: Vec<u8>) -> Result<()> {
+        self.out.write_all(stored).map_err(io_err(&self.tmp))?;
+        self.blocks.push(WrittenBlock { offset: self.offset, stored_len: stored.len() as u64, raw_len, hash: hash8(stored), first, last });
+        self.offset += stored.len() as u64;
         Ok(())
     }
 
@@ -436,8 +426,7 @@ impl Pack {
                 let offset = r.varint()?;
                 let stored_len = r.varint()?;
                 let raw_len = r.varint()?;
-                let mut hash = [0u8; 8];
-                hash.copy_from_slice(r.bytes(8)?);
+                let hash = r.array8()?;
                 let (first, last) = (key(&mut r)?, key(&mut r)?);
                 let out_of_order = offset != end
                     || stored_len == 0
@@ -465,7 +454,7 @@ impl Pack {
                 let (offset, len, pages) = (r.varint()?, r.varint()?, r.varint()?);
                 let mut page_hashes = Vec::with_capacity(pages.min((index.len() / 8) as u64) as usize);
                 for _ in 0..pages {
-                    page_hashes.push(hash8_of(r.bytes(8)?));
+                    page_hashes.push(r.array8()?);
                 }
                 if offset != end || offset.checked_add(len) != Some(index_offset) {
                     return Err("the filter is not between the blocks and the index".to_string());

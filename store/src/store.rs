@@ -728,8 +728,8 @@ impl Store {
                     damage.push(Damage { what: format!("pack {}", p.path().display()), reason: e.to_string() });
                 }
             }
+            // Lookups get past a damaged filter page (it answers "maybe"): listing is unaffected.
             if let Err(e) = p.check_filter() {
-                readable = false;
                 damage.push(Damage { what: format!("pack {}", p.path().display()), reason: e.to_string() });
             }
         }
