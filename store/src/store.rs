@@ -264,11 +264,19 @@ impl BaseCache {
 
 /// Delta bases at least this big are digested once and kept (see [`codec::PreparedBase`]).
 const PREPARED_BASE_BYTES: usize = 16 * 1024;
-/// Lowest zstd level of dictionary blobs.
+/// Lowest zstd level of dictionary and delta blobs.
 const DICT_LEVEL: i32 = 9;
 
 /// The zstd level of dictionary blobs for a store whose level is `zstd_level`.
 pub(crate) fn dictionary_level(zstd_level: i32) -> i32 {
+    zstd_level.max(DICT_LEVEL)
+}
+
+/// The zstd level of delta blobs for a store whose level is `zstd_level`: as for dictionary
+/// blobs. A delta is a few hundred bytes of changes against a base of a few KB, so level 9
+/// costs little more than level 3 in time (cases3k `stet add`: 3.35 -> 3.52 s) and finds
+/// longer matches in the base: cases3k's repository 4,268,032 -> 4,214,784 B.
+pub(crate) fn delta_level(zstd_level: i32) -> i32 {
     zstd_level.max(DICT_LEVEL)
 }
 
@@ -1164,7 +1172,7 @@ impl<'s> Batch<'s> {
     /// Encodes against a base digested once, for big bases (the raw-input dictionary), as a
     /// delta or (`dictionary`) a dictionary blob.
     fn try_prepared(&self, bytes: &[u8], base: &BlobId, depth: u8, base_bytes: &[u8], dictionary: bool) -> Result<Option<Vec<u8>>> {
-        let level = if dictionary { dictionary_level(self.store.opts.zstd_level) } else { self.store.opts.zstd_level };
+        let level = if dictionary { dictionary_level(self.store.opts.zstd_level) } else { delta_level(self.store.opts.zstd_level) };
         let mut prepared = self.store.prepared.lock().unwrap_or_else(|p| p.into_inner());
         if !prepared.as_ref().is_some_and(|p| p.id == *base && p.level == level && p.dictionary == dictionary && p.depth == depth) {
             *prepared = codec::PreparedBase::new(*base, depth, base_bytes, level, dictionary);
@@ -1202,7 +1210,7 @@ impl<'s> Batch<'s> {
                 return Ok(Some(v));
             }
         }
-        codec::encode_delta(self.store.opts.zstd_level, bytes, base, &base_bytes, depth + 1)
+        codec::encode_delta(delta_level(self.store.opts.zstd_level), bytes, base, &base_bytes, depth + 1)
             .map(Some)
             .map_err(|r| self.compress_error(r))
     }
