@@ -492,6 +492,12 @@ impl Archive {
                         B64.decode(&value),
                     ) {
                         (Some(space), Ok(k), Ok(v)) => {
+                            // Line records exported by older builds have long keys.
+                            let k = if *space == ks::SOURCE_LINES {
+                                super::furniture::shortened_line_record(&k).unwrap_or(k)
+                            } else {
+                                k
+                            };
                             let mut batch = self.store.batch();
                             batch.insert(space, &k, &v);
                             self.store.commit(batch)?;

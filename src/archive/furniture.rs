@@ -2,7 +2,9 @@
 //! source are site furniture and are left out of the normalised text.
 //!
 //! Counts live in two keyspaces: [`ks::SOURCE_LINES`] (`source \0 line key` -> articles that
-//! carried the line) and [`ks::SOURCE_ARTICLES`] (`source` -> articles counted). Only articles
+//! carried the line, u64 BE) and [`ks::SOURCE_ARTICLES`] (`source` -> articles counted). Line
+//! keys are 16 hex digits ([`crate::extract::line_key`]); records written with the 64 digits of
+//! older builds are rewritten under the short key on first use ([`Archive::shorten_line_keys`]). Only articles
 //! that are not copies of archived ones are counted, so that republished copies and versions
 //! of one story do not teach their own sentences as furniture. The original bytes are kept
 //! untouched as the capture.
@@ -10,7 +12,7 @@
 use super::add::be_u64;
 use super::{ks, Archive};
 use crate::error::Error;
-use crate::extract::{remove_lines, repeated_line_candidates};
+use crate::extract::{remove_lines, repeated_line_candidates, LINE_KEY_HEX};
 
 /// A source needs this many counted articles before anything is learned from it.
 pub const MIN_SOURCE_ARTICLES: u64 = 20;
@@ -36,11 +38,27 @@ fn line_record(source: &str, key: &str) -> Vec<u8> {
     k
 }
 
+/// Hex digits of the line keys older builds wrote (the whole blake3 hash).
+const LONG_LINE_KEY_HEX: usize = 64;
+/// Meta key present once no line record has a long key.
+const SHORT_LINE_KEYS: &[u8] = b"line-keys-64";
+/// Long line records rewritten per batch.
+const SHORTEN_BATCH: usize = 20_000;
+
+/// The record key with its line key cut to [`LINE_KEY_HEX`] digits, when it holds a long one
+/// (`source \0` and 64 hex digits); `None` for a short or unknown key.
+pub(crate) fn shortened_line_record(key: &[u8]) -> Option<Vec<u8>> {
+    let sep = key.iter().rposition(|&b| b == 0)?;
+    let line = &key[sep + 1..];
+    (line.len() == LONG_LINE_KEY_HEX && line.iter().all(u8::is_ascii_hexdigit)).then(|| key[..sep + 1 + LINE_KEY_HEX].to_vec())
+}
+
 impl Archive {
     /// The text without the paragraphs learned as furniture of `source`; unchanged when
     /// nothing is learned yet or when removing them would leave no text.
     pub(crate) fn strip_furniture(&self, source: Option<&str>, text: &str) -> Result<String, Error> {
         let Some(source) = source else { return Ok(text.to_string()) };
+        self.shorten_line_keys()?;
         let total = self.store.get(ks::SOURCE_ARTICLES, source.as_bytes())?.map(|v| be_u64(&v)).unwrap_or(0);
         if total < MIN_SOURCE_ARTICLES {
             return Ok(text.to_string());
@@ -61,6 +79,7 @@ impl Archive {
 
     /// Counts the candidate lines of one new article of `source` in the batch.
     pub(crate) fn learn_furniture(&self, batch: &mut stet_store::Batch<'_>, source: &str, text: &str) -> Result<(), Error> {
+        self.shorten_line_keys()?;
         let bump = |batch: &mut stet_store::Batch<'_>, ksname: &str, key: &[u8]| -> Result<(), Error> {
             let n = batch.get(ksname, key)?.map(|v| be_u64(&v)).unwrap_or(0);
             batch.insert(ksname, key, &(n + 1).to_be_bytes());
@@ -70,6 +89,40 @@ impl Archive {
         for key in repeated_line_candidates(text) {
             bump(batch, ks::SOURCE_LINES, &line_record(source, &key))?;
         }
+        Ok(())
+    }
+}
+
+impl Archive {
+    /// Rewrites the line records of older builds under their short keys (the first digits of
+    /// the same hash), adding counts that meet under one key, [`SHORTEN_BATCH`] records per
+    /// atomic batch; the last batch marks the archive so that the scan runs once. A kill between
+    /// batches leaves whole records of either form, and the next run finishes the work.
+    pub(crate) fn shorten_line_keys(&self) -> Result<(), Error> {
+        if self.line_keys_short.get() {
+            return Ok(());
+        }
+        if self.store.get(ks::META, SHORT_LINE_KEYS)?.is_none() {
+            let mut batch = self.store.batch();
+            let mut pending = 0;
+            // Each short key is a prefix of the long one being read, so it sorts before the
+            // iterator's position: what is written never comes up again.
+            for kv in self.store.iter(ks::SOURCE_LINES) {
+                let (key, value) = kv?;
+                let Some(short) = shortened_line_record(&key) else { continue };
+                let n = batch.get(ks::SOURCE_LINES, &short)?.map(|v| be_u64(&v)).unwrap_or(0);
+                batch.insert(ks::SOURCE_LINES, &short, &n.saturating_add(be_u64(&value)).to_be_bytes());
+                batch.remove(ks::SOURCE_LINES, &key);
+                pending += 1;
+                if pending == SHORTEN_BATCH {
+                    self.store.commit(std::mem::replace(&mut batch, self.store.batch()))?;
+                    pending = 0;
+                }
+            }
+            batch.insert(ks::META, SHORT_LINE_KEYS, &[1]);
+            self.store.commit(batch)?;
+        }
+        self.line_keys_short.set(true);
         Ok(())
     }
 }
@@ -111,6 +164,52 @@ mod tests {
         let later = add(21); // words not used by stories 0..20
         assert!(!later.contains("Port Elm county"), "{later}");
         assert!(later.contains("Residents near the"));
+    }
+
+    /// Regression: line keys became 64 bits; an archive that learned its furniture under the
+    /// 256-bit keys of older builds must keep it.
+    #[test]
+    fn furniture_learned_under_long_keys_is_kept_and_rewritten_short() {
+        let dir = tempfile::tempdir().unwrap();
+        let opts = || OpenOptions { now: Some("2026-01-01T00:00:00Z".into()), detect: false, ..Default::default() };
+        let footer = "Harbour Media Group owns and operates this regional title in Port Elm county, and its reporters cover the harbour towns.";
+        let req = |i: usize| AddRequest { input: format!("{i}.txt"), bytes: article(i, footer), source: Some("Gazette".into()), ..Default::default() };
+        {
+            let archive = Archive::open(dir.path(), opts()).unwrap();
+            for i in 0..MIN_SOURCE_ARTICLES as usize {
+                archive.add(&req(i)).unwrap();
+            }
+            // What an older build left: the same records under 64-digit keys (these 16 digits
+            // then 48 more), and no marker.
+            let mut batch = archive.store.batch();
+            for kv in archive.store.iter(ks::SOURCE_LINES) {
+                let (key, value) = kv.unwrap();
+                assert_eq!(key.len(), "gazette\0".len() + LINE_KEY_HEX);
+                batch.remove(ks::SOURCE_LINES, &key);
+                batch.insert(ks::SOURCE_LINES, &[key.as_slice(), "0".repeat(48).as_bytes()].concat(), &value);
+            }
+            batch.remove(ks::META, SHORT_LINE_KEYS);
+            archive.store.commit(batch).unwrap();
+            archive.close().unwrap();
+        }
+        let archive = Archive::open(dir.path(), opts()).unwrap();
+        let out = archive.add(&req(21)).unwrap();
+        let later = archive.text(&archive.article_required(&out.id).unwrap()).unwrap();
+        assert!(!later.contains("Port Elm county"), "{later}");
+        let keys: Vec<Vec<u8>> = archive.store.iter(ks::SOURCE_LINES).map(|kv| kv.unwrap().0).collect();
+        assert!(!keys.is_empty());
+        assert!(keys.iter().all(|k| shortened_line_record(k).is_none() && k.len() == "gazette\0".len() + LINE_KEY_HEX), "{keys:?}");
+        assert!(archive.store.get(ks::META, SHORT_LINE_KEYS).unwrap().is_some());
+    }
+
+    #[test]
+    fn long_line_records_shorten_to_their_first_digits() {
+        let long = [b"wire\0".as_slice(), "ab".repeat(32).as_bytes()].concat();
+        assert_eq!(shortened_line_record(&long), Some([b"wire\0".as_slice(), "ab".repeat(8).as_bytes()].concat()));
+        assert_eq!(shortened_line_record(&long[..long.len() - 1]), None);
+        assert_eq!(shortened_line_record(b"wire\0abababababababab"), None);
+        assert_eq!(shortened_line_record(&[b"wire\0".as_slice(), "zz".repeat(32).as_bytes()].concat()), None);
+        assert_eq!(crate::extract::line_key("Subscribe today").len(), LINE_KEY_HEX);
     }
 
     #[test]

@@ -91,6 +91,8 @@ pub struct Archive {
     index: std::cell::RefCell<Option<index::IndexState>>,
     /// The raw-input dictionary's encoder, once known, for threads that prepare inputs.
     raw_encoder: SharedEncoder,
+    /// Whether learned-line records are known to have short keys (see `furniture`).
+    line_keys_short: std::cell::Cell<bool>,
 }
 
 /// How many detection profiles an open archive keeps in memory (a few KB to tens of KB each). The
@@ -104,7 +106,14 @@ impl Archive {
     /// Opens (or creates) the repository at `path`.
     pub fn open(path: &Path, opts: OpenOptions) -> Result<Archive> {
         let store = Store::open(path, StoreOptions { create: opts.create, ..StoreOptions::default() })?;
-        Ok(Archive { store, opts, profiles: Default::default(), index: Default::default(), raw_encoder: Default::default() })
+        Ok(Archive {
+            store,
+            opts,
+            profiles: Default::default(),
+            index: Default::default(),
+            raw_encoder: Default::default(),
+            line_keys_short: Default::default(),
+        })
     }
 
     /// The underlying store.

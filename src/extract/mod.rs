@@ -29,7 +29,7 @@ mod sniff;
 
 pub use boilerplate::is_boilerplate;
 pub use dates::to_rfc3339_utc;
-pub use learned::{line_key, remove_lines, repeated_line_candidates};
+pub use learned::{line_key, remove_lines, repeated_line_candidates, LINE_KEY_HEX};
 
 /// The format of an input, from its name and its bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
