@@ -393,8 +393,8 @@ mod tests {
             };
             assert_eq!(raw(&plain), raw(&ahead), "article {i}");
         }
-        // The dictionary is made with article 128; the encoder learns it while storing 129, so
-        // inputs prepared from then on (130 to 147) are compressed ahead.
+        // The dictionary is made with article DICTIONARY_ARTICLES; the encoder learns it while
+        // storing the next one, so the 18 inputs prepared from then on are compressed ahead.
         assert_eq!(used_ahead, 18);
     }
 
