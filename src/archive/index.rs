@@ -37,14 +37,19 @@
 //!
 //! # Older repositories
 //!
+//! Format 2 stored 32-bit keys (48 bits of each feature). Its pages are read and narrowed to
+//! [`KEY_BITS`] as they load, and its first checkpoint rewrites every page in format 3 (as a
+//! change of shift does), marker included, in one batch; until then the stored pages and the
+//! marker stay format 2.
+//!
 //! Before format 2 (no `index-format`), the index was 4,096 buckets under the same kind of keys,
-//! each feature stored with its 64 bits. An index without the current marker is discarded when
-//! first opened (its keys and `indexed-seq` removed and the marker written, in one batch) and
-//! rebuilt from the article log as `catch_up` indexes every article again.
+//! each feature stored with its 64 bits. An index without a marker this build reads is discarded
+//! when first opened (its keys and `indexed-seq` removed and the marker written, in one batch)
+//! and rebuilt from the article log as `catch_up` indexes every article again.
 
 use super::add::be_u64;
 use super::{ks, Archive};
-use crate::detect::{bucket_of, FeatureIndex, BUCKETS, BUCKET_BITS};
+use crate::detect::{bucket_of, FeatureIndex, BUCKETS, BUCKET_BITS, KEY_BITS};
 use crate::error::{Error, Result};
 use crate::model::ArticleId;
 
@@ -57,8 +62,12 @@ pub const CLOSE_CHECKPOINT: u64 = 256;
 const STORE_BLOCK_BYTES: usize = 32 * 1024;
 /// Articles whose features one stored page holds, about (see the module doc).
 pub const ARTICLES_PER_PAGE: u64 = 2;
-/// The layout of the stored index this build reads and writes (see the module doc).
-pub const INDEX_FORMAT: u8 = 2;
+/// The layout of the stored index this build writes (see the module doc): 3, keys of
+/// [`KEY_BITS`] bits. Format 2 (32-bit keys) is read, narrowed, and rewritten whole at the next
+/// checkpoint.
+pub const INDEX_FORMAT: u8 = 3;
+/// The older layout still read: pages with 32-bit keys.
+const INDEX_FORMAT_32: u8 = 2;
 /// The key of `[INDEX_FORMAT, shift]` in [`ks::META`].
 const FORMAT_KEY: &[u8] = b"index-format";
 
@@ -80,6 +89,9 @@ pub(crate) struct IndexState {
     dirty: Vec<bool>,
     /// Pages of the stored index (and of loading) are `2^shift` buckets.
     shift: u32,
+    /// Bits of the keys in the stored pages: [`KEY_BITS`], or 32 until the first checkpoint
+    /// of an index of format 2, which rewrites every page.
+    stored_key_bits: u32,
     /// Pages loaded one at a time so far; of those, the ones stored (not empty) and their bytes
     /// (see [`Archive::load_buckets`]).
     fetched: usize,
@@ -97,6 +109,7 @@ impl IndexState {
             checkpointed: 0,
             dirty: vec![false; BUCKETS],
             shift: BUCKET_BITS,
+            stored_key_bits: KEY_BITS,
             fetched: 0,
             fetched_stored: 0,
             fetched_bytes: 0,
@@ -126,7 +139,7 @@ impl Archive {
     pub(crate) fn with_index<R>(&self, f: impl FnOnce(&mut IndexState) -> R) -> Result<R> {
         if self.index.borrow().is_none() {
             let state = match self.store.get(ks::META, FORMAT_KEY)?.as_deref() {
-                Some(&[INDEX_FORMAT, shift]) if u32::from(shift) <= BUCKET_BITS => {
+                Some(&[format @ (INDEX_FORMAT | INDEX_FORMAT_32), shift]) if u32::from(shift) <= BUCKET_BITS => {
                     let checkpointed = meta_u64(self, b"indexed-seq")?;
                     IndexState {
                         index: FeatureIndex::unloaded(),
@@ -134,6 +147,7 @@ impl Archive {
                         checkpointed,
                         dirty: vec![false; BUCKETS],
                         shift: u32::from(shift),
+                        stored_key_bits: if format == INDEX_FORMAT { KEY_BITS } else { 32 },
                         fetched: 0,
                         fetched_stored: 0,
                         fetched_bytes: 0,
@@ -213,7 +227,7 @@ impl Archive {
             self.with_index(|s| {
                 s.fetched_stored += usize::from(!bytes.is_empty());
                 s.fetched_bytes += bytes.len();
-                s.index.load_page(p, len, &bytes)
+                s.index.load_page_keyed(p, len, &bytes, s.stored_key_bits)
             })?
             .map_err(index_error)?;
         }
@@ -232,7 +246,7 @@ impl Archive {
             if first % len != 0 {
                 return Err(index_error(format!("page key {first} is not a multiple of {len}")));
             }
-            self.with_index(|s| if s.index.is_loaded(first) { Ok(()) } else { s.index.load_page(first, len, &v) })?
+            self.with_index(|s| if s.index.is_loaded(first) { Ok(()) } else { s.index.load_page_keyed(first, len, &v, s.stored_key_bits) })?
                 .map_err(index_error)?;
         }
         self.with_index(|s| {
@@ -311,10 +325,13 @@ impl Archive {
     /// Writes the dirty pages, the covered count and the format marker in one batch (every page,
     /// under a new shift, when the article count calls for one).
     pub(crate) fn checkpoint_index(&self) -> Result<()> {
-        let (old, covered) = self.with_index(|s| (s.shift, s.covered))?;
+        let (old, covered, narrowed) = self.with_index(|s| (s.shift, s.covered, s.stored_key_bits != KEY_BITS))?;
         let new = page_shift(covered);
+        // Every page is rewritten under a new shift, and when the stored pages have keys of
+        // another width (all pages carry the one format marker).
+        let rewrite_all = new != old || narrowed;
         let mut stale = Vec::new();
-        if new != old {
+        if rewrite_all {
             self.load_all_pages()?;
             if new > old {
                 // Coarser pages (not while an archive grows): old keys that start no new page go.
@@ -328,9 +345,9 @@ impl Archive {
             let len = 1usize << new;
             let pages: Vec<([u8; 2], Vec<u8>)> = (0..BUCKETS)
                 .step_by(len)
-                .filter(|&p| new != old || s.dirty[p..p + len].contains(&true))
+                .filter(|&p| rewrite_all || s.dirty[p..p + len].contains(&true))
                 .map(|p| (p, s.index.encode_page(p, len)))
-                .filter(|(p, bytes)| !bytes.is_empty() || (new != old && p % (1 << old) == 0))
+                .filter(|(p, bytes)| !bytes.is_empty() || (rewrite_all && p % (1 << old) == 0))
                 .map(|(p, bytes)| (page_key(p), bytes))
                 .collect();
             (s.covered > s.checkpointed || !pages.is_empty()).then_some(pages)
@@ -354,6 +371,7 @@ impl Archive {
             s.dirty.iter_mut().for_each(|d| *d = false);
             s.checkpointed = covered;
             s.shift = new;
+            s.stored_key_bits = KEY_BITS;
         })?;
         Ok(())
     }
@@ -374,6 +392,7 @@ impl Archive {
 #[cfg(test)]
 mod tests {
     use crate::{AddRequest, Archive, OpenOptions, RelationKind};
+    use crate::detect::{BUCKETS, KEY_BITS};
 
     fn seed(name: &str) -> AddRequest {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seeds").join(name);
@@ -544,6 +563,43 @@ mod tests {
         drop(a);
         let a = open(dir.path());
         assert_eq!(a.with_index(|s| s.covered).unwrap(), 3);
+        every_article_is_indexed(&a);
+    }
+
+    #[test]
+    fn an_index_with_32_bit_keys_is_read_and_rewritten_at_the_next_checkpoint() {
+        let dir = tempfile::tempdir().unwrap();
+        let shift = {
+            let a = open(dir.path());
+            a.add(&seed("000_856e4ff5e2b4e0a7.txt")).unwrap();
+            a.add(&seed("001_1848e0611e54fac2.txt")).unwrap();
+            a.checkpoint_index().unwrap();
+            // What index format 2 stored: the same pages with 32-bit keys.
+            let (shift, pages) = a
+                .with_index(|s| {
+                    let len = 1usize << s.shift;
+                    (s.shift, (0..BUCKETS).step_by(len).map(|p| (p, s.index.encode_page_widened(p, len))).collect::<Vec<_>>())
+                })
+                .unwrap();
+            let mut batch = a.store.batch();
+            for (p, bytes) in pages.iter().filter(|(_, b)| !b.is_empty()) {
+                assert_eq!(a.store.get(super::ks::INDEX, &super::page_key(*p)).unwrap().map(|v| v.len() < bytes.len()), Some(true));
+                batch.insert(super::ks::INDEX, &super::page_key(*p), bytes);
+            }
+            batch.insert(super::ks::META, super::FORMAT_KEY, &[super::INDEX_FORMAT_32, shift as u8]);
+            a.store.commit(batch).unwrap();
+            shift
+        };
+        let a = open(dir.path());
+        assert!(rewrite_found(&a), "the rewrite of 000 is found with the narrowed index");
+        every_article_is_indexed(&a);
+        let marker = || a.store.get(super::ks::META, super::FORMAT_KEY).unwrap();
+        assert_eq!(marker(), Some(vec![super::INDEX_FORMAT_32, shift as u8]), "format 2 until a checkpoint");
+        a.checkpoint_index().unwrap();
+        assert_eq!(marker(), Some(vec![super::INDEX_FORMAT, super::page_shift(3) as u8]));
+        drop(a);
+        let a = open(dir.path());
+        assert_eq!(a.with_index(|s| (s.covered, s.stored_key_bits)).unwrap(), (3, KEY_BITS));
         every_article_is_indexed(&a);
     }
 }

@@ -7,20 +7,22 @@
 //! checkpoint it a page (a run of consecutive buckets) at a time ([`FeatureIndex::encode_page`],
 //! [`FeatureIndex::load_page`]).
 //!
-//! # A feature is known by 48 bits of its hash
+//! # A feature is known by 40 bits of its hash
 //!
-//! The index keeps the top [`IDENTITY_BITS`] (48) bits of a feature: its bucket (16 bits, implied
-//! by where it is kept and stored) and a 32-bit key ([`key_of`]). Features that agree on those
-//! 48 bits are counted as one. The hashes are uniform, so a feature looked up in an index of `D`
-//! distinct features matches another one with probability about `D / 2^48`: at 1M articles
-//! (some 40M distinct features, ~40 new per article) that is 1.4e-7 per lookup, and about 2e-4
-//! for all ~1,500 lookups of one new article. A false match only makes the feature look more
-//! common than it is (a slightly lower rarity weight) and may add the other feature's articles
-//! as candidates, which verification (sentence alignment of the two texts) rejects; it cannot
-//! hide a candidate that shares other rare features. Two archived features merging into one has
-//! probability about `D^2 / 2^49` for the whole index (3e-3 at 40M features, 2e-5 at 100k): the
-//! same harmless effect. Keeping 48 bits instead of 64 saves 4 bytes per feature in memory and
-//! on disk, which is most of the index.
+//! The index keeps the top [`IDENTITY_BITS`] (40) bits of a feature: its bucket (16 bits, implied
+//! by where it is kept and stored) and a [`KEY_BITS`]-bit key ([`key_of`]). Features that agree
+//! on those 40 bits are counted as one. The hashes are uniform, so a feature looked up in an
+//! index of `D` distinct features matches another one with probability about `D / 2^40`: 1.6e-8
+//! at 3,000 articles (~17,000 distinct features), 3.6e-5 at 1M articles (some 40M), where about
+//! one new article in twenty meets one such match among its ~1,500 lookups. A false match only
+//! makes the feature look more common than it is (a slightly lower rarity weight) and may add
+//! the other feature's articles as candidates, which verification (sentence alignment of the two
+//! texts) rejects; it cannot hide a candidate that shares other rare features. Two archived
+//! features merging into one makes both look a little more common. The stored index pays for
+//! every bit of the key (its pages are Rice-coded, see [`FeatureIndex::encode_page`]): 40 bits
+//! instead of 48 took 8 bits off each of cases3k's 57,602 features, 58 KB of its 4.1 MB
+//! repository. Pages written with 32-bit keys (index format 2) are read and narrowed
+//! ([`FeatureIndex::load_page_keyed`]).
 //!
 //! Memory: per distinct feature a 4-byte key and an 8-byte entry in a bucket's sorted arrays
 //! (exact after loading, grown by an eighth at a time: no hash-table slack; the hash map keyed by
@@ -35,17 +37,20 @@ pub const POSTINGS_CAP: u32 = 200;
 pub const BUCKET_BITS: u32 = 16;
 /// Number of buckets.
 pub const BUCKETS: usize = 1 << BUCKET_BITS;
-/// Bits of the feature hash the index keeps: the bucket's and the 32 of the key.
-pub const IDENTITY_BITS: u32 = BUCKET_BITS + 32;
+/// Bits of a feature's key within its bucket.
+pub const KEY_BITS: u32 = 24;
+/// Bits of the feature hash the index keeps: the bucket's and the key's.
+pub const IDENTITY_BITS: u32 = BUCKET_BITS + KEY_BITS;
+const KEY_MASK: u64 = (1 << KEY_BITS) - 1;
 
 /// The bucket of a feature.
 pub fn bucket_of(feature: u64) -> usize {
     (feature >> (64 - BUCKET_BITS)) as usize
 }
 
-/// The key of a feature in its bucket: the 32 bits of the hash after the bucket's.
+/// The key of a feature in its bucket: the [`KEY_BITS`] bits of the hash after the bucket's.
 pub fn key_of(feature: u64) -> u32 {
-    (feature >> (64 - IDENTITY_BITS)) as u32
+    ((feature >> (64 - IDENTITY_BITS)) & KEY_MASK) as u32
 }
 
 /// Marks an entry whose postings were dropped (count above [`POSTINGS_CAP`]).
@@ -236,22 +241,27 @@ impl FeatureIndex {
     /// (least significant bit first, zero-padded to a byte) with, for each feature in order of
     /// bucket then key:
     ///
-    /// - its place in the page, `(bucket - first) << 32 | key` ([`key_of`]), as the Rice code
-    ///   (parameter `k`, chosen from the page's density) of its gap from the previous one (the
-    ///   first from 0). These bits are uniform, so gaps are about geometric and Rice codes are
-    ///   within a bit or two of their entropy: ~34 bits per feature at 3,000 articles (pages of
-    ///   128 buckets), ~30 at 100,000 (pages of 4), where a u32 key alone would take 32;
+    /// - its place in the page, `(bucket - first) << KEY_BITS | key` ([`key_of`]), as the Rice
+    ///   code (parameter `k`, chosen from the page's density) of its gap from the previous one
+    ///   (the first from 0). These bits are uniform, so gaps are about geometric and Rice codes
+    ///   are within a bit or two of their entropy: ~26 bits per feature at 3,000 articles (pages
+    ///   of 128 buckets), ~22 at 100,000 (pages of 4);
     /// - its count, Elias gamma (1 bit for the most common count, 1);
     /// - when the count is at most [`POSTINGS_CAP`], its postings: the first document in `w`
     ///   bits (`w` = the bits of the page's largest document number), and when there are more, a
     ///   5-bit Rice parameter followed by the Rice codes of the gaps between them.
     pub fn encode_page(&self, first: usize, len: usize) -> Vec<u8> {
+        self.encode_page_keyed(first, len, KEY_BITS)
+    }
+
+    /// [`Self::encode_page`] with keys of `key_bits` bits (tests write format-2 pages with it).
+    fn encode_page_keyed(&self, first: usize, len: usize, key_bits: u32) -> Vec<u8> {
         let Some(buckets) = self.buckets.get(first..first.saturating_add(len).min(BUCKETS)) else { return Vec::new() };
         let m: usize = buckets.iter().flatten().map(|b| b.keys.len()).sum();
         if m == 0 {
             return Vec::new();
         }
-        let span = (buckets.len() as u64) << 32;
+        let span = (buckets.len() as u64) << key_bits;
         let k = rice_parameter(span / m as u64);
         let max_doc = buckets
             .iter()
@@ -270,7 +280,7 @@ impl FeatureIndex {
         for (i, b) in buckets.iter().enumerate() {
             let Some(b) = b else { continue };
             for (&key, e) in b.keys.iter().zip(&b.entries) {
-                let place = (i as u64) << 32 | u64::from(key);
+                let place = (i as u64) << key_bits | u64::from(key);
                 bits.rice(place - prev, k);
                 prev = place;
                 bits.gamma(u64::from(e.count));
@@ -294,10 +304,34 @@ impl FeatureIndex {
         bits.finish()
     }
 
+    /// The page as index format 2 wrote it: each key followed by 8 zero bits, 32 in all (what a
+    /// format-2 page of these features narrows back to).
+    #[cfg(test)]
+    pub(crate) fn encode_page_widened(&self, first: usize, len: usize) -> Vec<u8> {
+        let widen = |b: &Bucket| Bucket {
+            keys: b.keys.iter().map(|&k| k << (32 - KEY_BITS)).collect(),
+            entries: b.entries.clone(),
+            lists: b.lists.clone(),
+        };
+        let wide = FeatureIndex { buckets: self.buckets.iter().map(|b| b.as_ref().map(widen)).collect() };
+        wide.encode_page_keyed(first, len, 32)
+    }
+
     /// Loads the page of buckets `first..first + len` from bytes written by
     /// [`Self::encode_page`], replacing those buckets; on an error none of them changes.
     pub fn load_page(&mut self, first: usize, len: usize, bytes: &[u8]) -> Result<(), BucketError> {
+        self.load_page_keyed(first, len, bytes, KEY_BITS)
+    }
+
+    /// [`Self::load_page`] for a page whose keys have `key_bits` bits (32 in index format 2):
+    /// keys are cut to their top [`KEY_BITS`] bits, and features that then agree become one,
+    /// with the sum of their counts and their postings merged in document order, exactly as if
+    /// they had been added as one.
+    pub fn load_page_keyed(&mut self, first: usize, len: usize, bytes: &[u8], key_bits: u32) -> Result<(), BucketError> {
         let err = |reason| BucketError { bucket: first, reason };
+        if !(KEY_BITS..=32).contains(&key_bits) {
+            return Err(err("unsupported key width"));
+        }
         let end = first.checked_add(len).filter(|&e| e <= BUCKETS && len > 0).ok_or(err("no such page"))?;
         // Decoded page-wide first, then cut into buckets with exact allocations.
         let mut places: Vec<u64> = Vec::new();
@@ -314,7 +348,7 @@ impl FeatureIndex {
                 None => return Err(err("truncated header")),
             };
             let mut bits = BitReader { bytes: &bytes[pos + 2..], pos: 0 };
-            let span = (len as u64) << 32;
+            let span = (len as u64) << key_bits;
             let mut place = 0u64;
             places.reserve_exact(m);
             entries.reserve_exact(m);
@@ -352,16 +386,19 @@ impl FeatureIndex {
             if !bits.at_end() {
                 return Err(err("trailing bytes"));
             }
+            if key_bits > KEY_BITS {
+                (places, entries, lists) = narrow_keys(&places, entries, lists, key_bits);
+            }
         }
         let has_list = |e: &Entry| (2..=POSTINGS_CAP).contains(&e.count);
         let mut lists = lists.into_iter();
         let (mut i, mut list_base) = (0usize, 0u32);
         for (b, slot) in self.buckets[first..end].iter_mut().enumerate() {
-            let n = places[i..].iter().take_while(|&&p| (p >> 32) as usize == b).count();
+            let n = places[i..].iter().take_while(|&&p| (p >> KEY_BITS) as usize == b).count();
             let (keys, bucket_entries) = (&places[i..i + n], &entries[i..i + n]);
             let n_lists = bucket_entries.iter().filter(|e| has_list(e)).count();
             *slot = Some(Bucket {
-                keys: keys.iter().map(|&p| p as u32).collect(),
+                keys: keys.iter().map(|&p| (p & KEY_MASK) as u32).collect(),
                 entries: bucket_entries
                     .iter()
                     .map(|&e| if has_list(&e) { Entry { count: e.count, post: e.post - list_base } } else { e })
@@ -373,6 +410,51 @@ impl FeatureIndex {
         }
         Ok(())
     }
+}
+
+/// Page-wide features decoded with `from`-bit keys, their keys cut to [`KEY_BITS`] bits (see
+/// [`FeatureIndex::load_page_keyed`]). Lists are numbered page-wide in feature order, and
+/// cutting keeps that order, so only the last feature kept can meet the next one.
+fn narrow_keys(places: &[u64], entries: Vec<Entry>, mut lists: Vec<Vec<u32>>, from: u32) -> (Vec<u64>, Vec<Entry>, Vec<Vec<u32>>) {
+    let has_list = |e: &Entry| (2..=POSTINGS_CAP).contains(&e.count);
+    let mut out_places: Vec<u64> = Vec::with_capacity(places.len());
+    let mut out_entries: Vec<Entry> = Vec::with_capacity(entries.len());
+    let mut out_lists: Vec<Vec<u32>> = Vec::with_capacity(lists.len());
+    for (&p, e) in places.iter().zip(entries) {
+        let place = (p >> from) << KEY_BITS | (p & ((1 << from) - 1)) >> (from - KEY_BITS);
+        let docs = match e.count {
+            1 => vec![e.post],
+            _ if has_list(&e) => lists.get_mut(e.post as usize).map(std::mem::take).unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        let last = out_entries.last_mut().filter(|_| out_places.last() == Some(&place));
+        let Some(last) = last else {
+            out_places.push(place);
+            out_entries.push(if has_list(&e) {
+                out_lists.push(docs);
+                Entry { count: e.count, post: (out_lists.len() - 1) as u32 }
+            } else {
+                e
+            });
+            continue;
+        };
+        let count = last.count.saturating_add(e.count);
+        let last_docs = match last.count {
+            1 => vec![last.post],
+            _ if has_list(last) => out_lists.pop().unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        *last = if count > POSTINGS_CAP {
+            Entry { count, post: NO_LIST }
+        } else {
+            // Documents are added in increasing order: the merged list is the sorted union.
+            let mut merged = [last_docs, docs].concat();
+            merged.sort_unstable();
+            out_lists.push(merged);
+            Entry { count, post: (out_lists.len() - 1) as u32 }
+        };
+    }
+    (out_places, out_entries, out_lists)
 }
 
 /// The Rice parameter for values of about `mean`: its bits minus one (0 for means below 2).
@@ -543,6 +625,52 @@ fn get_varint(bytes: &[u8], pos: &mut usize) -> Option<u64> {
 
 #[cfg(test)]
 mod tests {
+    /// Index format 2's pages (32-bit keys) load as the index the same documents make with
+    /// [`KEY_BITS`]-bit keys: features that meet are summed, postings merged, lists dropped past
+    /// the cap.
+    #[test]
+    fn pages_with_32_bit_keys_narrow_to_the_index_built_directly() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        // Bucket 0..4, with groups that agree on 40 bits and differ below (they meet when cut).
+        let mut features: Vec<u64> = Vec::new();
+        for g in 0..300u64 {
+            let top = (g % 4) << 48 | (next() & 0xffff_ff00_0000);
+            for low in 0..(1 + g % 3) {
+                features.push(top | low << 16 | (next() & 0xffff));
+            }
+        }
+        let (mut wide, mut direct) = (FeatureIndex::default(), FeatureIndex::default());
+        for doc in 0..400u32 {
+            let mut carried: Vec<u64> = features.iter().copied().filter(|_| next() % 7 == 0).collect();
+            if doc % 3 == 0 {
+                carried = features.clone(); // common features: counts past the cap
+            }
+            carried.sort_unstable();
+            carried.dedup();
+            for &f in &carried {
+                wide.buckets[bucket_of(f)].get_or_insert_with(Bucket::default).add((f >> 16) as u32, doc);
+            }
+            direct.add(doc, &carried);
+        }
+        let stored = wide.encode_page_keyed(0, 4, 32);
+        let mut back = FeatureIndex::unloaded();
+        back.load_page_keyed(0, 4, &stored, 32).unwrap();
+        assert!(direct.memory().features < wide.memory().features, "some features met");
+        let counts: Vec<u64> = features.iter().map(|&f| direct.count(f)).collect();
+        assert!(counts.iter().any(|&c| c > u64::from(POSTINGS_CAP)) && counts.iter().any(|&c| (2..=u64::from(POSTINGS_CAP)).contains(&c)));
+        assert_eq!(back.encode_page(0, 4), direct.encode_page(0, 4));
+        for &f in &features {
+            assert_eq!((back.count(f), back.posting_docs(f)), (direct.count(f), direct.posting_docs(f)));
+        }
+        assert!(back.load_page_keyed(0, 4, &stored, 16).is_err(), "narrower than KEY_BITS");
+    }
+
     use super::*;
 
     fn reload(ix: &FeatureIndex, first: usize, len: usize) -> FeatureIndex {
@@ -584,15 +712,15 @@ mod tests {
     }
 
     #[test]
-    fn a_feature_is_known_by_its_top_48_bits() {
+    fn a_feature_is_known_by_its_top_40_bits() {
         let mut ix = FeatureIndex::default();
-        let f = 0x0123_4567_89ab_0000_u64;
-        ix.add(1, &[f | 0x1234]);
-        assert_eq!(ix.count(f | 0xffff), 1, "the low 16 bits are not kept");
-        assert_eq!(ix.count(f ^ 1 << 16), 0);
+        let f = 0x0123_4567_8900_0000_u64;
+        ix.add(1, &[f | 0xab_1234]);
+        assert_eq!(ix.count(f | 0xff_ffff), 1, "the low 24 bits are not kept");
+        assert_eq!(ix.count(f ^ 1 << 24), 0);
         assert_eq!(ix.count(f ^ 1 << 63), 0);
         assert_eq!(bucket_of(f), 0x0123);
-        assert_eq!(key_of(f), 0x4567_89ab);
+        assert_eq!(key_of(f), 0x45_6789);
     }
 
     #[test]
@@ -609,8 +737,8 @@ mod tests {
     #[test]
     fn damaged_page_bytes_are_an_error() {
         let mut ix = FeatureIndex::default();
-        ix.add(1, &[5 << 16, 6 << 16, 1 << 48]);
-        ix.add(2, &[6 << 16]);
+        ix.add(1, &[5 << 24, 6 << 24, 1 << 48]);
+        ix.add(2, &[6 << 24]);
         let bytes = ix.encode_page(0, 2);
         let mut back = FeatureIndex::unloaded();
         for cut in 1..bytes.len() {
@@ -630,7 +758,7 @@ mod tests {
         }
         assert!(!back.is_loaded(0) && !back.is_loaded(1));
         back.load_page(0, 2, &bytes).unwrap();
-        assert_eq!(back.postings(6 << 16, 10), vec![1, 2]);
+        assert_eq!(back.postings(6 << 24, 10), vec![1, 2]);
     }
 
     proptest::proptest! {

@@ -20,7 +20,7 @@ mod index;
 mod memory;
 mod votes;
 
-pub use index::{bucket_of, key_of, BucketError, FeatureIndex, IndexMemory, BUCKETS, BUCKET_BITS, IDENTITY_BITS, POSTINGS_CAP};
+pub use index::{bucket_of, key_of, BucketError, FeatureIndex, IndexMemory, BUCKETS, BUCKET_BITS, IDENTITY_BITS, KEY_BITS, POSTINGS_CAP};
 pub use memory::MemoryCorpus;
 
 use crate::align::{self, tally, AlignedPair, KeyIndex, SentenceSig, SigIndex, StemWeights};
