@@ -147,11 +147,11 @@ impl Archive {
         }
         let (dict, value) = match train(&samples) {
             Some(trained) => {
-                let id = batch.put_blob(&trained)?;
+                let id = batch.put_blob_smallest(&trained)?;
                 (RawDictionary::Trained(id), [id.as_bytes().as_slice(), &[TRAINED]].concat())
             }
             None => {
-                let id = batch.put_blob(&raw_content(&samples))?;
+                let id = batch.put_blob_smallest(&raw_content(&samples))?;
                 (RawDictionary::RawContent(id), id.as_bytes().to_vec())
             }
         };

@@ -264,6 +264,8 @@ impl BaseCache {
 
 /// Delta bases at least this big are digested once and kept (see [`codec::PreparedBase`]).
 const PREPARED_BASE_BYTES: usize = 16 * 1024;
+/// zstd's highest level without `--ultra` ([`Batch::put_blob_smallest`]).
+const MAX_LEVEL: i32 = 19;
 /// Lowest zstd level of dictionary and delta blobs.
 const DICT_LEVEL: i32 = 9;
 
@@ -1025,6 +1027,21 @@ impl<'s> Batch<'s> {
             return Ok(id);
         }
         let value = self.encode_plain(bytes)?;
+        self.blobs.insert(id, IVec::from(value));
+        self.remember_put(id, bytes);
+        Ok(id)
+    }
+
+    /// Stores `bytes` as a plain zstd blob at zstd's highest level (19) and returns their id; a
+    /// no-op when already stored or in this batch. For blobs written once that many others are
+    /// read with, such as a dictionary: compressing cases3k's 160 KB dictionary takes ~60 ms and
+    /// 60,078 B instead of 68,255 at the store's level 3.
+    pub fn put_blob_smallest(&mut self, bytes: &[u8]) -> Result<BlobId> {
+        let id = BlobId::of(bytes);
+        if self.contains_blob(&id)? {
+            return Ok(id);
+        }
+        let value = codec::encode_plain_at(MAX_LEVEL, bytes).map_err(|r| self.compress_error(r))?;
         self.blobs.insert(id, IVec::from(value));
         self.remember_put(id, bytes);
         Ok(id)

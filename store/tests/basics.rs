@@ -729,3 +729,20 @@ fn recompressing_roots_with_a_dictionary_keeps_every_dependent_readable() {
     }
     assert!(store.verify_blobs(&mut |_, _| {}).unwrap().is_empty());
 }
+
+#[test]
+fn smallest_blobs_read_back_and_are_not_bigger() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    let bytes: Vec<u8> = (0..40).flat_map(|i| text(2000, 60 + i % 5)).collect();
+    let other = [bytes.as_slice(), b"!"].concat();
+    let mut b = store.batch();
+    let small = b.put_blob_smallest(&bytes).unwrap();
+    let plain = b.put_blob(&other).unwrap();
+    assert_eq!(b.put_blob_smallest(&bytes).unwrap(), small);
+    store.commit(b).unwrap();
+    assert_eq!(store.get_blob(&small).unwrap(), bytes);
+    let (s, p) = (store.blob_info(&small).unwrap().unwrap(), store.blob_info(&plain).unwrap().unwrap());
+    assert_eq!(s.codec, Codec::Zstd);
+    assert!(s.stored_len < p.stored_len, "{} vs {}", s.stored_len, p.stored_len);
+}
