@@ -144,7 +144,7 @@ impl std::fmt::Display for Damage {
 pub struct StoreOptions {
     /// Create the folder and an empty repository when missing (or an empty folder).
     pub create: bool,
-    /// zstd level for new plain blobs; dictionary and delta blobs use at least level 9.
+    /// zstd level for new plain blobs; delta blobs use at least level 6, dictionary blobs 9.
     pub zstd_level: i32,
     /// Longest delta chain; 0 turns deltas off.
     pub max_delta_depth: u8,
