@@ -124,5 +124,5 @@ fn add_leaves_everything_packed_and_readable() {
     stet(repo.path()).args(["cat", id]).assert().success().stdout(original);
     stet(repo.path()).args(["verify"]).assert().success();
     let marker = std::fs::read_to_string(repo.path().join("stet-repository")).unwrap();
-    assert!(marker.contains("format 4"), "{marker}");
+    assert!(marker.contains("format 5"), "{marker}");
 }

@@ -11,9 +11,10 @@
 //!
 //! # Repository folder
 //!
-//! - `stet-repository`: the marker file, `stet repository\nformat 4\n` (formats 1, from before
-//!   packs, 2, from before dictionary blobs, and 3, from before packs of format 2, are read and
-//!   upgraded on open: the data they hold is valid format 4). A folder without it is
+//! - `stet-repository`: the marker file, `stet repository\nformat 5\n` (formats 1, from before
+//!   packs, 2, from before dictionary blobs, 3, from before packs of format 2, and 4, from
+//!   before the archive's index of format 3, are read and upgraded on open: the data they hold
+//!   is valid format 5). A folder without it is
 //!   only adopted as a new repository when it is empty.
 //! - `lock`: taken with an exclusive advisory lock (no waiting) for as long as the [`Store`] lives.
 //! - `db/`: the sled database. Internal trees `blobs` and `meta` (which repeats the format
@@ -80,8 +81,11 @@ pub use store::{Batch, Store};
 
 /// The repository format version this build reads and writes. Version 4 writes packs of
 /// format 2 (the Bloom filter outside the index, read a page at a time); it reads version 3's
-/// packs as they are.
-pub const FORMAT_VERSION: u32 = 4;
+/// packs as they are. Version 5 changes nothing in the store: it marks the archive's
+/// candidate index of format 3 (40-bit features) and its 64-bit learned-line keys, which a
+/// version-4 build would take for a damaged index (and rebuild from the log) and for no
+/// learned lines at all; such a build now refuses the repository instead.
+pub const FORMAT_VERSION: u32 = 5;
 
 /// How a blob's bytes are encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

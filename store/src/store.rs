@@ -454,9 +454,10 @@ impl Store {
         };
         if marker_version < FORMAT_VERSION || stored_version < FORMAT_VERSION {
             // Version 1 had no packs (it reads as an empty catalog), version 2 no dictionary
-            // blobs, version 3 only packs of format 1: their data is valid version 4. Older
-            // builds refuse the upgraded repository instead of failing on a blob codec or a
-            // pack format they do not know.
+            // blobs, version 3 only packs of format 1, version 4 the archive's older index and
+            // line keys (which the archive reads and upgrades): their data is valid version 5.
+            // Older builds refuse the upgraded repository instead of failing on a blob codec or
+            // a pack format they do not know, or misreading the archive's records.
             meta.insert(FORMAT_KEY, &FORMAT_VERSION.to_be_bytes()[..]).map_err(db_err("writing the format version"))?;
             db.flush().map_err(db_err("flushing the database"))?;
             write_marker(&root)?;
