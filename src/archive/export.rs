@@ -250,7 +250,12 @@ impl Archive {
                 let n = u64::from_be_bytes(rest.get(1..)?.try_into().ok()?);
                 (rest.first() == Some(&0)).then_some((url, n))
             });
-            match (parsed, ArticleId::from_slice(&v)) {
+            let id = match &parsed {
+                // An unreadable article shows as a url naming none (reported lost below).
+                Some((url, _)) => self.url_entry_article(url, &v).unwrap_or(None),
+                None => None,
+            };
+            match (parsed, id) {
                 (Some((url, n)), Some(id)) if kept.contains(&id) => {
                     w.line(&Line::Url { url, n, id })?;
                     rep.urls += 1;
@@ -471,7 +476,7 @@ impl Archive {
                         key.push(0);
                         key.extend_from_slice(&n.to_be_bytes());
                         let mut batch = self.store.batch();
-                        batch.insert(ks::URLS, &key, id.as_bytes());
+                        batch.insert(ks::URLS, &key, super::add::url_entry_value(&id));
                         next_url = next_url.max(n + 1);
                         batch.insert(ks::META, b"next-url-seq", &next_url.to_be_bytes());
                         self.store.commit(batch)?;

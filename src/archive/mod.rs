@@ -35,7 +35,8 @@ pub mod ks {
     /// being the relation's `a`; and
     /// id b ++ id a -> empty, so that both articles find it by prefix.
     pub const RELATIONS: &str = "relations";
-    /// url bytes ++ 0x00 ++ sequence (u64 BE) -> article id.
+    /// url key bytes ++ 0x00 ++ sequence (u64 BE) -> the article id's first 8 bytes (the whole
+    /// id from older builds; see `Archive::url_entry_article`).
     pub const URLS: &str = "urls";
     /// first bucket of a page (u16 BE) -> the candidate index's page of buckets (see
     /// `detect::FeatureIndex::encode_page` and `index.rs`), as of the last checkpoint;
