@@ -397,6 +397,37 @@ mod tests {
         assert_eq!(a.url_entry_article("example.org/news/1", &[1, 2, 3]).unwrap(), None);
     }
 
+    /// Reverse relation entries keep 8 bytes of the other id; an older build's entry (the whole
+    /// id) beside a new one for the same relation gives the relation once.
+    #[test]
+    fn relations_are_found_from_both_sides_through_short_reverse_entries() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = Archive::open(dir.path(), OpenOptions { now: Some("2026-01-01T00:00:00Z".into()), ..Default::default() }).unwrap();
+        let seed = |name: &str| {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seeds").join(name);
+            a.add(&AddRequest { input: name.into(), bytes: std::fs::read(path).unwrap(), ..Default::default() }).unwrap().id
+        };
+        let (first, copy) = (seed("000_856e4ff5e2b4e0a7.txt"), seed("002_cd06db6dfbca252d.txt"));
+        let from_first = a.relations_of(&first).unwrap();
+        assert_eq!(from_first.len(), 1);
+        assert_eq!(a.relations_of(&copy).unwrap(), from_first);
+        let mut keys: Vec<usize> = a.store.iter(ks::RELATIONS).map(|kv| kv.unwrap().0.len()).collect();
+        keys.sort_unstable();
+        assert_eq!(keys, vec![40, 64], "a reverse entry of 32 + 8 bytes and the record's key");
+        let r = &from_first[0];
+        let mut batch = a.store.batch();
+        batch.insert(ks::RELATIONS, &[r.b.as_bytes().as_slice(), r.a.as_bytes()].concat(), &[]);
+        a.store.commit(batch).unwrap();
+        assert_eq!(a.relations_of(&r.b).unwrap(), from_first, "once, not twice");
+        assert!(a.verify(&NoProgress).unwrap().damaged.is_empty());
+        // A reverse entry whose record is gone is damage.
+        let mut batch = a.store.batch();
+        batch.remove(ks::RELATIONS, &[r.a.as_bytes().as_slice(), r.b.as_bytes()].concat());
+        a.store.commit(batch).unwrap();
+        assert!(a.relations_of(&r.b).is_err());
+        assert_eq!(a.verify(&NoProgress).unwrap().damaged.len(), 2, "both reverse entries");
+    }
+
     /// A distinct plain-text story (distinct rare words, so that detection finds no copies).
     fn story(i: u64) -> Vec<u8> {
         format!(

@@ -85,8 +85,7 @@ impl Archive {
             };
             if v.is_empty() {
                 // A reverse entry: its record must be stored under the other order.
-                let canonical = [k.get(32..).unwrap_or_default(), k.get(..32).unwrap_or_default()].concat();
-                if !self.store.contains(ks::RELATIONS, &canonical)? {
+                if self.reverse_targets(&k)?.is_empty() {
                     rep.damaged.push(format!("relation {}: reverse entry without its record", super::hex(&k)));
                 }
                 continue;
