@@ -4,18 +4,21 @@
 //! Main items: [`Archive::export`], [`Archive::import`], [`ExportReport`], [`ImportReport`],
 //! and the line types [`Line`] and [`Original`].
 //!
-//! # Format (`stet-export`, version 1)
+//! # Format (`stet-export`, version 2)
 //!
 //! One JSON object per line, each with a `type`:
 //!
-//! 1. `header`: `format` (`"stet-export"`), `version` (1), `created` (RFC 3339), `generator`.
+//! 1. `header`: `format` (`"stet-export"`), `version` (2), `created` (RFC 3339), `generator`.
 //! 2. `article`, one per article in archive order (oldest first): `record` (the stored
 //!    [`ArticleRecord`]), `text` (the normalised text; its blake3 is the article id) and
 //!    `originals` (the raw bytes of its captures, base64, each with its blake3 `blob` id).
 //! 3. `relation`, one per relation: `relation` (the stored [`Relation`]).
 //! 4. `url`: the url index, `url` (as stored), `n` (its entry number) and `id`.
 //! 5. `record`: other archive state worth keeping (what was learned of each source's page
-//!    furniture): `keyspace`, base64 `key` and `value`.
+//!    furniture): `keyspace`, base64 `key` and `value`. Version 2 differs from version 1 only
+//!    here: learned-line keys are 16 hex digits, not 64 (version 1 is read, its keys shortened
+//!    and counts that meet added up). A build that reads only version 1 refuses version 2
+//!    instead of importing line counts it would never match.
 //! 6. `manifest`: counts of each type and `blake3`, the hash of every byte before this line.
 //!
 //! Export skips what does not verify (an article whose text does not hash to its id, a capture
@@ -37,8 +40,10 @@ use stet_store::BlobId;
 
 /// The format name in the header line.
 pub const FORMAT: &str = "stet-export";
-/// The format version this build writes and reads.
-pub const VERSION: u32 = 1;
+/// The format version this build writes; it reads this one and version 1.
+pub const VERSION: u32 = 2;
+/// The oldest format version this build reads.
+const OLDEST_VERSION: u32 = 1;
 
 /// Keyspaces exported as plain `record` lines.
 const RECORD_KEYSPACES: &[&str] = &[ks::SOURCE_LINES, ks::SOURCE_ARTICLES];
@@ -427,8 +432,8 @@ impl Archive {
                 Line::Header {
                     format, version, ..
                 } if !header => {
-                    if format != FORMAT || version != VERSION {
-                        return Err(stream_err("import input", format!("{format} version {version} is not supported (this stet reads {FORMAT} version {VERSION})")));
+                    if format != FORMAT || !(OLDEST_VERSION..=VERSION).contains(&version) {
+                        return Err(stream_err("import input", format!("{format} version {version} is not supported (this stet reads {FORMAT} versions {OLDEST_VERSION} to {VERSION})")));
                     }
                     header = true;
                 }
@@ -497,14 +502,16 @@ impl Archive {
                         B64.decode(&value),
                     ) {
                         (Some(space), Ok(k), Ok(v)) => {
-                            // Line records exported by older builds have long keys.
-                            let k = if *space == ks::SOURCE_LINES {
-                                super::furniture::shortened_line_record(&k).unwrap_or(k)
-                            } else {
-                                k
-                            };
                             let mut batch = self.store.batch();
-                            batch.insert(space, &k, &v);
+                            // Line records exported by older builds have long keys; two that
+                            // shorten to one key add up, as in `shorten_line_keys`.
+                            match (*space == ks::SOURCE_LINES).then(|| super::furniture::shortened_line_record(&k)).flatten() {
+                                Some(short) => {
+                                    let n = self.store.get(space, &short)?.map(|v| super::add::be_u64(&v)).unwrap_or(0);
+                                    batch.insert(space, &short, &n.saturating_add(super::add::be_u64(&v)).to_be_bytes());
+                                }
+                                None => batch.insert(space, &k, &v),
+                            }
                             self.store.commit(batch)?;
                             rep.records += 1;
                         }

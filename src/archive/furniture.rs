@@ -78,8 +78,10 @@ impl Archive {
     }
 
     /// Counts the candidate lines of one new article of `source` in the batch.
+    ///
+    /// Line keys are short by then: [`Self::strip_furniture`], called first for each input,
+    /// shortened any older ones before this input's batch was begun.
     pub(crate) fn learn_furniture(&self, batch: &mut stet_store::Batch<'_>, source: &str, text: &str) -> Result<(), Error> {
-        self.shorten_line_keys()?;
         let bump = |batch: &mut stet_store::Batch<'_>, ksname: &str, key: &[u8]| -> Result<(), Error> {
             let n = batch.get(ksname, key)?.map(|v| be_u64(&v)).unwrap_or(0);
             batch.insert(ksname, key, &(n + 1).to_be_bytes());
@@ -200,6 +202,65 @@ mod tests {
         assert!(!keys.is_empty());
         assert!(keys.iter().all(|k| shortened_line_record(k).is_none() && k.len() == "gazette\0".len() + LINE_KEY_HEX), "{keys:?}");
         assert!(archive.store.get(ks::META, SHORT_LINE_KEYS).unwrap().is_some());
+    }
+
+    /// An export of an older build (version 1, 64-digit line keys) imports with short keys;
+    /// two records that shorten to one key add up.
+    #[test]
+    fn a_version_1_export_imports_its_learned_lines_under_short_keys() {
+        use base64::Engine as _;
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let opts = || OpenOptions { now: Some("2026-01-01T00:00:00Z".into()), detect: false, ..Default::default() };
+        let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let footer = "Harbour Media Group owns and operates this regional title in Port Elm county, and its reporters cover the harbour towns.";
+        let a = Archive::open(d1.path(), opts()).unwrap();
+        for i in 0..3 {
+            let req = AddRequest { input: format!("{i}.txt"), bytes: article(i, footer), source: Some("Gazette".into()), ..Default::default() };
+            a.add(&req).unwrap();
+        }
+        let mut out = Vec::new();
+        a.export(&mut out).unwrap();
+        // Rewrite it as version 1 would have: long keys, and one more record meeting the first.
+        let mut lines: Vec<String> = Vec::new();
+        let mut hasher = blake3::Hasher::new();
+        let mut first_key = None;
+        for line in String::from_utf8(out).unwrap().lines() {
+            let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
+            let mut extra = None;
+            match v["type"].as_str().unwrap() {
+                "header" => v["version"] = 1.into(),
+                "record" if v["keyspace"] == ks::SOURCE_LINES => {
+                    let key = b64.decode(v["key"].as_str().unwrap()).unwrap();
+                    v["key"] = b64.encode([key.as_slice(), "0".repeat(48).as_bytes()].concat()).into();
+                    if first_key.is_none() {
+                        first_key = Some(key.clone());
+                        let mut twin = v.clone();
+                        twin["key"] = b64.encode([key.as_slice(), "1".repeat(48).as_bytes()].concat()).into();
+                        twin["value"] = b64.encode(10u64.to_be_bytes()).into();
+                        extra = Some(twin);
+                    }
+                }
+                "manifest" => {
+                    v["records"] = (v["records"].as_u64().unwrap() + 1).into();
+                    v["blake3"] = hasher.finalize().to_hex().to_string().into();
+                }
+                _ => {}
+            }
+            for l in std::iter::once(v).chain(extra) {
+                let text = format!("{l}\n");
+                hasher.update(text.as_bytes());
+                lines.push(text);
+            }
+        }
+        let b = Archive::open(d2.path(), opts()).unwrap();
+        let rep = b.import(&mut lines.concat().as_bytes(), &crate::archive::NoProgress).unwrap();
+        assert!(rep.lost.is_empty(), "{:?}", rep.lost);
+        let key = first_key.unwrap();
+        let before = a.store.get(ks::SOURCE_LINES, &key).unwrap().map(|v| be_u64(&v)).unwrap();
+        assert_eq!(b.store.get(ks::SOURCE_LINES, &key).unwrap().map(|v| be_u64(&v)), Some(before + 10));
+        let keys: Vec<Vec<u8>> = b.store.iter(ks::SOURCE_LINES).map(|kv| kv.unwrap().0).collect();
+        assert_eq!(keys.len(), a.store.iter(ks::SOURCE_LINES).count());
+        assert!(keys.iter().all(|k| shortened_line_record(k).is_none()));
     }
 
     #[test]
