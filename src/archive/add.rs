@@ -292,26 +292,22 @@ impl Archive {
         let mut key = url.into_bytes();
         key.push(0);
         key.extend_from_slice(&n.to_be_bytes());
-        batch.insert(ks::URLS, &key, url_entry_value(id));
+        batch.insert(ks::URLS, &key, super::id_prefix(id));
         Ok(())
     }
 
-    /// The article a url index entry of `url_key` names. Its value is the article id's first
-    /// [`URL_ID_BYTES`] bytes (the whole id, from older builds, is read too), resolved among the
-    /// archived articles whose ids start with them: nearly always one; when several, the one
+    /// The article a url index entry of `url_key` names. Its value is the article's
+    /// [`super::id_prefix`] (the whole id, from older builds, is read too), resolved among the
+    /// archived articles whose ids start with it: nearly always one; when several, the one
     /// archived under this url. `None` when no article fits.
     pub(crate) fn url_entry_article(&self, url_key: &str, v: &[u8]) -> Result<Option<ArticleId>, Error> {
         if let Some(id) = ArticleId::from_slice(v) {
             return Ok(Some(id));
         }
-        if v.len() != URL_ID_BYTES {
+        if v.len() != super::ID_PREFIX_BYTES {
             return Ok(None);
         }
-        let mut found = Vec::new();
-        for kv in self.store.scan_prefix(ks::ARTICLES, v) {
-            let (k, _) = kv?;
-            found.extend(ArticleId::from_slice(&k));
-        }
+        let mut found = self.ids_with_prefix(v).collect::<Result<Vec<_>, _>>()?;
         if found.len() <= 1 {
             return Ok(found.pop());
         }
@@ -346,16 +342,6 @@ impl Archive {
     }
 }
 
-/// Bytes of an article id a url index entry keeps ([`Archive::url_entry_article`]): ids are
-/// random, so they cost their size in the pack (24 of the 32 bytes saved: cases3k's 1,633 url
-/// entries took 62 KB).
-pub(crate) const URL_ID_BYTES: usize = 8;
-
-/// The value of a url index entry naming `id`.
-pub(crate) fn url_entry_value(id: &ArticleId) -> &[u8] {
-    &id.as_bytes()[..URL_ID_BYTES]
-}
-
 pub(crate) fn be_u64(v: &[u8]) -> u64 {
     <[u8; 8]>::try_from(v).map(u64::from_be_bytes).unwrap_or(0)
 }
@@ -380,7 +366,7 @@ mod tests {
         let (v1, v2) = (add(1), add(2));
         assert_eq!(a.versions(url).unwrap(), vec![v1, v2]);
         let entries: Vec<(Vec<u8>, Vec<u8>)> = a.store.iter(ks::URLS).map(|kv| kv.unwrap()).collect();
-        assert!(entries.iter().all(|(_, v)| v.len() == URL_ID_BYTES), "{entries:?}");
+        assert!(entries.iter().all(|(_, v)| v.len() == super::super::ID_PREFIX_BYTES), "{entries:?}");
         // An older build's entry: the whole id.
         let mut batch = a.store.batch();
         batch.insert(ks::URLS, &entries[0].0, v1.as_bytes());
@@ -393,7 +379,7 @@ mod tests {
         batch.insert(ks::ARTICLES, twin.id.as_bytes(), &super::super::stored::encode_article(&twin));
         a.store.commit(batch).unwrap();
         assert_eq!(a.versions(url).unwrap(), vec![v1, v2]);
-        assert_eq!(a.url_entry_article("example.org/other", url_entry_value(&v2)).unwrap(), Some(twin.id));
+        assert_eq!(a.url_entry_article("example.org/other", super::super::id_prefix(&v2)).unwrap(), Some(twin.id));
         assert_eq!(a.url_entry_article("example.org/news/1", &[1, 2, 3]).unwrap(), None);
     }
 

@@ -270,7 +270,7 @@ impl Archive {
                     .push(format!("url {url}: version {} is a lost article", id.hex())),
                 _ => rep
                     .lost
-                    .push(format!("url index entry {}: malformed", super::hex(&k))),
+                    .push(format!("url index entry {}: malformed, or naming no readable article", super::hex(&k))),
             }
         }
         for keyspace in RECORD_KEYSPACES {
@@ -481,7 +481,7 @@ impl Archive {
                         key.push(0);
                         key.extend_from_slice(&n.to_be_bytes());
                         let mut batch = self.store.batch();
-                        batch.insert(ks::URLS, &key, super::add::url_entry_value(&id));
+                        batch.insert(ks::URLS, &key, super::id_prefix(&id));
                         next_url = next_url.max(n + 1);
                         batch.insert(ks::META, b"next-url-seq", &next_url.to_be_bytes());
                         self.store.commit(batch)?;
@@ -506,10 +506,7 @@ impl Archive {
                             // Line records exported by older builds have long keys; two that
                             // shorten to one key add up, as in `shorten_line_keys`.
                             match (*space == ks::SOURCE_LINES).then(|| super::furniture::shortened_line_record(&k)).flatten() {
-                                Some(short) => {
-                                    let n = self.store.get(space, &short)?.map(|v| super::add::be_u64(&v)).unwrap_or(0);
-                                    batch.insert(space, &short, &n.saturating_add(super::add::be_u64(&v)).to_be_bytes());
-                                }
+                                Some(short) => super::furniture::add_count(&mut batch, space, &short, super::add::be_u64(&v))?,
                                 None => batch.insert(space, &k, &v),
                             }
                             self.store.commit(batch)?;

@@ -38,6 +38,13 @@ fn line_record(source: &str, key: &str) -> Vec<u8> {
     k
 }
 
+/// Adds `n` to the count (u64 BE) under `key` in `keyspace`, as the batch sees it.
+pub(crate) fn add_count(batch: &mut stet_store::Batch<'_>, keyspace: &str, key: &[u8], n: u64) -> Result<(), Error> {
+    let old = batch.get(keyspace, key)?.map(|v| be_u64(&v)).unwrap_or(0);
+    batch.insert(keyspace, key, &old.saturating_add(n).to_be_bytes());
+    Ok(())
+}
+
 /// Hex digits of the line keys older builds wrote (the whole blake3 hash).
 const LONG_LINE_KEY_HEX: usize = 64;
 /// Meta key present once no line record has a long key.
@@ -82,14 +89,9 @@ impl Archive {
     /// Line keys are short by then: [`Self::strip_furniture`], called first for each input,
     /// shortened any older ones before this input's batch was begun.
     pub(crate) fn learn_furniture(&self, batch: &mut stet_store::Batch<'_>, source: &str, text: &str) -> Result<(), Error> {
-        let bump = |batch: &mut stet_store::Batch<'_>, ksname: &str, key: &[u8]| -> Result<(), Error> {
-            let n = batch.get(ksname, key)?.map(|v| be_u64(&v)).unwrap_or(0);
-            batch.insert(ksname, key, &(n + 1).to_be_bytes());
-            Ok(())
-        };
-        bump(batch, ks::SOURCE_ARTICLES, source.as_bytes())?;
+        add_count(batch, ks::SOURCE_ARTICLES, source.as_bytes(), 1)?;
         for key in repeated_line_candidates(text) {
-            bump(batch, ks::SOURCE_LINES, &line_record(source, &key))?;
+            add_count(batch, ks::SOURCE_LINES, &line_record(source, &key), 1)?;
         }
         Ok(())
     }
@@ -112,8 +114,7 @@ impl Archive {
             for kv in self.store.iter(ks::SOURCE_LINES) {
                 let (key, value) = kv?;
                 let Some(short) = shortened_line_record(&key) else { continue };
-                let n = batch.get(ks::SOURCE_LINES, &short)?.map(|v| be_u64(&v)).unwrap_or(0);
-                batch.insert(ks::SOURCE_LINES, &short, &n.saturating_add(be_u64(&value)).to_be_bytes());
+                add_count(&mut batch, ks::SOURCE_LINES, &short, be_u64(&value))?;
                 batch.remove(ks::SOURCE_LINES, &key);
                 pending += 1;
                 if pending == SHORTEN_BATCH {
@@ -134,6 +135,14 @@ mod tests {
     use super::*;
     use crate::{AddRequest, OpenOptions};
 
+    /// One source's footer, repeated under every story.
+    const FOOTER: &str = "Harbour Media Group owns and operates this regional title in Port Elm county, and its reporters cover the harbour towns.";
+
+    /// Options of the archives here: a fixed clock, detection off.
+    fn quiet() -> OpenOptions {
+        OpenOptions { now: Some("2026-01-01T00:00:00Z".into()), detect: false, ..Default::default() }
+    }
+
     /// Distinct stories (so that detection does not take them for copies) with one footer.
     fn article(i: usize, footer: &str) -> Vec<u8> {
         const WORDS: [&str; 24] = [
@@ -153,10 +162,9 @@ mod tests {
     #[test]
     fn a_footer_repeated_across_a_source_is_learned_and_dropped() {
         let dir = tempfile::tempdir().unwrap();
-        let archive = Archive::open(dir.path(), OpenOptions { now: Some("2026-01-01T00:00:00Z".into()), detect: false, ..Default::default() }).unwrap();
-        let footer = "Harbour Media Group owns and operates this regional title in Port Elm county, and its reporters cover the harbour towns.";
+        let archive = Archive::open(dir.path(), quiet()).unwrap();
         let add = |i: usize| {
-            let req = AddRequest { input: format!("{i}.txt"), bytes: article(i, footer), source: Some("Gazette".into()), ..Default::default() };
+            let req = AddRequest { input: format!("{i}.txt"), bytes: article(i, FOOTER), source: Some("Gazette".into()), ..Default::default() };
             let out = archive.add(&req).unwrap();
             archive.text(&archive.article_required(&out.id).unwrap()).unwrap()
         };
@@ -173,11 +181,9 @@ mod tests {
     #[test]
     fn furniture_learned_under_long_keys_is_kept_and_rewritten_short() {
         let dir = tempfile::tempdir().unwrap();
-        let opts = || OpenOptions { now: Some("2026-01-01T00:00:00Z".into()), detect: false, ..Default::default() };
-        let footer = "Harbour Media Group owns and operates this regional title in Port Elm county, and its reporters cover the harbour towns.";
-        let req = |i: usize| AddRequest { input: format!("{i}.txt"), bytes: article(i, footer), source: Some("Gazette".into()), ..Default::default() };
+        let req = |i: usize| AddRequest { input: format!("{i}.txt"), bytes: article(i, FOOTER), source: Some("Gazette".into()), ..Default::default() };
         {
-            let archive = Archive::open(dir.path(), opts()).unwrap();
+            let archive = Archive::open(dir.path(), quiet()).unwrap();
             for i in 0..MIN_SOURCE_ARTICLES as usize {
                 archive.add(&req(i)).unwrap();
             }
@@ -194,7 +200,7 @@ mod tests {
             archive.store.commit(batch).unwrap();
             archive.close().unwrap();
         }
-        let archive = Archive::open(dir.path(), opts()).unwrap();
+        let archive = Archive::open(dir.path(), quiet()).unwrap();
         let out = archive.add(&req(21)).unwrap();
         let later = archive.text(&archive.article_required(&out.id).unwrap()).unwrap();
         assert!(!later.contains("Port Elm county"), "{later}");
@@ -210,12 +216,10 @@ mod tests {
     fn a_version_1_export_imports_its_learned_lines_under_short_keys() {
         use base64::Engine as _;
         let b64 = base64::engine::general_purpose::STANDARD;
-        let opts = || OpenOptions { now: Some("2026-01-01T00:00:00Z".into()), detect: false, ..Default::default() };
         let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-        let footer = "Harbour Media Group owns and operates this regional title in Port Elm county, and its reporters cover the harbour towns.";
-        let a = Archive::open(d1.path(), opts()).unwrap();
+        let a = Archive::open(d1.path(), quiet()).unwrap();
         for i in 0..3 {
-            let req = AddRequest { input: format!("{i}.txt"), bytes: article(i, footer), source: Some("Gazette".into()), ..Default::default() };
+            let req = AddRequest { input: format!("{i}.txt"), bytes: article(i, FOOTER), source: Some("Gazette".into()), ..Default::default() };
             a.add(&req).unwrap();
         }
         let mut out = Vec::new();
@@ -252,7 +256,7 @@ mod tests {
                 lines.push(text);
             }
         }
-        let b = Archive::open(d2.path(), opts()).unwrap();
+        let b = Archive::open(d2.path(), quiet()).unwrap();
         let rep = b.import(&mut lines.concat().as_bytes(), &crate::archive::NoProgress).unwrap();
         assert!(rep.lost.is_empty(), "{:?}", rep.lost);
         let key = first_key.unwrap();

@@ -378,13 +378,12 @@ impl Archive {
 
     /// Checkpoints the index if enough articles would otherwise be re-indexed on the next open.
     pub(crate) fn close_index(&self) -> Result<()> {
-        let pending = match self.index.borrow().as_ref() {
-            Some(s) => s.covered - s.checkpointed,
-            None => return Ok(()),
-        };
-        let narrowed = self.index.borrow().as_ref().is_some_and(|s| s.stored_key_bits != KEY_BITS);
         // An index of the older format is rewritten at the first close of a process that used
         // it, once, rather than narrowed again by every process that loads it.
+        let (pending, narrowed) = match self.index.borrow().as_ref() {
+            Some(s) => (s.covered - s.checkpointed, s.stored_key_bits != KEY_BITS),
+            None => return Ok(()),
+        };
         if pending > CLOSE_CHECKPOINT || narrowed {
             self.checkpoint_index()?;
         }

@@ -97,9 +97,16 @@ pub struct Archive {
     line_keys_short: std::cell::Cell<bool>,
 }
 
-/// Bytes of the other article's id a reverse relation entry keeps: ids are random and cost
-/// their size in a pack (cases3k's 935 reverse entries: 22 KB of the 24 saved per entry).
-const REVERSE_ID_BYTES: usize = 8;
+/// Bytes of an article id kept where an entry only has to lead back to its article (url index
+/// values, reverse relation keys; [`id_prefix`]): ids are random and cost their size in a
+/// pack, and 24 of 32 bytes saved per entry took cases3k's repository from 4,005,888 to
+/// 3,940,352 B. Readers resolve the prefix among the archived ids that share it.
+pub(crate) const ID_PREFIX_BYTES: usize = 8;
+
+/// The first [`ID_PREFIX_BYTES`] bytes of `id`.
+pub(crate) fn id_prefix(id: &ArticleId) -> &[u8] {
+    &id.as_bytes()[..ID_PREFIX_BYTES]
+}
 
 /// How many detection profiles an open archive keeps in memory (a few KB to tens of KB each). The
 /// hits that matter are recent articles (copies of a story arrive close together); candidates
@@ -215,6 +222,14 @@ impl Archive {
         Ok(self.store.get_blob(&id)?)
     }
 
+    /// The ids of archived articles that start with `prefix`, in id order.
+    pub(crate) fn ids_with_prefix<'a>(&'a self, prefix: &[u8]) -> impl Iterator<Item = Result<ArticleId>> + 'a {
+        self.store.scan_prefix(ks::ARTICLES, prefix).filter_map(|kv| match kv {
+            Ok((k, _)) => ArticleId::from_slice(&k).map(Ok),
+            Err(e) => Some(Err(e.into())),
+        })
+    }
+
     /// Resolves a unique id prefix (4 to 64 hex digits) to an article id.
     pub fn resolve(&self, prefix: &str) -> Result<ArticleId> {
         let p = prefix.trim().to_ascii_lowercase();
@@ -227,14 +242,12 @@ impl Archive {
             .filter_map(|i| u8::from_str_radix(&even[i..i + 2], 16).ok())
             .collect();
         let mut found = Vec::new();
-        for kv in self.store.scan_prefix(ks::ARTICLES, &bytes) {
-            let (k, _) = kv?;
-            if let Some(id) = ArticleId::from_slice(&k) {
-                if id.hex().starts_with(&p) {
-                    found.push(id);
-                    if found.len() > 8 {
-                        break;
-                    }
+        for id in self.ids_with_prefix(&bytes) {
+            let id = id?;
+            if id.hex().starts_with(&p) {
+                found.push(id);
+                if found.len() > 8 {
+                    break;
                 }
             }
         }
@@ -252,11 +265,7 @@ impl Archive {
         while len < 64 {
             let even = len / 2 * 2;
             let prefix = &id.as_bytes()[..even / 2];
-            let clash = self
-                .store
-                .scan_prefix(ks::ARTICLES, prefix)
-                .filter_map(|kv| kv.ok())
-                .any(|(k, _)| k.as_slice() != id.as_bytes() && ArticleId::from_slice(&k).is_some_and(|o| o.hex()[..len] == hex[..len]));
+            let clash = self.ids_with_prefix(prefix).filter_map(|o| o.ok()).any(|o| o != *id && o.hex()[..len] == hex[..len]);
             if !clash {
                 break;
             }
@@ -300,7 +309,7 @@ impl Archive {
             let canonical = [a, b].concat();
             return Ok(self.store.get(ks::RELATIONS, &canonical)?.map(|v| (canonical, v)).into_iter().collect());
         }
-        if a.len() != REVERSE_ID_BYTES {
+        if a.len() != ID_PREFIX_BYTES {
             return Ok(Vec::new());
         }
         let mut out = Vec::new();
@@ -313,11 +322,11 @@ impl Archive {
         Ok(out)
     }
 
-    /// Adds a relation to a batch: the record under (a, b), an empty entry under (b, a's first
-    /// [`REVERSE_ID_BYTES`] bytes).
+    /// Adds a relation to a batch: the record under (a, b), an empty entry under (b, a's
+    /// [`id_prefix`]).
     pub fn put_relation(batch: &mut stet_store::Batch<'_>, rel: &Relation) {
         batch.insert(ks::RELATIONS, &[rel.a.as_bytes().as_slice(), rel.b.as_bytes()].concat(), &stored::encode_relation(rel));
-        batch.insert(ks::RELATIONS, &[rel.b.as_bytes().as_slice(), &rel.a.as_bytes()[..REVERSE_ID_BYTES]].concat(), &[]);
+        batch.insert(ks::RELATIONS, &[rel.b.as_bytes().as_slice(), id_prefix(&rel.a)].concat(), &[]);
     }
 }
 

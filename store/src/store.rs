@@ -1027,14 +1027,7 @@ impl<'s> Batch<'s> {
     /// Stores `bytes` as a plain zstd blob and returns their id; a no-op when already stored
     /// or already in this batch. Compresses now.
     pub fn put_blob(&mut self, bytes: &[u8]) -> Result<BlobId> {
-        let id = BlobId::of(bytes);
-        if self.contains_blob(&id)? {
-            return Ok(id);
-        }
-        let value = self.encode_plain(bytes)?;
-        self.blobs.insert(id, IVec::from(value));
-        self.remember_put(id, bytes);
-        Ok(id)
+        self.put_plain_with(bytes, |b, bytes| b.encode_plain(bytes))
     }
 
     /// Stores `bytes` as a plain zstd blob at zstd's highest level (19) and returns their id; a
@@ -1042,11 +1035,16 @@ impl<'s> Batch<'s> {
     /// read with, such as a dictionary: compressing cases3k's 160 KB dictionary takes ~60 ms and
     /// 60,078 B instead of 68,255 at the store's level 3.
     pub fn put_blob_smallest(&mut self, bytes: &[u8]) -> Result<BlobId> {
+        self.put_plain_with(bytes, |b, bytes| codec::encode_plain_at(MAX_LEVEL, bytes).map_err(|r| b.compress_error(r)))
+    }
+
+    /// Puts a plain blob whose value `encode` makes, unless it is stored or in this batch.
+    fn put_plain_with(&mut self, bytes: &[u8], encode: impl FnOnce(&Self, &[u8]) -> Result<Vec<u8>>) -> Result<BlobId> {
         let id = BlobId::of(bytes);
         if self.contains_blob(&id)? {
             return Ok(id);
         }
-        let value = codec::encode_plain_at(MAX_LEVEL, bytes).map_err(|r| self.compress_error(r))?;
+        let value = encode(self, bytes)?;
         self.blobs.insert(id, IVec::from(value));
         self.remember_put(id, bytes);
         Ok(id)
