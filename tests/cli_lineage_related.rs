@@ -15,7 +15,7 @@ fn relation(a: ArticleId, b: ArticleId, kind: RelationKind, parent: Option<Artic
 /// Archives four articles P, R, C, X and relates them: P -> R (version), R -> C (excerpt),
 /// R -- X (rewrite, direction unknown), and, when `cycle`, C -> P (inconsistent).
 fn build(repo: &Path, cycle: bool) -> [String; 4] {
-    let archive = Archive::open(repo, OpenOptions { create: true, now: Some("2026-01-02T03:04:05Z".into()), detect: false }).unwrap();
+    let archive = Archive::open(repo, OpenOptions { create: true, now: Some("2026-01-02T03:04:05Z".into()), detect: false, ..Default::default() }).unwrap();
     let texts = [
         ("P", "Volcanic ash closed the northern airport for six hours on Tuesday."),
         ("R", "The chess federation elected a new president after three rounds."),

@@ -61,11 +61,14 @@ pub struct OpenOptions {
     pub now: Option<String>,
     /// Run detection when adding.
     pub detect: bool,
+    /// Many writes are coming (`add`, `import`, `reindex`): see
+    /// [`stet_store::StoreOptions::bulk_writes`].
+    pub bulk_writes: bool,
 }
 
 impl Default for OpenOptions {
     fn default() -> Self {
-        OpenOptions { create: true, now: None, detect: true }
+        OpenOptions { create: true, now: None, detect: true, bulk_writes: false }
     }
 }
 
@@ -118,7 +121,7 @@ const SMALL_PACKS_BYTES: u64 = 16 << 20;
 impl Archive {
     /// Opens (or creates) the repository at `path`.
     pub fn open(path: &Path, opts: OpenOptions) -> Result<Archive> {
-        let store = Store::open(path, StoreOptions { create: opts.create, ..StoreOptions::default() })?;
+        let store = Store::open(path, StoreOptions { create: opts.create, bulk_writes: opts.bulk_writes, ..StoreOptions::default() })?;
         Ok(Archive {
             store,
             opts,

@@ -49,6 +49,11 @@ struct AddJson<'a> {
     warnings: &'a [String],
 }
 
+/// Inputs from which an `add` opens the store for bulk writes: copying sled's folder into larger
+/// segments and back costs about 11 ms, a tenth of a one-file `add`'s time (23 -> 34 ms
+/// measured), and pays back within some tens of inputs.
+const BULK_INPUTS: usize = 32;
+
 /// Inputs prepared together on the thread pool while earlier ones are archived.
 const PREPARE_CHUNK: usize = 8;
 
@@ -59,8 +64,7 @@ pub fn cmd_add(cli: &Cli, ui: &Ui, args: &AddArgs) -> Result<i32, CliError> {
             return Err(CliError::msg(format!("--published '{p}' is not a date")).hint("use RFC 3339 (2022-09-10T12:00:00Z) or YYYY-MM-DD"));
         }
     }
-    let archive = cli.open(true)?;
-    // Expand folders first so the progress bar knows the total.
+    // Expand folders first so the progress bar knows the total (and the store how much is coming).
     let mut items: Vec<(String, Result<Option<PathBuf>, String>)> = Vec::new();
     for p in &args.paths {
         if p == "-" {
@@ -71,6 +75,7 @@ pub fn cmd_add(cli: &Cli, ui: &Ui, args: &AddArgs) -> Result<i32, CliError> {
             items.push((path.display().to_string(), res.map(|_| Some(path.clone())).map_err(|e| e.to_string())));
         }
     }
+    let archive = if items.len() >= BULK_INPUTS { cli.open_bulk(true)? } else { cli.open(true)? };
     let bar = Bar::new(ui, items.len() as u64, 20);
     stet::Progress::start(&bar, "archiving", items.len() as u64);
     let stdout = std::io::stdout();

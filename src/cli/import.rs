@@ -37,7 +37,7 @@ pub fn cmd_import(cli: &Cli, ui: &Ui, args: &ImportArgs) -> Result<i32, CliError
         )));
     }
     let mut input = std::io::Read::chain(std::io::Cursor::new(first), input);
-    let archive = cli.open(true)?;
+    let archive = cli.open_bulk(true)?;
     let bar = Bar::new(ui, 0, 20);
     let report = archive
         .import(&mut input, &bar)

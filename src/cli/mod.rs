@@ -149,9 +149,18 @@ impl Cli {
 
     /// Opens the repository (created on first use when `create`).
     fn open(&self, create: bool) -> Result<Archive, CliError> {
+        self.open_with(create, false)
+    }
+
+    /// Opens the repository for a command that writes many records (`add`, `import`, `reindex`).
+    fn open_bulk(&self, create: bool) -> Result<Archive, CliError> {
+        self.open_with(create, true)
+    }
+
+    fn open_with(&self, create: bool, bulk_writes: bool) -> Result<Archive, CliError> {
         let path = self.repo_path()?;
         let now = std::env::var("STET_NOW").ok().filter(|s| !s.is_empty());
-        let opts = OpenOptions { create, now, ..OpenOptions::default() };
+        let opts = OpenOptions { create, now, bulk_writes, ..OpenOptions::default() };
         Archive::open(&path, opts).map_err(|e| CliError::from(e).with_repo(&path))
     }
 }

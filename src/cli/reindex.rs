@@ -9,7 +9,7 @@ pub struct ReindexArgs {}
 
 /// Runs `stet reindex`.
 pub fn cmd_reindex(cli: &Cli, ui: &Ui, _args: &ReindexArgs) -> Result<i32, CliError> {
-    let archive = cli.open(false)?;
+    let archive = cli.open_bulk(false)?;
     let bar = Bar::new(ui, 0, 20);
     let n = archive.reindex(&bar)?;
     archive.close()?;

@@ -39,8 +39,10 @@
 //! oldest (a Bloom filter per pack, read a 4 KB page at a time, blocks of ~32 KB, a 16 MB cache
 //! of decoded blocks);
 //! [`Records`] merges both in key order. sled 0.34 keeps the space of removed records, so once
-//! everything is packed [`compact_database`] rewrites its folder. Why: sled stores small values
-//! at about twice their size; a pack stores them zstd-compressed, at about a third.
+//! everything is packed [`compact_database`] rewrites its folder, in 4 KiB segments (sled's file is
+//! one segment at rest); a bulk writer copies it back into 64 KiB segments first. Why packs:
+//! sled stores small values at about twice their size; a pack stores them zstd-compressed, at
+//! about a third.
 //!
 //! # Blob encoding
 //!
@@ -155,10 +157,13 @@ pub struct StoreOptions {
     /// [`Store::flush`] moves the loose records into a pack once they hold this many bytes;
     /// 0 packs only when [`Store::pack`] is called.
     pub pack_threshold: u64,
+    /// Many writes are coming (an `add` of many inputs): a database compacted into small
+    /// segments at rest is first copied into segments that write faster (a few milliseconds).
+    pub bulk_writes: bool,
 }
 
 impl Default for StoreOptions {
     fn default() -> Self {
-        StoreOptions { create: true, zstd_level: 3, max_delta_depth: 8, pack_threshold: 8 << 20 }
+        StoreOptions { create: true, zstd_level: 3, max_delta_depth: 8, pack_threshold: 8 << 20, bulk_writes: false }
     }
 }

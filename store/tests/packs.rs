@@ -332,6 +332,51 @@ fn compaction_gives_back_sleds_dead_space() {
     assert!(!stet_store::compact_database(dir.path()).unwrap());
 }
 
+/// The segment size sled's `conf` file records for the folder `db`.
+fn segment_size(db: &Path) -> usize {
+    let conf = String::from_utf8_lossy(&std::fs::read(db.join("conf")).unwrap()).into_owned();
+    conf.lines().find_map(|l| l.strip_prefix("segment_size: ")).unwrap().trim().parse().unwrap()
+}
+
+/// Bytes of disk the files of a folder take.
+fn blocks(dir: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().metadata().unwrap().blocks() * 512).sum()
+}
+
+/// A small packed repository is compacted into 4 KiB segments (one segment on disk); a bulk
+/// writer copies it back into 64 KiB segments, and the next compaction shrinks it again.
+#[test]
+fn compacted_databases_rest_in_small_segments_and_grow_for_bulk_writes() {
+    let dir = packed_repository(50);
+    let db = dir.path().join("db");
+    assert_eq!(segment_size(&db), 64 * 1024);
+    let before = blocks(&db);
+    assert!(stet_store::compact_database(dir.path()).unwrap(), "a small folder in large segments is compacted");
+    assert_eq!(segment_size(&db), 4 * 1024);
+    assert!(blocks(&db) <= 16 * 1024 && blocks(&db) < before, "{before} -> {}", blocks(&db));
+    assert!(!stet_store::compact_database(dir.path()).unwrap(), "already at rest");
+    {
+        let reader = open_manual(dir.path());
+        assert_eq!(reader.len("rec").unwrap(), 50);
+    }
+    assert_eq!(segment_size(&db), 4 * 1024, "a reader leaves the segments as they are");
+    {
+        let opts = StoreOptions { pack_threshold: 0, bulk_writes: true, ..StoreOptions::default() };
+        let writer = Store::open(dir.path(), opts).unwrap();
+        assert_eq!(segment_size(&db), 64 * 1024);
+        assert_eq!(writer.len("rec").unwrap(), 50);
+        fill(&writer, 50, 80);
+        writer.flush().unwrap();
+        writer.pack().unwrap();
+    }
+    assert!(stet_store::compact_database(dir.path()).unwrap());
+    assert_eq!(segment_size(&db), 4 * 1024);
+    let store = open_manual(dir.path());
+    assert_eq!(store.len("rec").unwrap(), 80);
+    assert!(store.verify_blobs(&mut |_, _| {}).unwrap().is_empty());
+}
+
 #[test]
 fn compaction_refuses_loose_records_and_a_held_lock() {
     let dir = tempfile::tempdir().unwrap();
