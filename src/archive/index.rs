@@ -37,10 +37,12 @@
 //!
 //! # Older repositories
 //!
-//! Format 2 stored 32-bit keys (48 bits of each feature). Its pages are read and narrowed to
-//! [`KEY_BITS`] as they load, and its first checkpoint rewrites every page in format 3 (as a
-//! change of shift does), marker included, in one batch; until then the stored pages and the
-//! marker stay format 2. Closing an archive that opened such an index checkpoints it.
+//! Format 2 stored 32-bit keys (48 bits of each feature), format 3 24-bit keys (40 bits). Their
+//! pages are read and narrowed to [`KEY_BITS`] as they load, and the first checkpoint rewrites
+//! every page in format 4 (as a change of shift does), marker included, in one batch; until then
+//! the stored pages and the marker stay as they were. Closing an archive that opened such an
+//! index checkpoints it. (A build that reads format 3 at most discards a format-4 index, as
+//! below, and rebuilds it.)
 //!
 //! Before format 2 (no `index-format`), the index was 4,096 buckets under the same kind of keys,
 //! each feature stored with its 64 bits. An index without a marker this build reads is discarded
@@ -62,12 +64,24 @@ pub const CLOSE_CHECKPOINT: u64 = 256;
 const STORE_BLOCK_BYTES: usize = 32 * 1024;
 /// Articles whose features one stored page holds, about (see the module doc).
 pub const ARTICLES_PER_PAGE: u64 = 2;
-/// The layout of the stored index this build writes (see the module doc): 3, keys of
-/// [`KEY_BITS`] bits. Format 2 (32-bit keys) is read, narrowed, and rewritten whole at the next
-/// checkpoint.
-pub const INDEX_FORMAT: u8 = 3;
-/// The older layout still read: pages with 32-bit keys.
+/// The layout of the stored index this build writes (see the module doc): 4, keys of
+/// [`KEY_BITS`] bits. Formats 2 (32-bit keys) and 3 (24-bit keys) are read, narrowed, and
+/// rewritten whole at the next checkpoint.
+pub const INDEX_FORMAT: u8 = 4;
+/// The older layouts still read: pages with 32-bit keys,
 const INDEX_FORMAT_32: u8 = 2;
+/// and pages with 24-bit keys.
+const INDEX_FORMAT_24: u8 = 3;
+
+/// Bits of the keys in the stored pages of an index of `format`, when this build reads it.
+fn format_key_bits(format: u8) -> Option<u32> {
+    match format {
+        INDEX_FORMAT => Some(KEY_BITS),
+        INDEX_FORMAT_24 => Some(24),
+        INDEX_FORMAT_32 => Some(32),
+        _ => None,
+    }
+}
 /// The key of `[INDEX_FORMAT, shift]` in [`ks::META`].
 const FORMAT_KEY: &[u8] = b"index-format";
 
@@ -89,8 +103,8 @@ pub(crate) struct IndexState {
     dirty: Vec<bool>,
     /// Pages of the stored index (and of loading) are `2^shift` buckets.
     shift: u32,
-    /// Bits of the keys in the stored pages: [`KEY_BITS`], or 32 until the first checkpoint
-    /// of an index of format 2, which rewrites every page.
+    /// Bits of the keys in the stored pages: [`KEY_BITS`], or until the first checkpoint of an
+    /// index of an older format (which rewrites every page) 32 (format 2) or 24 (format 3).
     stored_key_bits: u32,
     /// Pages loaded one at a time so far; of those, the ones stored (not empty) and their bytes
     /// (see [`Archive::load_buckets`]).
@@ -139,7 +153,7 @@ impl Archive {
     pub(crate) fn with_index<R>(&self, f: impl FnOnce(&mut IndexState) -> R) -> Result<R> {
         if self.index.borrow().is_none() {
             let state = match self.store.get(ks::META, FORMAT_KEY)?.as_deref() {
-                Some(&[format @ (INDEX_FORMAT | INDEX_FORMAT_32), shift]) if u32::from(shift) <= BUCKET_BITS => {
+                Some(&[format, shift]) if u32::from(shift) <= BUCKET_BITS && format_key_bits(format).is_some() => {
                     let checkpointed = meta_u64(self, b"indexed-seq")?;
                     IndexState {
                         index: FeatureIndex::unloaded(),
@@ -147,7 +161,7 @@ impl Archive {
                         checkpointed,
                         dirty: vec![false; BUCKETS],
                         shift: u32::from(shift),
-                        stored_key_bits: if format == INDEX_FORMAT { KEY_BITS } else { 32 },
+                        stored_key_bits: format_key_bits(format).unwrap_or(KEY_BITS),
                         fetched: 0,
                         fetched_stored: 0,
                         fetched_bytes: 0,
@@ -569,40 +583,42 @@ mod tests {
     }
 
     #[test]
-    fn an_index_with_32_bit_keys_is_read_and_rewritten_at_the_next_checkpoint() {
-        let dir = tempfile::tempdir().unwrap();
-        let shift = {
+    fn indexes_with_wider_keys_are_read_and_rewritten_at_the_next_checkpoint() {
+        for (format, key_bits) in [(super::INDEX_FORMAT_32, 32), (super::INDEX_FORMAT_24, 24)] {
+            let dir = tempfile::tempdir().unwrap();
+            let shift = {
+                let a = open(dir.path());
+                a.add(&seed("000_856e4ff5e2b4e0a7.txt")).unwrap();
+                a.add(&seed("001_1848e0611e54fac2.txt")).unwrap();
+                a.checkpoint_index().unwrap();
+                // What the older format stored: the same pages with wider keys.
+                let (shift, pages) = a
+                    .with_index(|s| {
+                        let len = 1usize << s.shift;
+                        (s.shift, (0..BUCKETS).step_by(len).map(|p| (p, s.index.encode_page_widened(p, len, key_bits))).collect::<Vec<_>>())
+                    })
+                    .unwrap();
+                let mut batch = a.store.batch();
+                for (p, bytes) in pages.iter().filter(|(_, b)| !b.is_empty()) {
+                    assert_eq!(a.store.get(super::ks::INDEX, &super::page_key(*p)).unwrap().map(|v| v.len() < bytes.len()), Some(true));
+                    batch.insert(super::ks::INDEX, &super::page_key(*p), bytes);
+                }
+                batch.insert(super::ks::META, super::FORMAT_KEY, &[format, shift as u8]);
+                a.store.commit(batch).unwrap();
+                shift
+            };
             let a = open(dir.path());
-            a.add(&seed("000_856e4ff5e2b4e0a7.txt")).unwrap();
-            a.add(&seed("001_1848e0611e54fac2.txt")).unwrap();
-            a.checkpoint_index().unwrap();
-            // What index format 2 stored: the same pages with 32-bit keys.
-            let (shift, pages) = a
-                .with_index(|s| {
-                    let len = 1usize << s.shift;
-                    (s.shift, (0..BUCKETS).step_by(len).map(|p| (p, s.index.encode_page_widened(p, len))).collect::<Vec<_>>())
-                })
-                .unwrap();
-            let mut batch = a.store.batch();
-            for (p, bytes) in pages.iter().filter(|(_, b)| !b.is_empty()) {
-                assert_eq!(a.store.get(super::ks::INDEX, &super::page_key(*p)).unwrap().map(|v| v.len() < bytes.len()), Some(true));
-                batch.insert(super::ks::INDEX, &super::page_key(*p), bytes);
-            }
-            batch.insert(super::ks::META, super::FORMAT_KEY, &[super::INDEX_FORMAT_32, shift as u8]);
-            a.store.commit(batch).unwrap();
-            shift
-        };
-        let a = open(dir.path());
-        assert!(rewrite_found(&a), "the rewrite of 000 is found with the narrowed index");
-        every_article_is_indexed(&a);
-        let marker = || a.store.get(super::ks::META, super::FORMAT_KEY).unwrap();
-        assert_eq!(marker(), Some(vec![super::INDEX_FORMAT_32, shift as u8]), "format 2 until a checkpoint");
-        // One article pending: too few for a checkpoint at close, but the old format is one.
-        a.close().unwrap();
-        assert_eq!(marker(), Some(vec![super::INDEX_FORMAT, super::page_shift(3) as u8]));
-        drop(a);
-        let a = open(dir.path());
-        assert_eq!(a.with_index(|s| (s.covered, s.stored_key_bits)).unwrap(), (3, KEY_BITS));
-        every_article_is_indexed(&a);
+            assert!(rewrite_found(&a), "the rewrite of 000 is found with the narrowed index (format {format})");
+            every_article_is_indexed(&a);
+            let marker = || a.store.get(super::ks::META, super::FORMAT_KEY).unwrap();
+            assert_eq!(marker(), Some(vec![format, shift as u8]), "format {format} until a checkpoint");
+            // One article pending: too few for a checkpoint at close, but the old format is one.
+            a.close().unwrap();
+            assert_eq!(marker(), Some(vec![super::INDEX_FORMAT, super::page_shift(3) as u8]));
+            drop(a);
+            let a = open(dir.path());
+            assert_eq!(a.with_index(|s| (s.covered, s.stored_key_bits)).unwrap(), (3, KEY_BITS));
+            every_article_is_indexed(&a);
+        }
     }
 }

@@ -7,22 +7,25 @@
 //! checkpoint it a page (a run of consecutive buckets) at a time ([`FeatureIndex::encode_page`],
 //! [`FeatureIndex::load_page`]).
 //!
-//! # A feature is known by 40 bits of its hash
+//! # A feature is known by 36 bits of its hash
 //!
-//! The index keeps the top [`IDENTITY_BITS`] (40) bits of a feature: its bucket (16 bits, implied
+//! The index keeps the top [`IDENTITY_BITS`] (36) bits of a feature: its bucket (16 bits, implied
 //! by where it is kept and stored) and a [`KEY_BITS`]-bit key ([`key_of`]). Features that agree
-//! on those 40 bits are counted as one. The hashes are uniform, so a feature looked up in an
-//! index of `D` distinct features matches another one with probability about `D / 2^40`: 1.6e-8
-//! at 3,000 articles (~17,000 distinct features), 3.6e-5 at 1M articles (some 40M), where about
-//! one new article in twenty meets one such match among its ~1,500 lookups. A false match only
-//! makes the feature look more common than it is (a slightly lower rarity weight) and may add
-//! the other feature's articles as candidates, which verification (sentence alignment of the two
-//! texts) rejects; it cannot hide a candidate that shares other rare features. Two archived
+//! on those 36 bits are counted as one. The hashes are uniform, so a feature looked up in an
+//! index of `D` distinct features matches another one with probability about `D / 2^36`: 2.5e-7
+//! at 3,000 articles (~17,000 distinct features), 5.8e-4 at 1M articles (some 40M), where a new
+//! article meets about one such match among its ~1,500 lookups. A false match only makes the
+//! feature look more common than it is (a slightly lower rarity weight) or lends one vote to the
+//! other feature's few articles, which then compete for the same bounded candidate slots as any
+//! weak candidate and are rejected by verification (sentence alignment of the two texts); it
+//! cannot hide a candidate that shares other rare features, nor add a relation. Two archived
 //! features merging into one makes both look a little more common. The stored index pays for
-//! every bit of the key (its pages are Rice-coded, see [`FeatureIndex::encode_page`]): 40 bits
-//! instead of 48 took 8 bits off each of cases3k's 57,602 features, 58 KB of its 4.1 MB
-//! repository. Pages written with 32-bit keys (index format 2) are read and narrowed
-//! ([`FeatureIndex::load_page_keyed`]).
+//! every bit of the key (its pages are Rice-coded, see [`FeatureIndex::encode_page`]): 36 bits
+//! instead of 40 took 4 bits off each of cases3k's 57,602 features (33 KB of its 3.9 MB
+//! repository; 12 KB of eval/dev's 0.8 MB), 40 instead of 48 had taken 58 KB, and `stet dups`
+//! found the same pairs with the same figures on cases3k, eval/dev and another case set of 3,700
+//! files at each step. Pages written with wider keys (32 bits in index format 2, 24 in format 3)
+//! are read and narrowed ([`FeatureIndex::load_page_keyed`]).
 //!
 //! Memory: per distinct feature a 4-byte key and an 8-byte entry in a bucket's sorted arrays
 //! (exact after loading, grown by an eighth at a time: no hash-table slack; the hash map keyed by
@@ -38,7 +41,7 @@ pub const BUCKET_BITS: u32 = 16;
 /// Number of buckets.
 pub const BUCKETS: usize = 1 << BUCKET_BITS;
 /// Bits of a feature's key within its bucket.
-pub const KEY_BITS: u32 = 24;
+pub const KEY_BITS: u32 = 20;
 /// Bits of the feature hash the index keeps: the bucket's and the key's.
 pub const IDENTITY_BITS: u32 = BUCKET_BITS + KEY_BITS;
 const KEY_MASK: u64 = (1 << KEY_BITS) - 1;
@@ -254,7 +257,7 @@ impl FeatureIndex {
         self.encode_page_keyed(first, len, KEY_BITS)
     }
 
-    /// [`Self::encode_page`] with keys of `key_bits` bits (tests write format-2 pages with it).
+    /// [`Self::encode_page`] with keys of `key_bits` bits (tests write older formats' pages with it).
     fn encode_page_keyed(&self, first: usize, len: usize, key_bits: u32) -> Vec<u8> {
         let Some(buckets) = self.buckets.get(first..first.saturating_add(len).min(BUCKETS)) else { return Vec::new() };
         let m: usize = buckets.iter().flatten().map(|b| b.keys.len()).sum();
@@ -304,17 +307,17 @@ impl FeatureIndex {
         bits.finish()
     }
 
-    /// The page as index format 2 wrote it: each key followed by 8 zero bits, 32 in all (what a
-    /// format-2 page of these features narrows back to).
+    /// The page as an older index format wrote it, with `key_bits`-bit keys: each key followed
+    /// by zero bits (what such a page of these features narrows back to).
     #[cfg(test)]
-    pub(crate) fn encode_page_widened(&self, first: usize, len: usize) -> Vec<u8> {
+    pub(crate) fn encode_page_widened(&self, first: usize, len: usize, key_bits: u32) -> Vec<u8> {
         let widen = |b: &Bucket| Bucket {
-            keys: b.keys.iter().map(|&k| k << (32 - KEY_BITS)).collect(),
+            keys: b.keys.iter().map(|&k| k << (key_bits - KEY_BITS)).collect(),
             entries: b.entries.clone(),
             lists: b.lists.clone(),
         };
         let wide = FeatureIndex { buckets: self.buckets.iter().map(|b| b.as_ref().map(widen)).collect() };
-        wide.encode_page_keyed(first, len, 32)
+        wide.encode_page_keyed(first, len, key_bits)
     }
 
     /// Loads the page of buckets `first..first + len` from bytes written by
@@ -323,7 +326,8 @@ impl FeatureIndex {
         self.load_page_keyed(first, len, bytes, KEY_BITS)
     }
 
-    /// [`Self::load_page`] for a page whose keys have `key_bits` bits (32 in index format 2):
+    /// [`Self::load_page`] for a page whose keys have `key_bits` bits (32 in index format 2, 24
+    /// in format 3):
     /// keys are cut to their top [`KEY_BITS`] bits, and features that then agree become one,
     /// with the sum of their counts and their postings merged in document order, exactly as if
     /// they had been added as one.
@@ -625,50 +629,56 @@ fn get_varint(bytes: &[u8], pos: &mut usize) -> Option<u64> {
 
 #[cfg(test)]
 mod tests {
-    /// Index format 2's pages (32-bit keys) load as the index the same documents make with
-    /// [`KEY_BITS`]-bit keys: features that meet are summed, postings merged, lists dropped past
-    /// the cap.
+    /// Pages of index formats 2 and 3 (32- and 24-bit keys) load as the index the same
+    /// documents make with [`KEY_BITS`]-bit keys: features that meet are summed, postings
+    /// merged, lists dropped past the cap.
     #[test]
-    fn pages_with_32_bit_keys_narrow_to_the_index_built_directly() {
-        let mut x = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
-        // Bucket 0..4, with groups that agree on 40 bits and differ below (they meet when cut).
-        let mut features: Vec<u64> = Vec::new();
-        for g in 0..300u64 {
-            let top = (g % 4) << 48 | (next() & 0xffff_ff00_0000);
-            for low in 0..(1 + g % 3) {
-                features.push(top | low << 16 | (next() & 0xffff));
+    fn pages_with_wider_keys_narrow_to_the_index_built_directly() {
+        for key_bits in [32u32, 24] {
+            let mut x = 0x9e37_79b9_7f4a_7c15u64;
+            let mut next = || {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x
+            };
+            // Bucket 0..4, with groups that agree on 36 bits and differ below, within the wider
+            // keys (they meet when cut).
+            let mut features: Vec<u64> = Vec::new();
+            for g in 0..300u64 {
+                let top = (g % 4) << 48 | (next() & 0xffff_f000_0000);
+                for low in 0..(1 + g % 3) {
+                    features.push(top | low << 24 | (next() & 0xff_ffff));
+                }
             }
-        }
-        let (mut wide, mut direct) = (FeatureIndex::default(), FeatureIndex::default());
-        for doc in 0..400u32 {
-            let mut carried: Vec<u64> = features.iter().copied().filter(|_| next() % 7 == 0).collect();
-            if doc % 3 == 0 {
-                carried = features.clone(); // common features: counts past the cap
+            let key_mask = (1u64 << key_bits) - 1;
+            let (mut wide, mut direct) = (FeatureIndex::default(), FeatureIndex::default());
+            for doc in 0..400u32 {
+                let mut carried: Vec<u64> = features.iter().copied().filter(|_| next() % 7 == 0).collect();
+                if doc % 3 == 0 {
+                    carried = features.clone(); // common features: counts past the cap
+                }
+                carried.sort_unstable();
+                carried.dedup();
+                let mut keys: Vec<(usize, u32)> = carried.iter().map(|&f| (bucket_of(f), (f >> (48 - key_bits) & key_mask) as u32)).collect();
+                keys.dedup();
+                for (b, key) in keys {
+                    wide.buckets[b].get_or_insert_with(Bucket::default).add(key, doc);
+                }
+                direct.add(doc, &carried);
             }
-            carried.sort_unstable();
-            carried.dedup();
-            for &f in &carried {
-                wide.buckets[bucket_of(f)].get_or_insert_with(Bucket::default).add((f >> 16) as u32, doc);
+            let stored = wide.encode_page_keyed(0, 4, key_bits);
+            let mut back = FeatureIndex::unloaded();
+            back.load_page_keyed(0, 4, &stored, key_bits).unwrap();
+            assert!(direct.memory().features < wide.memory().features, "some features met ({key_bits} bits)");
+            let counts: Vec<u64> = features.iter().map(|&f| direct.count(f)).collect();
+            assert!(counts.iter().any(|&c| c > u64::from(POSTINGS_CAP)) && counts.iter().any(|&c| (2..=u64::from(POSTINGS_CAP)).contains(&c)));
+            assert_eq!(back.encode_page(0, 4), direct.encode_page(0, 4), "{key_bits} bits");
+            for &f in &features {
+                assert_eq!((back.count(f), back.posting_docs(f)), (direct.count(f), direct.posting_docs(f)));
             }
-            direct.add(doc, &carried);
+            assert!(back.load_page_keyed(0, 4, &stored, 16).is_err(), "narrower than KEY_BITS");
         }
-        let stored = wide.encode_page_keyed(0, 4, 32);
-        let mut back = FeatureIndex::unloaded();
-        back.load_page_keyed(0, 4, &stored, 32).unwrap();
-        assert!(direct.memory().features < wide.memory().features, "some features met");
-        let counts: Vec<u64> = features.iter().map(|&f| direct.count(f)).collect();
-        assert!(counts.iter().any(|&c| c > u64::from(POSTINGS_CAP)) && counts.iter().any(|&c| (2..=u64::from(POSTINGS_CAP)).contains(&c)));
-        assert_eq!(back.encode_page(0, 4), direct.encode_page(0, 4));
-        for &f in &features {
-            assert_eq!((back.count(f), back.posting_docs(f)), (direct.count(f), direct.posting_docs(f)));
-        }
-        assert!(back.load_page_keyed(0, 4, &stored, 16).is_err(), "narrower than KEY_BITS");
     }
 
     use super::*;
@@ -712,15 +722,16 @@ mod tests {
     }
 
     #[test]
-    fn a_feature_is_known_by_its_top_40_bits() {
+    fn a_feature_is_known_by_its_top_36_bits() {
+        assert_eq!(IDENTITY_BITS, 36);
         let mut ix = FeatureIndex::default();
-        let f = 0x0123_4567_8900_0000_u64;
+        let f = 0x0123_4567_8000_0000_u64;
         ix.add(1, &[f | 0xab_1234]);
-        assert_eq!(ix.count(f | 0xff_ffff), 1, "the low 24 bits are not kept");
-        assert_eq!(ix.count(f ^ 1 << 24), 0);
+        assert_eq!(ix.count(f | 0xfff_ffff), 1, "the low 28 bits are not kept");
+        assert_eq!(ix.count(f ^ 1 << 28), 0);
         assert_eq!(ix.count(f ^ 1 << 63), 0);
         assert_eq!(bucket_of(f), 0x0123);
-        assert_eq!(key_of(f), 0x45_6789);
+        assert_eq!(key_of(f), 0x4_5678);
     }
 
     #[test]
@@ -737,8 +748,8 @@ mod tests {
     #[test]
     fn damaged_page_bytes_are_an_error() {
         let mut ix = FeatureIndex::default();
-        ix.add(1, &[5 << 24, 6 << 24, 1 << 48]);
-        ix.add(2, &[6 << 24]);
+        ix.add(1, &[5 << 28, 6 << 28, 1 << 48]);
+        ix.add(2, &[6 << 28]);
         let bytes = ix.encode_page(0, 2);
         let mut back = FeatureIndex::unloaded();
         for cut in 1..bytes.len() {
@@ -758,7 +769,7 @@ mod tests {
         }
         assert!(!back.is_loaded(0) && !back.is_loaded(1));
         back.load_page(0, 2, &bytes).unwrap();
-        assert_eq!(back.postings(6 << 24, 10), vec![1, 2]);
+        assert_eq!(back.postings(6 << 28, 10), vec![1, 2]);
     }
 
     proptest::proptest! {
