@@ -92,7 +92,7 @@ fn stdin_with_metadata() {
 fn unknown_and_malformed_ids_are_clear_errors() {
     let repo = tempfile::tempdir().unwrap();
     stet(repo.path()).args(["add", "seeds"]).assert().success();
-    let a = stet(repo.path()).args(["show", "zzzz"]).assert().code(1);
+    let a = stet(repo.path()).args(["show", "zzzz"]).assert().code(2); // usage: not an id at all
     assert!(String::from_utf8_lossy(&a.get_output().stderr).contains("not an article id"));
     let a = stet(repo.path()).args(["show", "0000000000"]).assert().code(1);
     assert!(String::from_utf8_lossy(&a.get_output().stderr).contains("no article matches"));
@@ -125,4 +125,60 @@ fn add_leaves_everything_packed_and_readable() {
     stet(repo.path()).args(["verify"]).assert().success();
     let marker = std::fs::read_to_string(repo.path().join("stet-repository")).unwrap();
     assert!(marker.contains("format 5"), "{marker}");
+}
+
+/// Regression: `add --url U A B` recorded B as a `version` of A (score 0.00), two unrelated
+/// articles linked by the one url given for both.
+#[test]
+fn one_url_or_title_for_several_inputs_is_a_usage_error() {
+    let repo = tempfile::tempdir().unwrap();
+    for flag in ["--url", "--title"] {
+        let a = stet(repo.path()).args(["add", flag, "x", "seeds/003_0340407d416bbbc1.txt", "seeds/004_e346fb210af27363.txt"]).assert().code(2);
+        assert!(String::from_utf8_lossy(&a.get_output().stderr).contains("names one article"));
+    }
+    assert!(!repo.path().join("packs").exists(), "nothing archived");
+    stet(repo.path()).args(["add", "--source", "Wire", "--published", "2022-09-10", "seeds"]).assert().success();
+}
+
+/// Regression: `dups --kind identical` listed nothing although DESIGN lists identical
+/// captures (one article archived from several inputs) with `dups`.
+#[test]
+fn identical_captures_are_listed_by_dups() {
+    let repo = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("copy.txt");
+    let mut text = std::fs::read(fixtures().join("seeds/001_1848e0611e54fac2.txt")).unwrap();
+    text.extend_from_slice(b"\n\n\n");
+    std::fs::write(&copy, text).unwrap();
+    stet(repo.path()).args(["add", "-q", "seeds"]).assert().success();
+    stet(repo.path()).args(["add", "-q"]).arg(&copy).assert().success();
+    let listed = json_lines(&stet(repo.path()).args(["dups", "--kind", "identical", "--json"]).assert().success().get_output().stdout);
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["kind"], "identical");
+    assert_eq!(listed[0]["a"], listed[0]["b"]);
+    assert_eq!(listed[0]["captures"].as_array().map(Vec::len), Some(2));
+    let id = listed[0]["a"].as_str().unwrap();
+    let human = stet(repo.path()).args(["dups", &id[..8]]).assert().success().get_output().stdout.clone();
+    assert!(String::from_utf8_lossy(&human).contains("2 captures"));
+    // The whole-archive listing stays relations only (finding identical captures reads every record).
+    let all = json_lines(&stet(repo.path()).args(["dups", "--json"]).assert().success().get_output().stdout);
+    assert!(all.iter().all(|o| o["kind"] != "identical"));
+}
+
+#[test]
+fn an_html_report_to_dash_goes_to_standard_output() {
+    let repo = tempfile::tempdir().unwrap();
+    let out = stet(repo.path()).args(["add", "--json", "seeds/000_856e4ff5e2b4e0a7.txt", "seeds/002_cd06db6dfbca252d.txt"]).assert().success().get_output().stdout.clone();
+    let ids: Vec<String> = json_lines(&out).iter().map(|o| o["id"].as_str().unwrap()[..8].to_string()).collect();
+    let page = stet(repo.path()).args(["diff", "--html", "-", &ids[0], &ids[1]]).assert().success().get_output().stdout.clone();
+    assert!(String::from_utf8_lossy(&page).starts_with("<!DOCTYPE html>"));
+    assert!(!repo.path().join("-").exists() && !std::path::Path::new("-").exists());
+}
+
+#[test]
+fn a_missing_repository_is_named_with_how_to_create_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = stet(&dir.path().join("none")).args(["log"]).assert().code(1);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert!(err.contains("no repository at") && err.contains("stet add"), "{err}");
 }

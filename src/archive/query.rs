@@ -85,6 +85,27 @@ impl Archive {
         Ok(rels)
     }
 
+    /// Articles archived from more than one input (captures whose normalised text is the
+    /// same: kind `identical`): that one article when `id` is given, else all of them, oldest
+    /// first (a read of every article record).
+    pub fn identical_captures(&self, id: Option<&ArticleId>) -> Result<Vec<ArticleRecord>> {
+        let mut out = Vec::new();
+        match id {
+            Some(id) => out.extend(self.article(id)?.filter(|r| r.captures.len() > 1)),
+            None => {
+                for kv in self.store.iter(ks::ARTICLES) {
+                    let (k, v) = kv?;
+                    let rec = super::stored::decode_article(&k, &v)?;
+                    if rec.captures.len() > 1 {
+                        out.push(rec);
+                    }
+                }
+                out.sort_by_key(|r| r.seq);
+            }
+        }
+        Ok(out)
+    }
+
     /// Figures about the repository.
     pub fn stats(&self) -> Result<Stats> {
         let mut s = Stats::default();

@@ -36,6 +36,10 @@ impl Archive {
             }
             Err(e) => rep.damaged.push(format!("blob index: unreadable: {e}")),
         }
+        // Once some blob is damaged, each article's text and captures are read back too, so
+        // that the report names every article the damage reaches (through a damaged block, or a
+        // delta whose base is damaged), not only the damaged block.
+        let read_back = by_id || !rep.damaged.is_empty();
         // A store iterator may repeat a read error forever: stop at the first one.
         for kv in self.store.iter(ks::ARTICLES) {
             let (k, v) = match kv {
@@ -62,7 +66,7 @@ impl Archive {
             // blob itself was re-hashed above with every other blob.
             match BlobId::from_hex(&rec.text) {
                 Some(b) if b.as_bytes() != rec.id.as_bytes() => rep.damaged.push(format!("{name}: text blob {} is not the article's text", rec.text)),
-                Some(b) => self.check_blob(&mut rep, by_id, &b, || format!("{name}: text blob missing")),
+                Some(b) => self.check_blob(&mut rep, by_id, read_back, &b, || format!("{name}: text blob missing"), || format!("{name}: text")),
                 None => rep.damaged.push(format!("{name}: bad text blob id")),
             }
             if rec.captures.is_empty() {
@@ -70,7 +74,14 @@ impl Archive {
             }
             for c in &rec.captures {
                 match BlobId::from_hex(&c.raw) {
-                    Some(b) => self.check_blob(&mut rep, by_id, &b, || format!("{name}: capture {} missing blob {}", c.input, c.raw)),
+                    Some(b) => self.check_blob(
+                        &mut rep,
+                        by_id,
+                        read_back,
+                        &b,
+                        || format!("{name}: capture {} missing blob {}", c.input, c.raw),
+                        || format!("{name}: capture {}", c.input),
+                    ),
                     None => rep.damaged.push(format!("{name}: capture {} has a bad blob id", c.input)),
                 }
             }
@@ -107,15 +118,17 @@ impl Archive {
         Ok(rep)
     }
 
-    /// Checks that a blob an article names is there; when `rehash`, also decodes and re-hashes
-    /// it (verify could not go through the blob listing).
-    fn check_blob(&self, rep: &mut VerifyReport, rehash: bool, b: &BlobId, missing: impl FnOnce() -> String) {
-        if rehash {
-            rep.blobs += 1;
+    /// Checks that a blob an article names is there; when `read`, also decodes and re-hashes
+    /// it, counted as re-hashed when `count` (verify could not go through the blob listing).
+    /// A blob that cannot be read is reported as what `whose` names (the article and which of
+    /// its blobs) and why.
+    fn check_blob(&self, rep: &mut VerifyReport, count: bool, read: bool, b: &BlobId, missing: impl FnOnce() -> String, whose: impl FnOnce() -> String) {
+        if count || read {
+            rep.blobs += u64::from(count);
             match self.store.get_blob(b) {
                 Ok(_) => {}
                 Err(stet_store::StoreError::NotFound { .. }) => rep.damaged.push(missing()),
-                Err(e) => rep.damaged.push(e.to_string()),
+                Err(e) => rep.damaged.push(format!("{}: unreadable: {e}", whose())),
             }
             return;
         }

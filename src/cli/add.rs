@@ -17,10 +17,10 @@ pub struct AddArgs {
     /// Files or folders to archive; "-" reads standard input
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<String>,
-    /// The article's url (overrides what the input says)
+    /// The article's url (overrides what the input says; one input only)
     #[arg(long)]
     url: Option<String>,
-    /// The article's title
+    /// The article's title (one input only)
     #[arg(long)]
     title: Option<String>,
     /// Publication date (RFC 3339 or YYYY-MM-DD)
@@ -61,7 +61,7 @@ const PREPARE_CHUNK: usize = 8;
 pub fn cmd_add(cli: &Cli, ui: &Ui, args: &AddArgs) -> Result<i32, CliError> {
     if let Some(p) = &args.published {
         if stet::lineage::parse_date(p).is_none() {
-            return Err(CliError::msg(format!("--published '{p}' is not a date")).hint("use RFC 3339 (2022-09-10T12:00:00Z) or YYYY-MM-DD"));
+            return Err(CliError::usage(format!("--published '{p}' is not a date")).hint("use RFC 3339 (2022-09-10T12:00:00Z) or YYYY-MM-DD"));
         }
     }
     // Expand folders first so the progress bar knows the total (and the store how much is coming).
@@ -73,6 +73,15 @@ pub fn cmd_add(cli: &Cli, ui: &Ui, args: &AddArgs) -> Result<i32, CliError> {
         }
         for (path, res) in walk(&[PathBuf::from(p)]) {
             items.push((path.display().to_string(), res.map(|_| Some(path.clone())).map_err(|e| e.to_string())));
+        }
+    }
+    // One url or title for many articles would make unrelated inputs versions of each other.
+    if items.len() > 1 {
+        for (flag, given) in [("--url", args.url.is_some()), ("--title", args.title.is_some())] {
+            if given {
+                return Err(CliError::usage(format!("{flag} names one article, but {} inputs were given", items.len()))
+                    .hint("add such inputs one at a time; --published and --source apply to every input"));
+            }
         }
     }
     let archive = if items.len() >= BULK_INPUTS { cli.open_bulk(true)? } else { cli.open(true)? };

@@ -21,7 +21,7 @@ pub struct DiffArgs {
     /// Two columns, fitted to the terminal width
     #[arg(long, short = 's', conflicts_with = "html")]
     side_by_side: bool,
-    /// Write a self-contained HTML report to FILE
+    /// Write a self-contained HTML report to FILE ("-": standard output)
     #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
     /// Terminal width for --side-by-side [default: $COLUMNS, else 100]
@@ -86,6 +86,10 @@ pub fn cmd_diff(cli: &Cli, ui: &Ui, args: &DiffArgs) -> Result<i32, CliError> {
     }
     if let Some(path) = &args.html {
         let page = diff::render_html_report(&d, &meta(&archive, &ra, "A"), &meta(&archive, &rb, "B"), kind);
+        if path.as_os_str() == "-" {
+            out.write_all(page.as_bytes())?;
+            return Ok(exit::OK);
+        }
         write_atomically(path, page.as_bytes()).map_err(|e| CliError::msg(format!("cannot write {}: {e}", path.display())))?;
         ui.status(&format!("wrote {}", path.display()));
         return Ok(exit::OK);

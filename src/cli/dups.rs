@@ -20,11 +20,12 @@ use stet::{ArticleId, ArticleRecord, Relation, RelationKind};
 pub struct DupsArgs {
     /// Only pairs involving this article (id or unique prefix)
     id: Option<String>,
-    /// Only this kind (repeat for several): near-duplicate, excerpt, rewrite, version
+    /// Only this kind (repeat for several): near-duplicate, excerpt, rewrite, version, identical
+    /// (an article archived from several inputs: listed with ID, or when asked for by kind)
     #[arg(long, value_parser = parse_kind)]
     kind: Vec<RelationKind>,
-    /// Only pairs scoring at least this
-    #[arg(long, default_value_t = 0.0)]
+    /// Only pairs scoring at least this (0 to 1)
+    #[arg(long, default_value_t = 0.0, value_parser = parse_score, allow_negative_numbers = true)]
     min_score: f32,
     /// List whole families (connected groups): members and the relations inside, strongest
     /// family first; with ID, only that article's family
@@ -33,6 +34,13 @@ pub struct DupsArgs {
     /// JSON Lines on stdout: one object per pair (per family with --families)
     #[arg(long)]
     json: bool,
+}
+
+fn parse_score(s: &str) -> Result<f32, String> {
+    match s.parse::<f32>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        _ => Err(format!("'{s}' is not a score: give a number from 0 to 1")),
+    }
 }
 
 fn parse_kind(s: &str) -> Result<RelationKind, String> {
@@ -56,6 +64,23 @@ struct MemberJson<'a> {
     date: Option<&'a str>,
     source: Option<&'a str>,
     url: Option<&'a str>,
+}
+
+/// An article archived from several identical inputs: `a` and `b` are both its id.
+#[derive(Serialize)]
+struct IdenticalJson<'a> {
+    a: ArticleId,
+    b: ArticleId,
+    kind: RelationKind,
+    score: f32,
+    parent: Option<ArticleId>,
+    captures: Vec<&'a str>,
+}
+
+impl IdenticalJson<'_> {
+    fn of(r: &ArticleRecord) -> IdenticalJson<'_> {
+        IdenticalJson { a: r.id, b: r.id, kind: RelationKind::Identical, score: 1.0, parent: None, captures: r.captures.iter().map(|c| c.input.as_str()).collect() }
+    }
 }
 
 #[derive(Serialize)]
@@ -94,15 +119,23 @@ pub fn cmd_dups(cli: &Cli, ui: &Ui, args: &DupsArgs) -> Result<i32, CliError> {
         return Ok(exit::OK);
     }
     let pairs = archive.pairs(&PairFilter { id, kinds: args.kind.clone(), min_score: args.min_score })?;
+    // Identical captures are one article: finding them all reads every record, so a listing of
+    // the whole archive shows them only when asked for by kind.
+    let wants_identical = if args.kind.is_empty() { id.is_some() } else { args.kind.contains(&RelationKind::Identical) };
+    let identical = if wants_identical { archive.identical_captures(id.as_ref())? } else { Vec::new() };
     let mut out = std::io::stdout().lock();
     if args.json {
         for r in &pairs {
             json_line(&mut out, &PairJson::of(r))?;
         }
+        for r in &identical {
+            json_line(&mut out, &IdenticalJson::of(r))?;
+        }
     } else {
         render_families(&archive, ui, &pairs, &mut out)?;
+        render_identical(&archive, ui, &identical, !pairs.is_empty(), &mut out)?;
     }
-    if pairs.is_empty() {
+    if pairs.is_empty() && identical.is_empty() {
         if !args.json {
             ui.status("no related pairs");
         }
@@ -155,6 +188,26 @@ fn render_families(archive: &stet::Archive, ui: &Ui, pairs: &[Relation], out: &m
                 label(&child)?
             )?;
         }
+    }
+    Ok(())
+}
+
+/// Lists articles archived from several inputs, with those inputs.
+fn render_identical(archive: &stet::Archive, ui: &Ui, recs: &[ArticleRecord], after: bool, out: &mut impl Write) -> Result<(), CliError> {
+    for (n, r) in recs.iter().enumerate() {
+        if n == 0 && after {
+            writeln!(out)?;
+        }
+        let inputs: Vec<String> = r.captures.iter().map(|c| one_line(&c.input)).collect();
+        writeln!(
+            out,
+            "  {} 1.00  {} {}  {} captures: {}",
+            ui.paint(Style::Warn, &format!("{:<14}", RelationKind::Identical.as_str())),
+            ui.paint(Style::Id, &archive.short_id(&r.id, 8)),
+            quote_title(r.title.as_deref().map(one_line).as_deref()),
+            r.captures.len(),
+            inputs.join(", ")
+        )?;
     }
     Ok(())
 }

@@ -24,6 +24,11 @@ impl CliError {
         CliError { message: message.into(), hint: None, code: exit::ERROR }
     }
 
+    /// A usage error (exit code 2): the command line asks for something that cannot be done.
+    pub fn usage(message: impl Into<String>) -> Self {
+        CliError { message: message.into(), hint: None, code: exit::USAGE }
+    }
+
     /// Adds a hint line.
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
@@ -71,6 +76,13 @@ impl fmt::Display for CliError {
 
 impl From<stet::Error> for CliError {
     fn from(e: stet::Error) -> Self {
+        if let stet::Error::Store(StoreError::NotARepository { path }) = &e {
+            if !path.exists() {
+                return CliError::msg(format!("no repository at {}", path.display()))
+                    .hint("`stet add PATH...` creates it; --repo or STET_REPO names another");
+            }
+        }
+        let code = if matches!(e, stet::Error::BadId(_)) { exit::USAGE } else { exit::ERROR };
         let hint = match &e {
             stet::Error::Store(StoreError::Locked { .. }) => Some("wait for the other stet command to finish".to_string()),
             stet::Error::Store(StoreError::Corrupt { .. }) => Some("run `stet verify` to list all damaged objects".to_string()),
@@ -79,7 +91,7 @@ impl From<stet::Error> for CliError {
             stet::Error::NotFound(_) => Some("`stet log` lists archived articles".to_string()),
             _ => None,
         };
-        CliError { message: e.to_string(), hint, code: exit::ERROR }
+        CliError { message: e.to_string(), hint, code }
     }
 }
 

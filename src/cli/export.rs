@@ -1,7 +1,7 @@
 //! `stet export`: the whole archive as JSON Lines (records, texts, original bytes, relations,
 //! a blake3 manifest), skipping and listing what does not verify.
 
-use super::ui::{one_line, Style, Ui};
+use super::ui::{count, one_line, Style, Ui};
 use super::{exit, Cli, CliError};
 use std::io::Write;
 use std::path::PathBuf;
@@ -64,14 +64,18 @@ pub(super) fn report_transfer(ui: &Ui, verb: &str, report: &stet::archive::Trans
         eprintln!("{} {}", ui.paint_err(Style::Bad, "lost:"), one_line(l));
     }
     let summary = format!(
-        "{verb} {} articles ({} originals), {} relations, {} url entries, {} other records",
-        report.articles, report.originals, report.relations, report.urls, report.records
+        "{verb} {} ({}), {}, {}, {}",
+        count(report.articles, "article", "articles"),
+        count(report.originals, "original", "originals"),
+        count(report.relations, "relation", "relations"),
+        count(report.urls, "url entry", "url entries"),
+        count(report.records, "other record", "other records")
     );
     if report.lost.is_empty() {
         ui.status(&summary);
         exit::OK
     } else {
-        ui.status(&format!("{summary}; {} objects lost", report.lost.len()));
+        ui.status(&format!("{summary}; {} lost", count(report.lost.len() as u64, "object", "objects")));
         exit::ERROR
     }
 }

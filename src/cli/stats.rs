@@ -1,6 +1,6 @@
 //! `stet stats`: figures about the repository.
 
-use super::ui::{json_line, Ui};
+use super::ui::{count, json_line, Ui};
 use super::{exit, Cli, CliError};
 
 /// Arguments of `stet stats`.
@@ -28,7 +28,7 @@ pub fn cmd_stats(cli: &Cli, _ui: &Ui, args: &StatsArgs) -> Result<i32, CliError>
     }
     t.add_row(vec!["raw input".to_string(), human_bytes(s.raw_bytes)]);
     t.add_row(vec!["distinct blobs".to_string(), human_bytes(s.blob_bytes)]);
-    t.add_row(vec!["stored (compressed)".to_string(), format!("{} ({} deltas)", human_bytes(s.stored_bytes), s.delta_blobs)]);
+    t.add_row(vec!["stored (compressed)".to_string(), format!("{} ({})", human_bytes(s.stored_bytes), count(s.delta_blobs, "delta", "deltas"))]);
     t.add_row(vec!["on disk".to_string(), human_bytes(s.disk_bytes)]);
     t.add_row(vec!["raw / on disk".to_string(), format!("{:.2}x", s.ratio)]);
     println!("{t}");

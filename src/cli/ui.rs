@@ -112,6 +112,12 @@ impl Ui {
     }
 }
 
+/// `n` and the noun for it: `one` when `n` is 1, else `many` ("1 relation", "2 relations").
+pub fn count(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Escapes control characters (newlines, terminal escapes in file names) so that a message
 /// stays on one line and cannot drive the terminal.
 pub fn one_line(s: &str) -> std::borrow::Cow<'_, str> {

@@ -1,6 +1,6 @@
 //! `stet verify`: re-hash every blob and check every reference.
 
-use super::ui::{json_line, one_line, Bar, Style, Ui};
+use super::ui::{count, json_line, one_line, Bar, Style, Ui};
 use super::{exit, Cli, CliError};
 
 /// Arguments of `stet verify`.
@@ -22,7 +22,12 @@ pub fn cmd_verify(cli: &Cli, ui: &Ui, args: &VerifyArgs) -> Result<i32, CliError
         for d in &rep.damaged {
             println!("{} {}", ui.paint(Style::Bad, "damaged:"), one_line(d));
         }
-        let summary = format!("{} blobs re-hashed, {} articles and {} relations checked", rep.blobs, rep.articles, rep.relations);
+        let summary = format!(
+            "{} re-hashed, {} and {} checked",
+            count(rep.blobs, "blob", "blobs"),
+            count(rep.articles, "article", "articles"),
+            count(rep.relations, "relation", "relations")
+        );
         if rep.damaged.is_empty() {
             println!("{} {summary}", ui.paint(Style::Good, "ok:"));
         } else {
