@@ -144,7 +144,7 @@ pub fn compact_database(root: &Path) -> Result<bool> {
 /// size, whatever it holds. The caller holds the repository lock. Returns whether it did.
 pub(crate) fn grow_segments(root: &Path) -> Result<bool> {
     let dir = root.join(DB_DIR);
-    if !existing_segment_size(&dir).is_some_and(|s| s < NEW_SEGMENT_SIZE) {
+    if existing_segment_size(&dir).is_none_or(|s| s >= NEW_SEGMENT_SIZE) {
         return Ok(false);
     }
     let Some(trees) = read_trees(&dir, false, u64::MAX)? else {
