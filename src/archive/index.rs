@@ -152,8 +152,12 @@ impl Archive {
     /// Runs `f` on the index, opening it (and catching up with the log) on first use.
     pub(crate) fn with_index<R>(&self, f: impl FnOnce(&mut IndexState) -> R) -> Result<R> {
         if self.index.borrow().is_none() {
-            let state = match self.store.get(ks::META, FORMAT_KEY)?.as_deref() {
-                Some(&[format, shift]) if u32::from(shift) <= BUCKET_BITS && format_key_bits(format).is_some() => {
+            let known = match self.store.get(ks::META, FORMAT_KEY)?.as_deref() {
+                Some(&[format, shift]) if u32::from(shift) <= BUCKET_BITS => format_key_bits(format).map(|bits| (bits, shift)),
+                _ => None,
+            };
+            let state = match known {
+                Some((stored_key_bits, shift)) => {
                     let checkpointed = meta_u64(self, b"indexed-seq")?;
                     IndexState {
                         index: FeatureIndex::unloaded(),
@@ -161,13 +165,13 @@ impl Archive {
                         checkpointed,
                         dirty: vec![false; BUCKETS],
                         shift: u32::from(shift),
-                        stored_key_bits: format_key_bits(format).unwrap_or(KEY_BITS),
+                        stored_key_bits,
                         fetched: 0,
                         fetched_stored: 0,
                         fetched_bytes: 0,
                     }
                 }
-                _ => self.discard_stored_index()?,
+                None => self.discard_stored_index()?,
             };
             *self.index.borrow_mut() = Some(state);
             self.catch_up(&super::NoProgress)?;

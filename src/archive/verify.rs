@@ -36,10 +36,17 @@ impl Archive {
             }
             Err(e) => rep.damaged.push(format!("blob index: unreadable: {e}")),
         }
-        // Once some blob is damaged, each article's text and captures are read back too, so
-        // that the report names every article the damage reaches (through a damaged block, or a
-        // delta whose base is damaged), not only the damaged block.
-        let read_back = by_id || !rep.damaged.is_empty();
+        // Without the listing, each blob an article names is re-hashed here instead. Once some
+        // blob is damaged, each article's text and captures are read back too, so that the
+        // report names every article the damage reaches (through a damaged block, or a delta
+        // whose base is damaged), not only the damaged block.
+        let check = if by_id {
+            BlobCheck::Rehash
+        } else if !rep.damaged.is_empty() {
+            BlobCheck::Read
+        } else {
+            BlobCheck::Present
+        };
         // A store iterator may repeat a read error forever: stop at the first one.
         for kv in self.store.iter(ks::ARTICLES) {
             let (k, v) = match kv {
@@ -66,7 +73,7 @@ impl Archive {
             // blob itself was re-hashed above with every other blob.
             match BlobId::from_hex(&rec.text) {
                 Some(b) if b.as_bytes() != rec.id.as_bytes() => rep.damaged.push(format!("{name}: text blob {} is not the article's text", rec.text)),
-                Some(b) => self.check_blob(&mut rep, by_id, read_back, &b, || format!("{name}: text blob missing"), || format!("{name}: text")),
+                Some(b) => self.check_blob(&mut rep, check, &b, || format!("{name}: text blob missing"), || format!("{name}: text")),
                 None => rep.damaged.push(format!("{name}: bad text blob id")),
             }
             if rec.captures.is_empty() {
@@ -76,8 +83,7 @@ impl Archive {
                 match BlobId::from_hex(&c.raw) {
                     Some(b) => self.check_blob(
                         &mut rep,
-                        by_id,
-                        read_back,
+                        check,
                         &b,
                         || format!("{name}: capture {} missing blob {}", c.input, c.raw),
                         || format!("{name}: capture {}", c.input),
@@ -118,13 +124,11 @@ impl Archive {
         Ok(rep)
     }
 
-    /// Checks that a blob an article names is there; when `read`, also decodes and re-hashes
-    /// it, counted as re-hashed when `count` (verify could not go through the blob listing).
-    /// A blob that cannot be read is reported as what `whose` names (the article and which of
-    /// its blobs) and why.
-    fn check_blob(&self, rep: &mut VerifyReport, count: bool, read: bool, b: &BlobId, missing: impl FnOnce() -> String, whose: impl FnOnce() -> String) {
-        if count || read {
-            rep.blobs += u64::from(count);
+    /// Checks a blob an article names as `check` says. A blob that cannot be read is reported as
+    /// what `whose` names (the article and which of its blobs) and why.
+    fn check_blob(&self, rep: &mut VerifyReport, check: BlobCheck, b: &BlobId, missing: impl FnOnce() -> String, whose: impl FnOnce() -> String) {
+        if check != BlobCheck::Present {
+            rep.blobs += u64::from(check == BlobCheck::Rehash);
             match self.store.get_blob(b) {
                 Ok(_) => {}
                 Err(stet_store::StoreError::NotFound { .. }) => rep.damaged.push(missing()),
@@ -138,6 +142,17 @@ impl Archive {
             Err(e) => rep.damaged.push(e.to_string()),
         }
     }
+}
+
+/// How `verify` checks the blobs an article names.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum BlobCheck {
+    /// Listed in the store (their bytes were re-hashed with every other blob).
+    Present,
+    /// Read back, decoded and re-hashed, to name the articles some damage reaches.
+    Read,
+    /// As `Read`, and counted as re-hashed: the blob listing could not be read.
+    Rehash,
 }
 
 /// What is wrong with a record, without the record's name (the report line names it).
