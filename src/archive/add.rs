@@ -7,7 +7,7 @@ use crate::extract;
 use crate::model::{ArticleId, ArticleRecord, Capture, Relation, RelationKind};
 use serde::Serialize;
 use super::SharedEncoder;
-use stet_store::{BlobId, EncodedBlob};
+use stet_store::{BlobId, EncodedBlob, EncodedDelta};
 
 /// One input to archive, with what the user said about it.
 #[derive(Clone, Debug, Default)]
@@ -82,6 +82,8 @@ pub struct PreparedInput {
     profile: Option<detect::Profile>,
     /// The raw input compressed with the dictionary, when it was known.
     raw: Option<EncodedBlob>,
+    /// The text as a delta against the raw input.
+    text_delta: Option<EncodedDelta>,
 }
 
 impl PreparedInput {
@@ -97,8 +99,11 @@ impl PreparedInput {
         let ex = extract::extract(&req.bytes, &req.input).map_err(InputError::from);
         let text = ex.as_ref().map(|e| crate::text::normalize(&e.text)).unwrap_or_default();
         let profile = (!text.trim().is_empty()).then(|| detect::profile(&text));
-        let raw = if profile.is_some() { encoder.encode(&req.bytes) } else { None };
-        PreparedInput { req, ex, text, profile, raw }
+        let (raw, text_delta) = match profile {
+            Some(_) => (encoder.encode(&req.bytes), encoder.text_delta(text.as_bytes(), &req.bytes)),
+            None => (None, None),
+        };
+        PreparedInput { req, ex, text, profile, raw, text_delta }
     }
 }
 
@@ -110,7 +115,7 @@ impl Archive {
 
     /// Archives one prepared input as one atomic batch.
     pub fn add_prepared(&self, prepared: PreparedInput) -> Result<AddOutcome, InputError> {
-        let PreparedInput { req, ex, text: full_text, profile: full_profile, raw: raw_ahead } = prepared;
+        let PreparedInput { req, ex, text: full_text, profile: full_profile, raw: raw_ahead, text_delta } = prepared;
         let req = &req;
         let ex = ex?;
         let url = req.url.clone().or(ex.url.clone());
@@ -252,7 +257,7 @@ impl Archive {
         };
         let relative_text = delta_base.as_ref().and_then(|(o, _)| BlobId::from_hex(&o.text));
         let text_bases: Vec<BlobId> = std::iter::once(raw_blob).chain(relative_text).collect();
-        let text_blob = batch.put_blob_delta_smallest(text.as_bytes(), &text_bases)?;
+        let text_blob = batch.put_blob_delta_smallest_with(text.as_bytes(), &text_bases, text_delta)?;
         let mut rec = rec;
         rec.text = text_blob.hex();
         rec.lang = Some(profile.lang.clone().unwrap_or_else(|| "und".into()));
@@ -466,20 +471,25 @@ mod tests {
         let open = |dir: &std::path::Path| Archive::open(dir, OpenOptions { now: Some("2026-01-01T00:00:00Z".into()), ..Default::default() }).unwrap();
         let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
         let (plain, ahead) = (open(d1.path()), open(d2.path()));
-        let mut used_ahead = 0;
+        let (mut used_ahead, mut deltas_ahead) = (0, 0);
         for i in 0..DICTIONARY_ARTICLES + 20 {
             let req = AddRequest { input: format!("{i}.txt"), bytes: story(i), ..Default::default() };
             let id = plain.add(&req).unwrap().id;
             let prepared = PreparedInput::new_with(req, &ahead.shared_encoder());
             used_ahead += usize::from(prepared.raw.is_some());
+            deltas_ahead += usize::from(prepared.text_delta.is_some());
             assert_eq!(ahead.add_prepared(prepared).unwrap().id, id);
-            let raw = |a: &Archive| {
+            let blobs = |a: &Archive| {
                 let rec = a.article_required(&id).unwrap();
                 let raw = BlobId::from_hex(&rec.captures[0].raw).unwrap();
-                (a.store.blob_info(&raw).unwrap().unwrap(), a.original(&rec).unwrap())
+                let text = BlobId::from_hex(&rec.text).unwrap();
+                let info = |b: &BlobId| a.store.blob_info(b).unwrap().unwrap();
+                (info(&raw), a.original(&rec).unwrap(), info(&text), a.text(&rec).unwrap())
             };
-            assert_eq!(raw(&plain), raw(&ahead), "article {i}");
+            assert_eq!(blobs(&plain), blobs(&ahead), "article {i}");
         }
+        // Every text is a delta against its own raw input, computed ahead.
+        assert_eq!(deltas_ahead, DICTIONARY_ARTICLES as usize + 20);
         // The dictionary is made with article DICTIONARY_ARTICLES; the encoder learns it while
         // storing the next one, so the 18 inputs prepared from then on are compressed ahead.
         assert_eq!(used_ahead, 18);

@@ -15,7 +15,7 @@ use super::{ks, Archive};
 use crate::error::Result;
 use crate::model::ArticleId;
 use std::sync::{Arc, OnceLock};
-use stet_store::{Batch, BlobId, DictionaryEncoder, EncodedBlob};
+use stet_store::{Batch, BlobId, DeltaEncoder, DictionaryEncoder, EncodedBlob, EncodedDelta};
 
 /// Archived articles whose raw inputs the dictionary is made from.
 ///
@@ -67,18 +67,34 @@ impl RawDictionary {
     }
 }
 
-/// The trained dictionary's encoder, shared between the archive and the threads that prepare
-/// inputs ([`crate::archive::PreparedInput::new_with`]): empty until the archive has used its
-/// dictionary once in this process, then set for good (a dictionary never changes).
+/// The store's encoders, shared between the archive and the threads that prepare inputs
+/// ([`crate::archive::PreparedInput::new_with`]): the trained dictionary's, empty until the
+/// archive has used its dictionary once in this process, then set for good (a dictionary never
+/// changes); and the delta encoder, for a text against its own raw input.
 #[derive(Clone, Debug, Default)]
-pub struct SharedEncoder(Arc<OnceLock<DictionaryEncoder>>);
+pub struct SharedEncoder {
+    dictionary: Arc<OnceLock<DictionaryEncoder>>,
+    delta: Option<DeltaEncoder>,
+}
 
 impl SharedEncoder {
+    /// The encoders of `store`, the dictionary's still unknown.
+    pub(crate) fn of(store: &stet_store::Store) -> SharedEncoder {
+        SharedEncoder { dictionary: Default::default(), delta: Some(store.delta_encoder()) }
+    }
+
     /// Compresses a raw input with the dictionary, when it is known: what storing it would do,
     /// done ahead. `None` before the dictionary is known, or when zstd fails (the archive then
     /// compresses it itself).
     pub fn encode(&self, bytes: &[u8]) -> Option<EncodedBlob> {
-        self.0.get()?.encode(bytes).ok()
+        self.dictionary.get()?.encode(bytes).ok()
+    }
+
+    /// Compresses an extracted text as a delta against its raw input, which holds it nearly word
+    /// for word: what storing it does unless a relative's text makes a smaller delta. `None`
+    /// without a delta encoder, or when zstd fails or the two are too big for one window.
+    pub fn text_delta(&self, text: &[u8], raw: &[u8]) -> Option<EncodedDelta> {
+        self.delta.as_ref()?.encode(text, raw).ok().flatten()
     }
 }
 
@@ -111,11 +127,11 @@ impl Archive {
     /// `dict`, else compressed now. Once `dict` is in the store, the shared encoder learns it.
     pub(crate) fn put_raw_with_dictionary(&self, batch: &mut Batch<'_>, dict: RawDictionary, bytes: &[u8], ahead: Option<EncodedBlob>) -> Result<BlobId> {
         if let RawDictionary::Trained(id) = dict {
-            if self.raw_encoder.0.get().is_none() {
+            if self.raw_encoder.dictionary.get().is_none() {
                 // Only speed depends on it: a dictionary not committed yet (made in this batch)
                 // or unreadable is tried again with the next input.
                 if let Ok(Some(e)) = self.store.dictionary_encoder(&id) {
-                    let _ = self.raw_encoder.0.set(e);
+                    let _ = self.raw_encoder.dictionary.set(e);
                 }
             }
             if let Some(blob) = ahead.filter(|b| b.dictionary() == id) {

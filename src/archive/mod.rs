@@ -123,11 +123,11 @@ impl Archive {
     pub fn open(path: &Path, opts: OpenOptions) -> Result<Archive> {
         let store = Store::open(path, StoreOptions { create: opts.create, bulk_writes: opts.bulk_writes, ..StoreOptions::default() })?;
         Ok(Archive {
+            raw_encoder: dictionary::SharedEncoder::of(&store),
             store,
             opts,
             profiles: Default::default(),
             index: Default::default(),
-            raw_encoder: Default::default(),
             line_keys_short: Default::default(),
         })
     }

@@ -1,12 +1,14 @@
 //! Raw inputs compressed with the repository's dictionary ahead of their batch, on any thread.
 //!
 //! Main types: [`DictionaryEncoder`] (made by [`Store::dictionary_encoder`]) and [`EncodedBlob`]
-//! (stored by [`Batch::put_encoded`]). The value is byte for byte what
+//! (stored by [`Batch::put_encoded`]); [`DeltaEncoder`] (made by [`Store::delta_encoder`]) and
+//! [`EncodedDelta`], a delta against bytes the caller holds, offered to
+//! [`Batch::put_blob_delta_smallest_with`]. The value is byte for byte what
 //! [`Batch::put_blob_with_dictionary`] would store, so a caller with idle cores can compress
 //! inputs while a single writer archives earlier ones.
 
 use crate::codec::{self, PreparedBase};
-use crate::store::{dictionary_level, dictionary_value};
+use crate::store::{delta_level, dictionary_level, dictionary_value};
 use crate::{Batch, BlobId, Result, Store, StoreError};
 use std::sync::Arc;
 
@@ -71,7 +73,59 @@ impl DictionaryEncoder {
     }
 }
 
+/// Compresses blobs as deltas against bytes the caller holds, on any thread: what a batch
+/// does for a delta against a blob it has just put (an extracted text against its own raw
+/// input), done ahead. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct DeltaEncoder {
+    level: i32,
+    path: Arc<std::path::Path>,
+}
+
+/// A delta computed by a [`DeltaEncoder`]: the value of `bytes` against a base blob, whose own
+/// delta depth the batch learns only when it stores the base.
+#[derive(Clone, Debug)]
+pub struct EncodedDelta {
+    pub(crate) id: BlobId,
+    pub(crate) base: BlobId,
+    /// The blob value, its header's depth still to set.
+    pub(crate) value: Vec<u8>,
+}
+
+impl EncodedDelta {
+    /// The id of the encoded bytes.
+    pub fn id(&self) -> BlobId {
+        self.id
+    }
+
+    /// The id of the base.
+    pub fn base(&self) -> BlobId {
+        self.base
+    }
+}
+
+impl DeltaEncoder {
+    /// Encodes `bytes` as a delta against `base_bytes`; `None` when the two do not fit in one
+    /// zstd window (a batch would not store a delta there either).
+    pub fn encode(&self, bytes: &[u8], base_bytes: &[u8]) -> Result<Option<EncodedDelta>> {
+        if base_bytes.len().saturating_add(bytes.len()) > codec::MAX_DELTA_SPAN {
+            return Ok(None);
+        }
+        let base = BlobId::of(base_bytes);
+        let value = codec::encode_delta(self.level, bytes, &base, base_bytes, 1).map_err(|reason| StoreError::Io {
+            path: self.path.to_path_buf(),
+            source: std::io::Error::other(format!("zstd: {reason}")),
+        })?;
+        Ok(Some(EncodedDelta { id: BlobId::of(bytes), base, value }))
+    }
+}
+
 impl Store {
+    /// An encoder of deltas at this store's delta level, for threads that prepare inputs.
+    pub fn delta_encoder(&self) -> DeltaEncoder {
+        DeltaEncoder { level: delta_level(self.opts.zstd_level), path: Arc::from(self.path.as_path()) }
+    }
+
     /// An encoder for dictionary blob `dictionary` (see [`Batch::put_blob_with_dictionary`]);
     /// `None` when it is missing, damaged or at the depth limit (the batch then falls back as
     /// `put_blob_with_dictionary` does).

@@ -77,7 +77,7 @@ pub use error::{Result, StoreError};
 pub use id::{BlobId, ParseBlobIdError};
 pub use codec::train_dictionary;
 pub use compact::compact_database;
-pub use encoder::{DictionaryEncoder, EncodedBlob};
+pub use encoder::{DeltaEncoder, DictionaryEncoder, EncodedBlob, EncodedDelta};
 pub use records::Records;
 pub use store::{Batch, Store};
 

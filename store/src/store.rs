@@ -13,6 +13,7 @@ use sled::{IVec, Transactional, Tree};
 use zstd::zstd_safe::CCtx;
 
 use crate::codec::{self, Header};
+use crate::encoder::EncodedDelta;
 use crate::error::{db_err, io_err};
 use crate::pack::{self, KeyHash, Pack, BLOB_KEYSPACE};
 use crate::records::{Records, Scope};
@@ -1079,13 +1080,29 @@ impl<'s> Batch<'s> {
     /// an extracted text is often cheapest against its own raw input, which holds it nearly
     /// word for word, sometimes against a relative's text.
     pub fn put_blob_delta_smallest(&mut self, bytes: &[u8], bases: &[BlobId]) -> Result<BlobId> {
+        self.put_blob_delta_smallest_with(bytes, bases, None)
+    }
+
+    /// Like [`Self::put_blob_delta_smallest`], with a delta against one of the bases computed
+    /// ahead ([`crate::DeltaEncoder`]): used as that base's delta, when it encodes `bytes` and the
+    /// base may take a delta, instead of compressing again.
+    pub fn put_blob_delta_smallest_with(&mut self, bytes: &[u8], bases: &[BlobId], ahead: Option<EncodedDelta>) -> Result<BlobId> {
         let id = BlobId::of(bytes);
         if self.contains_blob(&id)? {
             return Ok(id);
         }
+        let mut ahead = ahead.filter(|a| a.id == id);
         let mut best: Option<Vec<u8>> = None;
         for base in bases {
-            if let Some(delta) = self.try_delta(bytes, base)? {
+            let delta = match ahead.take_if(|a| a.base == *base) {
+                Some(a) if self.blobs.contains_key(base) => self.usable_depth(bytes, base)?.map(|depth| {
+                    let mut value = a.value;
+                    codec::set_depth(&mut value, depth + 1);
+                    value
+                }),
+                _ => self.try_delta(bytes, base)?,
+            };
+            if let Some(delta) = delta {
                 if best.as_ref().is_none_or(|b| delta.len() < b.len()) {
                     best = Some(delta);
                 }
@@ -1236,6 +1253,16 @@ impl<'s> Batch<'s> {
             Err(StoreError::Corrupt { .. } | StoreError::NotFound { .. }) => Ok(None),
             Err(e) => Err(e),
         }
+    }
+
+    /// The depth of `base`, put in this batch, when `bytes` may be stored against it (as
+    /// [`Self::usable_base`] says, without decoding it: the bytes were just put, not read);
+    /// `None` also for a base not put in this batch.
+    fn usable_depth(&self, bytes: &[u8], base: &BlobId) -> Result<Option<u8>> {
+        let Some(value) = self.blobs.get(base) else { return Ok(None) };
+        let Ok(header) = codec::parse_header(&value) else { return Ok(None) };
+        let span = header.raw_len.saturating_add(bytes.len() as u64);
+        Ok((header.depth < self.store.opts.max_delta_depth && span <= codec::MAX_DELTA_SPAN as u64).then_some(header.depth))
     }
 
     fn try_delta(&self, bytes: &[u8], base: &BlobId) -> Result<Option<Vec<u8>>> {
