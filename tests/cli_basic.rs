@@ -165,6 +165,29 @@ fn identical_captures_are_listed_by_dups() {
     assert!(all.iter().all(|o| o["kind"] != "identical"));
 }
 
+/// Regression: a byte-identical copy of an archived file under another path was reported
+/// `identical` and left no capture (DESIGN: a capture for every input that produced the text);
+/// the same file added again still adds none.
+#[test]
+fn a_byte_identical_copy_under_another_path_is_a_capture() {
+    let repo = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("elsewhere.txt");
+    std::fs::copy(fixtures().join("seeds/001_1848e0611e54fac2.txt"), &copy).unwrap();
+    let first = json_lines(&stet(repo.path()).args(["add", "--json", "seeds/001_1848e0611e54fac2.txt"]).assert().success().get_output().stdout);
+    let id = first[0]["id"].as_str().unwrap().to_string();
+    for _ in 0..2 {
+        let again = json_lines(&stet(repo.path()).args(["add", "--json"]).arg(&copy).assert().success().get_output().stdout);
+        assert_eq!(again[0]["status"], "identical");
+    }
+    let show = json_lines(&stet(repo.path()).args(["show", "--json", &id]).assert().success().get_output().stdout);
+    let inputs: Vec<&str> = show[0]["captures"].as_array().unwrap().iter().map(|c| c["input"].as_str().unwrap()).collect();
+    assert_eq!(inputs, vec!["seeds/001_1848e0611e54fac2.txt", copy.to_str().unwrap()]);
+    // Both captures name the same stored bytes, which `cat` gives back.
+    let original = std::fs::read(&copy).unwrap();
+    stet(repo.path()).args(["cat", &id[..8]]).assert().success().stdout(original);
+}
+
 #[test]
 fn an_html_report_to_dash_goes_to_standard_output() {
     let repo = tempfile::tempdir().unwrap();
@@ -181,4 +204,26 @@ fn a_missing_repository_is_named_with_how_to_create_it() {
     let a = stet(&dir.path().join("none")).args(["log"]).assert().code(1);
     let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
     assert!(err.contains("no repository at") && err.contains("stet add"), "{err}");
+}
+
+/// Regression: `add` said "rewrite of X" for every relation, also when the new article was the
+/// parent (published earlier, archived later), while `dups` and `lineage` named it the parent.
+#[test]
+fn add_words_the_relation_by_its_direction() {
+    let repo = tempfile::tempdir().unwrap();
+    stet(repo.path()).args(["add", "-q", "--published", "2022-09-12", "seeds/002_cd06db6dfbca252d.txt"]).assert().success();
+    let out = stet(repo.path()).args(["add", "--color", "never", "--published", "2022-09-10", "seeds/000_856e4ff5e2b4e0a7.txt"]).assert().success().get_output().stdout.clone();
+    let line = String::from_utf8_lossy(&out);
+    assert!(line.contains(" - rewritten as "), "{line}");
+    let dups = json_lines(&stet(repo.path()).args(["dups", "--json"]).assert().success().get_output().stdout);
+    let added = json_lines(&stet(repo.path()).args(["log", "--json"]).assert().success().get_output().stdout);
+    // log is newest first: 000, archived second, is the parent.
+    assert_eq!(dups[0]["parent"], added[0]["id"]);
+}
+
+/// Standard input can be read once: `add - -` archived it, then failed on an empty second read.
+#[test]
+fn standard_input_twice_is_a_usage_error() {
+    let repo = tempfile::tempdir().unwrap();
+    stet(repo.path()).args(["add", "-", "-"]).write_stdin("A story.").assert().code(2);
 }

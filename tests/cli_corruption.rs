@@ -569,3 +569,58 @@ fn verify_names_every_article_a_damaged_pack_block_reaches() {
     }
     assert!(named_some, "no flipped byte reached an article's blobs alone");
 }
+
+/// Regression: a flipped byte in the pack block holding relation records made `verify` stop
+/// with one error (`pack file ... is damaged: block 18`) and list nothing, not even with
+/// `--json`. Flips spread over the whole pack of an archive with many relations: each is
+/// either harmless (exit 0) or listed as damage (exit 1, `damaged:` lines and the summary).
+#[test]
+fn verify_lists_damage_to_the_relations_instead_of_stopping_at_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inputs = dir.path().join("in");
+    fs::create_dir_all(&inputs).expect("mkdir");
+    let mut rng = Rng::new(5);
+    let words = ["council", "budget", "voted", "mayor", "storm", "repairs", "residents", "road", "school", "bridge"];
+    let mut sentence = |rng: &mut Rng, n: usize, range: u64| {
+        let w: Vec<String> = (0..n).map(|_| format!("{}{}", words[rng.below(words.len())], rng.next() % range)).collect();
+        format!("{}.", w.join(" "))
+    };
+    // Eight stories in eight copies each, a different closing sentence per copy: each copy is a
+    // near-duplicate of the others, some 200 relations in all.
+    for s in 0..8 {
+        let base: Vec<String> = (0..12).map(|_| sentence(&mut rng, 14, 1000)).collect();
+        for v in 0..8 {
+            let body = format!("Story {s} copy {v}\n\n{}\n\n{}\n", base.join("\n\n"), sentence(&mut rng, 12, 100_000));
+            fs::write(inputs.join(format!("s{s}_v{v}.txt")), body).expect("write");
+        }
+    }
+    let pristine = dir.path().join("pristine");
+    assert!(run(&pristine, &["add", "-q", &inputs.to_string_lossy()]).status.success());
+    let pack = file_in(&pristine.join("packs"), |n| n.ends_with(".stp")).expect("a pack");
+    let len = fs::metadata(&pack).expect("pack").len() as usize;
+    let relations = json_lines(&run(&pristine, &["verify", "--json"]).stdout)[0]["relations"].clone();
+    assert!(relations.as_u64().is_some_and(|n| n >= 100), "{relations}");
+    let mut listed = 0;
+    for k in 1..30 {
+        let repo = dir.path().join(format!("flip-{k}"));
+        copy_dir(&pristine, &repo);
+        let path = repo.join("packs").join(pack.file_name().expect("name"));
+        let mut bytes = fs::read(&path).expect("read pack");
+        bytes[len * k / 30] ^= 0xff;
+        fs::write(&path, bytes).expect("write pack");
+        let v = run(&repo, &["verify"]);
+        let stdout = String::from_utf8_lossy(&v.stdout);
+        match v.status.code() {
+            Some(0) => {}
+            Some(1) => {
+                assert!(stdout.contains("damaged: ") && stdout.contains("FAILED: "), "flip at {k}/30: verify listed nothing:\n{stdout}\n{}", String::from_utf8_lossy(&v.stderr));
+                let json = json_lines(&run(&repo, &["verify", "--json"]).stdout);
+                assert!(json.len() == 1 && json[0]["damaged"].as_array().is_some_and(|d| !d.is_empty()), "flip at {k}/30: {json:?}");
+                listed += 1;
+            }
+            c => panic!("flip at {k}/30: verify exit {c:?}"),
+        }
+        let _ = fs::remove_dir_all(&repo);
+    }
+    assert!(listed >= 20, "only {listed} of 29 flips were noticed");
+}

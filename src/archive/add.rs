@@ -135,7 +135,10 @@ impl Archive {
 
         if let Some(mut rec) = self.article(&id)? {
             let raw = BlobId::of(&req.bytes);
-            if !rec.captures.iter().any(|c| c.raw == raw.hex()) {
+            // A capture per input that produced this text: new bytes, or the same bytes under
+            // another name (a copy of the file elsewhere left no trace before); archiving the
+            // same file again adds nothing.
+            if !rec.captures.iter().any(|c| c.raw == raw.hex() && c.input == req.input) {
                 batch.put_blob(&req.bytes)?;
                 rec.captures.push(req.capture(now, raw, ex.format));
                 if rec.url.is_none() {

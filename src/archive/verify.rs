@@ -29,10 +29,12 @@ impl Archive {
         match listing {
             Ok(stats) => {
                 progress.start("verifying blobs", stats.count);
-                let damage = self.store.verify_blobs(&mut |done, _| progress.inc(done.min(1)))?;
+                match self.store.verify_blobs(&mut |done, _| progress.inc(done.min(1))) {
+                    Ok(damage) => rep.damaged.extend(damage.into_iter().map(|d| format!("{}: {}", d.what, d.reason))),
+                    Err(e) => rep.damaged.push(format!("blobs: re-hashing stopped: {e}")),
+                }
                 progress.finish();
                 rep.blobs = stats.count;
-                rep.damaged.extend(damage.into_iter().map(|d| format!("{}: {}", d.what, d.reason)));
             }
             Err(e) => rep.damaged.push(format!("blob index: unreadable: {e}")),
         }
@@ -102,8 +104,12 @@ impl Archive {
             };
             if v.is_empty() {
                 // A reverse entry: its record must be stored under the other order.
-                if self.reverse_targets(&k)?.is_empty() {
-                    rep.damaged.push(format!("relation {}: reverse entry without its record", super::hex(&k)));
+                // A damaged block under the records is reported, not a reason to stop: the
+                // rest of the report is what the user needs (it stopped here with one error).
+                match self.reverse_targets(&k) {
+                    Ok(t) if t.is_empty() => rep.damaged.push(format!("relation {}: reverse entry without its record", super::hex(&k))),
+                    Ok(_) => {}
+                    Err(e) => rep.damaged.push(format!("relations index: {e}")),
                 }
                 continue;
             }
@@ -111,8 +117,10 @@ impl Archive {
             match super::stored::decode_relation(&k, &v) {
                 Ok(r) => {
                     for id in [r.a, r.b] {
-                        if !self.store.contains(ks::ARTICLES, id.as_bytes())? {
-                            rep.damaged.push(format!("relation {}: names missing article {}", super::hex(&k), id.hex()));
+                        match self.store.contains(ks::ARTICLES, id.as_bytes()) {
+                            Ok(true) => {}
+                            Ok(false) => rep.damaged.push(format!("relation {}: names missing article {}", super::hex(&k), id.hex())),
+                            Err(e) => rep.damaged.push(format!("articles index: {e}")),
                         }
                     }
                 }

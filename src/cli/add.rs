@@ -64,6 +64,10 @@ pub fn cmd_add(cli: &Cli, ui: &Ui, args: &AddArgs) -> Result<i32, CliError> {
             return Err(CliError::usage(format!("--published '{p}' is not a date")).hint("use RFC 3339 (2022-09-10T12:00:00Z) or YYYY-MM-DD"));
         }
     }
+    // Standard input can be read once: a second "-" only ever found it empty.
+    if args.paths.iter().filter(|p| *p == "-").count() > 1 {
+        return Err(CliError::usage("\"-\" (standard input) is given more than once"));
+    }
     // Expand folders first so the progress bar knows the total (and the store how much is coming).
     let mut items: Vec<(String, Result<Option<PathBuf>, String>)> = Vec::new();
     for p in &args.paths {
@@ -209,10 +213,10 @@ fn human_line(archive: &stet::Archive, ui: &Ui, input: &str, o: &stet::AddOutcom
     );
     if let Some(r) = o.relations.first() {
         line.push_str(&format!(
-            " - {} of {} ({:.2})",
-            ui.paint(Style::Warn, r.kind.as_str()),
+            " - {} {} ({})",
+            ui.paint(Style::Warn, &relation_phrase(r.kind, r.parent == Some(o.id))),
             ui.paint(Style::Id, &archive.short_id(&r.other, 8)),
-            r.score
+            super::ui::score(r.score)
         ));
         if o.relations.len() > 1 {
             line.push_str(&format!(" +{} more", o.relations.len() - 1));
@@ -222,10 +226,28 @@ fn human_line(archive: &stet::Archive, ui: &Ui, input: &str, o: &stet::AddOutcom
     line
 }
 
-/// A title in quotes, shortened for one line.
+/// How a new article relates to an archived one, read before the other's id: "rewrite of" when
+/// the archived one is the parent, "rewritten as" when the new one is (an earlier publication
+/// date archived later), so that the line agrees with `dups` and `lineage`.
+pub fn relation_phrase(kind: stet::RelationKind, new_is_parent: bool) -> String {
+    use stet::RelationKind as K;
+    let s = match (kind, new_is_parent) {
+        (K::Rewrite, true) => "rewritten as",
+        (K::NearDuplicate, true) => "republished as",
+        (K::Excerpt, true) => "excerpted in",
+        (K::Version, true) => "earlier version of",
+        (K::Identical, true) => "identical to",
+        (k, false) => return format!("{} of", k.as_str()),
+    };
+    s.to_string()
+}
+
+/// A title in quotes, shortened for one line (control characters escaped: records of older
+/// builds may hold them).
 pub fn quote_title(t: Option<&str>) -> String {
     match t {
         Some(t) => {
+            let t = &*super::ui::one_line(t);
             let short: String = t.chars().take(70).collect();
             if short.len() < t.len() {
                 format!("\"{short}…\"")

@@ -180,9 +180,9 @@ fn render_families(archive: &stet::Archive, ui: &Ui, pairs: &[Relation], out: &m
             };
             writeln!(
                 out,
-                "  {} {:.2}  {}  {}  {}",
+                "  {} {}  {}  {}  {}",
                 ui.paint(Style::Warn, &format!("{:<14}", r.kind.as_str())),
-                r.score,
+                super::ui::score(r.score),
                 label(&parent)?,
                 ui.paint(Style::Dim, "->"),
                 label(&child)?
@@ -257,7 +257,7 @@ fn list_families(archive: &stet::Archive, ui: &Ui, fams: &[Family], json: bool, 
             writeln!(out)?;
         }
         let plural = if f.pairs.len() == 1 { "" } else { "s" };
-        let head = format!("family {}: {} articles, {} relation{plural}, strongest {:.2}", n + 1, f.members.len(), f.pairs.len(), f.score);
+        let head = format!("family {}: {} articles, {} relation{plural}, strongest {}", n + 1, f.members.len(), f.pairs.len(), super::ui::score(f.score));
         writeln!(out, "{}", ui.paint(Style::Bold, &head))?;
         for id in &members {
             let r = recs.get(id);
@@ -280,9 +280,9 @@ fn list_families(archive: &stet::Archive, ui: &Ui, fams: &[Family], json: bool, 
             };
             writeln!(
                 out,
-                "    {} {:.2}  {} {} {}",
+                "    {} {}  {} {} {}",
                 ui.paint(Style::Warn, &format!("{:<14}", r.kind.as_str())),
-                r.score,
+                super::ui::score(r.score),
                 ui.paint(Style::Id, &shorts.get(&from).cloned().unwrap_or_default()),
                 ui.paint(Style::Dim, arrow),
                 ui.paint(Style::Id, &shorts.get(&to).cloned().unwrap_or_default())

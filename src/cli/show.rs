@@ -98,10 +98,10 @@ pub fn cmd_show(cli: &Cli, ui: &Ui, args: &ShowArgs) -> Result<i32, CliError> {
             let title = archive.article(&other).unwrap_or(None).and_then(|o| o.title);
             writeln!(
                 out,
-                "  {} {role} {} ({:.2}) {}",
+                "  {} {role} {} ({}) {}",
                 ui.paint(Style::Warn, &format!("{:<14}", r.kind.as_str())),
                 ui.paint(Style::Id, &archive.short_id(&other, 8)),
-                r.score,
+                super::ui::score(r.score),
                 quote_title(title.as_deref())
             )?;
         }

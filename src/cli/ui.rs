@@ -167,16 +167,24 @@ impl Bar {
             return Bar(None);
         }
         let pb = indicatif::ProgressBar::new(total);
-        if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {per_sec} eta {eta} {msg}") {
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {rate} eta {eta} {msg}") {
+            // indicatif's own {per_sec} prints four decimals ("603.8922/s").
+            let style = style.with_key("rate", |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0}/s", s.per_sec());
+            });
             pb.set_style(style);
         }
         Bar(Some(pb))
     }
 
-    /// Prints a line above the bar (or plainly without one).
+    /// Prints a line on standard output, the bar (on stderr) hidden while it is written.
+    ///
+    /// Not `ProgressBar::println`, which writes above the bar on stderr: `stet add DIR >
+    /// report.txt` lost its whole report once the bar showed (regression test by hand: `script
+    /// -qc "stet add DIR > out.txt" /dev/null`, which gives the bar a terminal).
     pub fn println(&self, line: &str) {
         match &self.0 {
-            Some(pb) => pb.println(line),
+            Some(pb) => pb.suspend(|| println!("{line}")),
             None => println!("{line}"),
         }
     }
@@ -198,5 +206,28 @@ impl stet::Progress for Bar {
         if let Some(pb) = &self.0 {
             pb.finish_and_clear();
         }
+    }
+}
+
+/// A score in [0, 1] with two decimals, rounded down: a pair shown as 1.00 passes
+/// `--min-score 1` and one shown as 0.50 passes `--min-score 0.5` (0.998 printed "1.00" and was
+/// left out by `--min-score 1`).
+pub fn score(x: f32) -> String {
+    // The small epsilon keeps stored figures such as 0.29 (0.28999...) at 0.29.
+    format!("{:.2}", ((f64::from(x) * 100.0 + 1e-4).floor() / 100.0).max(0.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::score;
+
+    #[test]
+    fn score_shown_as_one_passes_min_score_one() {
+        assert_eq!(score(0.998), "0.99");
+        assert_eq!(score(1.0), "1.00");
+        assert_eq!(score(0.29), "0.29");
+        assert_eq!(score(0.293), "0.29");
+        assert_eq!(score(0.5), "0.50");
+        assert_eq!(score(0.0), "0.00");
     }
 }

@@ -118,9 +118,19 @@ pub fn extract(bytes: &[u8], name: &str) -> Result<Extracted, ExtractError> {
         return Err(ExtractError::NoText);
     }
     out.format = Some(format);
+    for field in [&mut out.title, &mut out.url, &mut out.published, &mut out.byline, &mut out.site_name] {
+        *field = field.take().map(|v| one_line_meta(&v)).filter(|v| !v.is_empty());
+    }
     warnings.append(&mut out.warnings);
     out.warnings = warnings;
     Ok(out)
+}
+
+/// A metadata value as one line of printable text: control characters (an escape sequence in
+/// a page's `<title>` would reach the user's terminal) and runs of whitespace become one space.
+fn one_line_meta(v: &str) -> String {
+    let spaced: String = v.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
@@ -142,6 +152,22 @@ mod tests {
             extract(&junk, "x.txt"),
             Err(ExtractError::NotText) | Ok(_)
         ));
+    }
+
+    /// Control characters in a title reached the terminal raw (`add`, `log`, `dups`, `show`).
+    #[test]
+    fn escape_sequences_in_metadata_do_not_survive_extraction() {
+        let html = "<html><head><title>Bad \x1b[2J\x1b[31mtitle</title></head><body><article><p>A body \
+                    sentence that is long enough to count as the article text of this page.</p>\
+                    <p>And a second paragraph that tells the rest of the story in some words.</p></article></body></html>";
+        let e = extract(html.as_bytes(), "a.html").unwrap();
+        assert_eq!(e.title.as_deref(), Some("Bad [2J [31mtitle"));
+        // YAML's own escapes (\e, \a) decode to ESC and BEL.
+        let md = "---\ntitle: \"Evil \\e[31mRED\\e[0m \\a bell\"\nauthor: \"A\\tB\"\n---\n\nA body sentence that is long enough to count as one.\n";
+        let e = extract(md.as_bytes(), "a.md").unwrap();
+        assert!(!e.title.as_deref().unwrap_or("").chars().any(char::is_control), "{:?}", e.title);
+        assert!(e.title.as_deref().unwrap_or("").starts_with("Evil"), "{:?}", e.title);
+        assert_eq!(e.byline.as_deref(), Some("A B"));
     }
 
     #[test]
