@@ -581,7 +581,7 @@ fn verify_lists_damage_to_the_relations_instead_of_stopping_at_it() {
     fs::create_dir_all(&inputs).expect("mkdir");
     let mut rng = Rng::new(5);
     let words = ["council", "budget", "voted", "mayor", "storm", "repairs", "residents", "road", "school", "bridge"];
-    let mut sentence = |rng: &mut Rng, n: usize, range: u64| {
+    let sentence = |rng: &mut Rng, n: usize, range: u64| {
         let w: Vec<String> = (0..n).map(|_| format!("{}{}", words[rng.below(words.len())], rng.next() % range)).collect();
         format!("{}.", w.join(" "))
     };

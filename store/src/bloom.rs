@@ -115,7 +115,7 @@ pub(crate) struct PagedFilter {
 impl PagedFilter {
     /// A filter of `len` bytes at `offset`, checked against its index entry; `Err` says why not.
     pub(crate) fn new(offset: u64, len: u64, hashes: u32, page_hashes: Vec<[u8; 8]>) -> std::result::Result<PagedFilter, String> {
-        if len == 0 || len % LINE_BYTES != 0 || hashes == 0 || hashes > HASHES || page_hashes.len() as u64 != len.div_ceil(PAGE_BYTES) {
+        if len == 0 || !len.is_multiple_of(LINE_BYTES) || hashes == 0 || hashes > HASHES || page_hashes.len() as u64 != len.div_ceil(PAGE_BYTES) {
             return Err("bad filter".to_string());
         }
         let pages = (0..page_hashes.len()).map(|_| OnceLock::new()).collect();

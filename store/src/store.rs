@@ -1260,7 +1260,7 @@ impl<'s> Batch<'s> {
     /// `None` also for a base not put in this batch.
     fn usable_depth(&self, bytes: &[u8], base: &BlobId) -> Result<Option<u8>> {
         let Some(value) = self.blobs.get(base) else { return Ok(None) };
-        let Ok(header) = codec::parse_header(&value) else { return Ok(None) };
+        let Ok(header) = codec::parse_header(value) else { return Ok(None) };
         let span = header.raw_len.saturating_add(bytes.len() as u64);
         Ok((header.depth < self.store.opts.max_delta_depth && span <= codec::MAX_DELTA_SPAN as u64).then_some(header.depth))
     }
