@@ -227,3 +227,22 @@ fn standard_input_twice_is_a_usage_error() {
     let repo = tempfile::tempdir().unwrap();
     stet(repo.path()).args(["add", "-", "-"]).write_stdin("A story.").assert().code(2);
 }
+
+/// Regression: `log`, `lineage` and `dups --families` showed the publication date when known
+/// and the archive date otherwise in one column, unmarked; a 2026 archive date then read as the
+/// parent's publication date above a 2021 child.
+#[test]
+fn archive_dates_are_never_shown_as_publication_dates() {
+    let repo = tempfile::tempdir().unwrap();
+    stet(repo.path()).args(["add", "-q", "--published", "2022-09-10", "seeds/000_856e4ff5e2b4e0a7.txt"]).assert().success();
+    stet(repo.path()).args(["add", "-q", "seeds/002_cd06db6dfbca252d.txt"]).assert().success();
+    let text = |args: &[&str]| String::from_utf8_lossy(&stet(repo.path()).args(args).assert().success().get_output().stdout).into_owned();
+    let log = text(&["log", "--color", "never"]);
+    let lines: Vec<&str> = log.lines().collect();
+    assert!(lines[0].contains("2026-01-02") && !lines[0].contains("published"), "{log}");
+    assert!(lines[1].contains("2026-01-02") && lines[1].ends_with("published 2022-09-10"), "{log}");
+    let tree = text(&["lineage", "--color", "never", &lines[0][..8]]);
+    assert!(tree.contains("· 2022-09-10") && tree.contains("· archived 2026-01-02"), "{tree}");
+    let families = text(&["dups", "--families", "--color", "never"]);
+    assert!(families.contains(" 2022-09-10 ") && families.contains(" archived 2026-01-02 "), "{families}");
+}

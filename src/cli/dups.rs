@@ -261,13 +261,13 @@ fn list_families(archive: &stet::Archive, ui: &Ui, fams: &[Family], json: bool, 
         writeln!(out, "{}", ui.paint(Style::Bold, &head))?;
         for id in &members {
             let r = recs.get(id);
-            let date = r.map(date_of).map(|d| d.get(..10).unwrap_or(d)).unwrap_or("-");
+            let date = r.map(|r| super::ui::day_label(r.published.as_deref(), &r.archived)).unwrap_or_else(|| "-".into());
             let source = r.and_then(|r| r.source.as_deref()).map(|s| format!("  {s}")).unwrap_or_default();
             writeln!(
                 out,
                 "  {} {} {}{}",
                 ui.paint(Style::Id, &shorts[id]),
-                ui.paint(Style::Dim, date),
+                ui.paint(Style::Dim, &date),
                 quote_title(r.and_then(|r| r.title.as_deref()).map(one_line).as_deref()),
                 ui.paint(Style::Dim, &one_line(&source))
             )?;

@@ -119,8 +119,8 @@ impl Info {
         self.recs.get(id).map(|r| r.published.as_deref().unwrap_or(&r.archived))
     }
 
-    fn day(&self, id: &ArticleId) -> Option<&str> {
-        self.date(id).map(|d| d.get(..10).unwrap_or(d))
+    fn day(&self, id: &ArticleId) -> Option<String> {
+        self.recs.get(id).map(|r| super::ui::day_label(r.published.as_deref(), &r.archived))
     }
 
     fn source(&self, id: &ArticleId) -> Option<&str> {
@@ -218,8 +218,8 @@ fn node_label(l: &Lineage, info: &Info, ui: &Ui, id: &ArticleId) -> String {
     } else {
         format!("○ {} {}", ui.paint(Style::Id, &info.short(id)), quote_title(info.title(id).map(clean).as_deref()))
     };
-    for part in [info.day(id), info.source(id)].into_iter().flatten() {
-        s.push_str(&ui.paint(Style::Dim, &format!(" · {}", clean(part))));
+    for part in [info.day(id), info.source(id).map(str::to_string)].into_iter().flatten() {
+        s.push_str(&ui.paint(Style::Dim, &format!(" · {}", clean(&part))));
     }
     s
 }
@@ -286,7 +286,7 @@ fn short_title(info: &Info, id: &ArticleId) -> String {
 /// The lines of a node's label: short id, title, then date and source.
 fn label_lines(info: &Info, id: &ArticleId) -> Vec<String> {
     let mut lines = vec![info.short(id), short_title(info, id)];
-    let meta: Vec<String> = [info.day(id), info.source(id)].into_iter().flatten().map(clean).collect();
+    let meta: Vec<String> = [info.day(id), info.source(id).map(str::to_string)].into_iter().flatten().map(|m| clean(&m)).collect();
     if !meta.is_empty() {
         lines.push(meta.join(" · "));
     }

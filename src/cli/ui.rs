@@ -209,6 +209,17 @@ impl stet::Progress for Bar {
     }
 }
 
+/// The day to show for an article where one date stands for it: the publication day, else
+/// "archived DAY", so that an archive date is never read as a publication date (a family's
+/// "2026-12-04" parent of a "2021-03-04" child was the day it was archived).
+pub fn day_label(published: Option<&str>, archived: &str) -> String {
+    let day = |d: &str| d.get(..10).unwrap_or(d).to_string();
+    match published {
+        Some(p) => day(p),
+        None => format!("archived {}", day(archived)),
+    }
+}
+
 /// A score in [0, 1] with two decimals, rounded down: a pair shown as 1.00 passes
 /// `--min-score 1` and one shown as 0.50 passes `--min-score 0.5` (0.998 printed "1.00" and was
 /// left out by `--min-score 1`).
