@@ -126,3 +126,27 @@ fn single_version() {
     assert!(out.starts_with("1 version of solo.example/a, oldest first\n"), "{out}");
     assert!(out.contains("first version"));
 }
+
+/// Regression: only the url's latest version was related as a `version`; an earlier version
+/// that detection found was a `near-duplicate` of the new one, and the relation to the previous
+/// version could hide behind "+1 more" in `add`'s line.
+#[test]
+fn every_earlier_version_of_the_url_is_a_version_and_the_previous_one_leads() {
+    let repo = tempfile::tempdir().unwrap();
+    let ids = versions(repo.path());
+    let pairs = json_lines(&stet(repo.path()).args(["dups", "--json"]).assert().success().get_output().stdout);
+    assert!(!pairs.is_empty());
+    assert!(pairs.iter().all(|p| p["kind"] == "version"), "{pairs:?}");
+    let out = stet(repo.path())
+        .args(["add", "--json", "-", "--url", URL])
+        .write_stdin(format!("{S1} {S2} {S3} {S4} {S5}"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let rels = json_lines(&out)[0]["relations"].as_array().unwrap().clone();
+    assert!(rels.len() >= 2, "{rels:?}");
+    assert!(rels.iter().all(|r| r["kind"] == "version"), "{rels:?}");
+    assert_eq!(rels[0]["other"], ids[2].as_str(), "the previous version first");
+}

@@ -186,11 +186,16 @@ impl Archive {
         findings.retain(|f| f.other != id);
         let mut relations = Vec::new();
         let mut delta_base: Option<(ArticleRecord, f32)> = None;
-        let prior_version = match &url {
-            Some(u) => self.latest_version(u)?,
-            None => None,
+        // Every article archived under this url is a version of this one, not only the latest
+        // (a third version was a near-duplicate of the first).
+        let url_versions = match &url {
+            Some(u) => self.versions(u)?,
+            None => Vec::new(),
         };
-        if let Some(prev) = prior_version {
+        for f in findings.iter_mut().filter(|f| url_versions.contains(&f.other)) {
+            f.kind = RelationKind::Version;
+        }
+        if let Some(&prev) = url_versions.last() {
             if prev != id && !findings.iter().any(|f| f.other == prev) {
                 // Same url, and the content is not (or no longer) close enough to be found by
                 // detection: a version all the same, scored by how much of the text survives.
@@ -246,7 +251,10 @@ impl Archive {
             }
             relations.push(FoundRelation { kind: f.kind, other: other.id, score: rel.score, parent: Some(parent) });
         }
-        relations.sort_by(|x, y| y.score.total_cmp(&x.score));
+        // Strongest first, but the url's previous version leads: it is what the new text
+        // replaces.
+        let prev = url_versions.last();
+        relations.sort_by(|x, y| (Some(&y.other) == prev).cmp(&(Some(&x.other) == prev)).then(y.score.total_cmp(&x.score)));
 
         // Blobs: the raw input (as a delta against a close relative's when there is one), then
         // the text as a delta against this input's raw bytes, which hold it nearly word for word,
