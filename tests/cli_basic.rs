@@ -246,3 +246,36 @@ fn archive_dates_are_never_shown_as_publication_dates() {
     let families = text(&["dups", "--families", "--color", "never"]);
     assert!(families.contains(" 2022-09-10 ") && families.contains(" archived 2026-01-02 "), "{families}");
 }
+
+/// Regression: `dups` and `diff` gave one pair different coverage and verbatim figures with
+/// nothing to say why. `diff` now shows the relation detection recorded, with dups' figures
+/// (oriented to diff's sides), above its own alignment's summary.
+#[test]
+fn diff_shows_the_recorded_relation_with_the_figures_dups_gives() {
+    let repo = tempfile::tempdir().unwrap();
+    stet(repo.path()).args(["add", "-q", "seeds"]).assert().success();
+    let pairs = json_lines(&stet(repo.path()).args(["dups", "--json"]).assert().success().get_output().stdout);
+    assert_eq!(pairs.len(), 1);
+    let p = &pairs[0];
+    let (a, b) = (p["a"].as_str().unwrap(), p["b"].as_str().unwrap());
+    // Sides swapped: the figures follow them.
+    let d = json_lines(&stet(repo.path()).args(["diff", "--json", b, a]).assert().success().get_output().stdout);
+    let rel = &d[0]["relation"];
+    assert_eq!(rel["kind"], p["kind"]);
+    assert_eq!(rel["score"], p["score"]);
+    assert_eq!(rel["coverage_a"], p["coverage_b"]);
+    assert_eq!(rel["coverage_b"], p["coverage_a"]);
+    assert_eq!(rel["verbatim"], p["verbatim"]);
+    assert_eq!(rel["parent"], if p["parent"] == a { "b" } else { "a" });
+    let human = stet(repo.path()).args(["diff", a, b]).assert().success().get_output().stdout.clone();
+    let human = String::from_utf8_lossy(&human);
+    let line = human.lines().nth(2).unwrap();
+    assert!(line.starts_with("relation   rewrite, score 0.29, a is the parent; as detected: a "), "{human}");
+    // Two unrelated articles: no relation, said so.
+    let log = json_lines(&stet(repo.path()).args(["log", "--json"]).assert().success().get_output().stdout);
+    let other = log.iter().map(|o| o["id"].as_str().unwrap()).find(|id| *id != a && *id != b).unwrap();
+    let d = json_lines(&stet(repo.path()).args(["diff", "--json", a, other]).assert().success().get_output().stdout);
+    assert!(d[0]["relation"].is_null());
+    let human = stet(repo.path()).args(["diff", a, other]).assert().success().get_output().stdout.clone();
+    assert!(String::from_utf8_lossy(&human).contains("relation   none recorded"));
+}

@@ -34,8 +34,23 @@ struct DiffJson<'a> {
     a: ArticleId,
     b: ArticleId,
     kind: Option<&'a str>,
+    /// What detection recorded for the pair (its figures, as `dups --json` gives them, oriented
+    /// to a and b), or null.
+    relation: Option<&'a diff::Detected>,
     summary: &'a diff::Summary,
     ops: &'a [diff::Op],
+}
+
+/// The relation recorded between `a` and `b`, oriented to them; `identical` for one article.
+fn detected(archive: &Archive, a: &ArticleId, b: &ArticleId) -> Result<Option<diff::Detected>, CliError> {
+    if a == b {
+        let kind = "identical".to_string();
+        return Ok(Some(diff::Detected { kind, score: 1.0, parent: None, coverage_a: 1.0, coverage_b: 1.0, verbatim: 1.0 }));
+    }
+    let Some(r) = archive.relations_of(a)?.into_iter().find(|r| r.other(a) == *b) else { return Ok(None) };
+    let (coverage_a, coverage_b) = if r.a == *a { (r.coverage_a, r.coverage_b) } else { (r.coverage_b, r.coverage_a) };
+    let parent = r.parent.map(|p| if p == *a { "a" } else { "b" });
+    Ok(Some(diff::Detected { kind: r.kind.as_str().to_string(), score: r.score, parent, coverage_a, coverage_b, verbatim: r.verbatim }))
 }
 
 /// Resolves an id, a prefix, or `URL@N` (1-based version number of a url).
@@ -54,9 +69,10 @@ pub fn resolve_target(archive: &Archive, s: &str) -> Result<ArticleId, CliError>
     Ok(archive.resolve(s)?)
 }
 
-fn meta(archive: &Archive, rec: &ArticleRecord, label: &str) -> SideMeta {
+/// The header of one side of the HTML report; the page shows the side's letter itself.
+fn meta(archive: &Archive, rec: &ArticleRecord) -> SideMeta {
     SideMeta {
-        label: format!("{label} {}", archive.short_id(&rec.id, 8)),
+        label: archive.short_id(&rec.id, 8),
         title: rec.title.clone(),
         published: rec.published.clone(),
         source: rec.source.clone(),
@@ -74,18 +90,16 @@ pub fn cmd_diff(cli: &Cli, ui: &Ui, args: &DiffArgs) -> Result<i32, CliError> {
     let ta = archive.text(&ra).map_err(|e| CliError::from(e).about(&ida))?;
     let tb = archive.text(&rb).map_err(|e| CliError::from(e).about(&idb))?;
     let d = diff::diff_texts(&ta, &tb);
-    let kind = if ida == idb {
-        Some("identical")
-    } else {
-        archive.relations_of(&ida)?.into_iter().find(|r| r.other(&ida) == idb).map(|r| r.kind.as_str())
-    };
+    let detected = detected(&archive, &ida, &idb)?;
+    let kind = detected.as_ref().map(|r| r.kind.as_str());
     let mut out = std::io::stdout().lock();
     if args.json {
-        json_line(&mut out, &DiffJson { a: ida, b: idb, kind, summary: &d.summary, ops: &d.ops })?;
+        json_line(&mut out, &DiffJson { a: ida, b: idb, kind, relation: detected.as_ref(), summary: &d.summary, ops: &d.ops })?;
         return Ok(exit::OK);
     }
     if let Some(path) = &args.html {
-        let page = diff::render_html_report(&d, &meta(&archive, &ra, "A"), &meta(&archive, &rb, "B"), kind);
+        let label = detected.as_ref().map(|r| r.describe());
+        let page = diff::render_html_report(&d, &meta(&archive, &ra), &meta(&archive, &rb), label.as_deref());
         if path.as_os_str() == "-" {
             out.write_all(page.as_bytes())?;
             return Ok(exit::OK);
@@ -101,7 +115,8 @@ pub fn cmd_diff(cli: &Cli, ui: &Ui, args: &DiffArgs) -> Result<i32, CliError> {
         archive.short_id(&idb, 8),
         super::add::quote_title(rb.title.as_deref())
     );
-    writeln!(out, "{header}{}", diff::render_summary(&d, kind))?;
+    // The relation line carries the kind; the summary below is the diff's own alignment.
+    writeln!(out, "{header}{}{}", diff::render_detected(detected.as_ref()), diff::render_summary(&d, None))?;
     if args.side_by_side {
         let width = args.width.or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok())).unwrap_or(100);
         write!(out, "{}", diff::render_side_by_side(&d, width.max(40), ui.color))?;

@@ -149,7 +149,8 @@ fn side_card(h: &mut String, m: &SideMeta, class: &str, letter: &str) {
                 ),
             );
         } else {
-            row("URL", esc(u));
+            // A file path or "-": where the input was read from, not a URL.
+            row("Input", esc(u));
         }
     }
     if let Some(id) = m.id.as_deref().filter(|s| !s.trim().is_empty()) {

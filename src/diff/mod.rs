@@ -43,7 +43,7 @@ pub use engine::{compute, diff_texts};
 pub use html::{render_html, render_html_report, SideMeta};
 pub use inline::render_inline;
 pub use side_by_side::render_side_by_side;
-pub use summary::render_summary;
+pub use summary::{render_detected, render_summary, Detected};
 pub use words::{word_diff, WordOp, WordTag};
 
 use serde::Serialize;

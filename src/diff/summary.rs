@@ -1,6 +1,7 @@
 //! The summary header shown above a diff in the terminal.
 //!
-//! Main items: [`render_summary`], and `percent` (shared with the HTML rendering).
+//! Main items: [`render_summary`], [`Detected`] (the relation detection stored for the pair, as
+//! a line of its own), and `percent` (shared with the HTML rendering).
 
 use super::style::clean;
 use super::Diff;
@@ -63,4 +64,55 @@ pub fn render_summary(diff: &Diff, kind: Option<&str>) -> String {
         percent(s.verbatim)
     ));
     out
+}
+
+/// The relation detection recorded between the two sides of a diff, oriented to them (`a` is
+/// the diff's first side): what `dups` and `show` report for the pair.
+///
+/// Its figures come from detection's alignment, with word weights from the whole archive, and
+/// count words; the diff's own summary counts characters and sentences of the diff's alignment,
+/// which also pairs weaker paraphrases that stand in order between aligned sentences. The two
+/// therefore differ; the line says which is which.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Detected {
+    /// Relation kind (`rewrite`, ...).
+    pub kind: String,
+    /// Detection's score in [0, 1].
+    pub score: f32,
+    /// Which side is the parent: `"a"`, `"b"`, or none when unknown.
+    pub parent: Option<&'static str>,
+    /// Share of side a's words in sentences detection aligned.
+    pub coverage_a: f32,
+    /// Share of side b's words in sentences detection aligned.
+    pub coverage_b: f32,
+    /// Verbatim share of detection's aligned sentences.
+    pub verbatim: f32,
+}
+
+impl Detected {
+    /// One line of text (no newline), e.g. `rewrite, score 0.29, a is the parent; as detected:
+    /// a 41% · b 17% of words aligned, 48% verbatim`.
+    pub fn describe(&self) -> String {
+        let score = (f64::from(self.score) * 100.0 + 1e-4).floor() / 100.0;
+        let parent = match self.parent {
+            Some(side) => format!(", {side} is the parent"),
+            None => String::new(),
+        };
+        format!(
+            "{}, score {score:.2}{parent}; as detected: a {} · b {} of words aligned, {} verbatim",
+            super::style::clean(&self.kind),
+            percent(f64::from(self.coverage_a)),
+            percent(f64::from(self.coverage_b)),
+            percent(f64::from(self.verbatim))
+        )
+    }
+}
+
+/// The `relation` line shown above a diff's summary: what detection recorded for the pair, or
+/// that it recorded nothing.
+pub fn render_detected(detected: Option<&Detected>) -> String {
+    match detected {
+        Some(d) => format!("relation   {}\n", d.describe()),
+        None => "relation   none recorded\n".to_string(),
+    }
 }
