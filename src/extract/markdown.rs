@@ -12,6 +12,8 @@ pub(crate) struct FrontMatter {
     pub published: Option<String>,
     pub author: Option<String>,
     pub site_name: Option<String>,
+    /// Values given but not usable (a date that is not one).
+    pub warnings: Vec<String>,
 }
 
 /// Splits `---` YAML front matter from the body; returns (yaml, body).
@@ -77,18 +79,19 @@ pub(crate) fn parse_front_matter(yaml: &str) -> Result<FrontMatter, String> {
             "original_url",
             "source_url",
         ]),
-        published: get(&[
-            "published",
-            "date",
-            "published_at",
-            "pubdate",
-            "created",
-            "date_published",
-        ])
-        .and_then(|d| dates::to_rfc3339_utc(&d)),
+        published: None,
+        warnings: Vec::new(),
         author: get(&["author", "authors", "byline", "creator"]),
         site_name: get(&["site", "site_name", "publisher", "outlet"]),
     };
+    let date = get(&["published", "date", "published_at", "pubdate", "created", "date_published"]);
+    if let Some(d) = date {
+        fm.published = dates::to_rfc3339_utc(&d);
+        if fm.published.is_none() {
+            // Dropped silently before: the article then sorted by its archive date unawares.
+            fm.warnings.push(format!("front matter date '{}' is not a date; ignored", d.trim()));
+        }
+    }
     if let Some(src) = get(&["source"]) {
         if src.starts_with("http://") || src.starts_with("https://") {
             fm.url.get_or_insert(src);
@@ -376,7 +379,7 @@ fn body_paragraphs(body: &str) -> (Vec<String>, Option<(usize, String)>) {
 pub(crate) fn extract(text: &str) -> Extracted {
     let (yaml, body) = split_front_matter(text);
     let mut warnings = Vec::new();
-    let fm = match yaml.map(parse_front_matter) {
+    let mut fm = match yaml.map(parse_front_matter) {
         Some(Ok(fm)) => fm,
         Some(Err(e)) => {
             warnings.push(e);
@@ -384,6 +387,7 @@ pub(crate) fn extract(text: &str) -> Extracted {
         }
         None => FrontMatter::default(),
     };
+    warnings.append(&mut fm.warnings);
     let (mut paras, heading) = body_paragraphs(body);
     let mut title = fm.title.clone();
     if let Some((_, h)) = heading {
@@ -451,6 +455,18 @@ mod tests {
             extract("Title\n=====\n\nSome *text* with a [link][1].\n\n[1]: http://example.com\n");
         assert_eq!(e.title.as_deref(), Some("Title"));
         assert_eq!(e.text, "Some text with a link.");
+    }
+
+    #[test]
+    fn a_front_matter_date_that_is_not_one_is_a_warning() {
+        for bad in ["2023-02-30", "2023-13-01", "1999", "2023-05-06T25:61:00Z", "soon"] {
+            let md = format!("---\ntitle: T\npublished: \"{bad}\"\n---\n\nA body sentence that is long enough to count.\n");
+            let e = extract(&md);
+            assert_eq!(e.published, None, "{bad}");
+            assert!(e.warnings.iter().any(|w| w.contains(bad) && w.contains("not a date")), "{bad}: {:?}", e.warnings);
+        }
+        let e = extract("---\ntitle: T\npublished: 2023-02-28\n---\n\nA body sentence that is long enough to count.\n");
+        assert!(e.published.is_some() && e.warnings.is_empty(), "{:?}", e.warnings);
     }
 
     #[test]
