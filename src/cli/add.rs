@@ -242,19 +242,19 @@ pub fn relation_phrase(kind: stet::RelationKind, new_is_parent: bool) -> String 
     s.to_string()
 }
 
-/// A title in quotes, shortened for one line (control characters escaped: records of older
-/// builds may hold them).
+/// Terminal columns a title takes at most in one-line listings.
+pub const TITLE_COLUMNS: usize = 71;
+
+/// A title in quotes, shortened to [`TITLE_COLUMNS`] (control characters escaped: records of
+/// older builds may hold them).
 pub fn quote_title(t: Option<&str>) -> String {
+    quote_title_in(t, TITLE_COLUMNS)
+}
+
+/// A title in quotes, shortened to `cols` terminal columns (wide characters count two).
+pub fn quote_title_in(t: Option<&str>, cols: usize) -> String {
     match t {
-        Some(t) => {
-            let t = &*super::ui::one_line(t);
-            let short: String = t.chars().take(70).collect();
-            if short.len() < t.len() {
-                format!("\"{short}…\"")
-            } else {
-                format!("\"{short}\"")
-            }
-        }
+        Some(t) => format!("\"{}\"", super::ui::fit_columns(&super::ui::one_line(t), cols.max(2))),
         None => "(untitled)".to_string(),
     }
 }

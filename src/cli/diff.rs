@@ -24,7 +24,7 @@ pub struct DiffArgs {
     /// Write a self-contained HTML report to FILE ("-": standard output)
     #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
-    /// Terminal width for --side-by-side [default: $COLUMNS, else 100]
+    /// Terminal width for --side-by-side [default: the terminal's ($COLUMNS first), else 100]
     #[arg(long)]
     width: Option<usize>,
 }
@@ -118,7 +118,7 @@ pub fn cmd_diff(cli: &Cli, ui: &Ui, args: &DiffArgs) -> Result<i32, CliError> {
     // The relation line carries the kind; the summary below is the diff's own alignment.
     writeln!(out, "{header}{}{}", diff::render_detected(detected.as_ref()), diff::render_summary(&d, None))?;
     if args.side_by_side {
-        let width = args.width.or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok())).unwrap_or(100);
+        let width = args.width.or_else(super::ui::terminal_width).unwrap_or(100);
         write!(out, "{}", diff::render_side_by_side(&d, width.max(40), ui.color))?;
     } else {
         write!(out, "{}", diff::render_inline(&d, ui.color))?;

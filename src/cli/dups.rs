@@ -160,11 +160,17 @@ fn render_families(archive: &stet::Archive, ui: &Ui, pairs: &[Relation], out: &m
             order.push(f);
         }
     }
+    // A pair's line holds two titles; on a terminal they share its width (the line took 185
+    // columns of an 80-column terminal), elsewhere they keep the usual length.
+    const FIXED_COLUMNS: usize = 51;
+    let title_cols = super::ui::terminal_width()
+        .map(|w| (w.saturating_sub(FIXED_COLUMNS) / 2).clamp(12, super::add::TITLE_COLUMNS))
+        .unwrap_or(super::add::TITLE_COLUMNS);
     let mut titles: HashMap<ArticleId, String> = HashMap::new();
     let mut label = |id: &ArticleId| -> Result<String, CliError> {
         if !titles.contains_key(id) {
             let t = archive.article(id)?.and_then(|r| r.title);
-            titles.insert(*id, quote_title(t.as_deref().map(one_line).as_deref()));
+            titles.insert(*id, super::add::quote_title_in(t.as_deref().map(one_line).as_deref(), title_cols));
         }
         Ok(format!("{} {}", ui.paint(Style::Id, &archive.short_id(id, 8)), titles[id]))
     };

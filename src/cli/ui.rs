@@ -209,6 +209,44 @@ impl stet::Progress for Bar {
     }
 }
 
+/// The width of the terminal standard output goes to: `$COLUMNS` when set, else what the
+/// terminal says; `None` when standard output is not a terminal (a file or a pipe gets whole
+/// lines).
+pub fn terminal_width() -> Option<usize> {
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    if let Some(c) = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok()).filter(|&c| c > 0) {
+        return Some(c);
+    }
+    let mut ws = libc::winsize { ws_row: 0, ws_col: 0, ws_xpixel: 0, ws_ypixel: 0 };
+    // SAFETY: TIOCGWINSZ writes one winsize into the struct it is given, which lives on this
+    // stack frame for the whole call.
+    let ok = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut ws) } == 0;
+    (ok && ws.ws_col > 0).then_some(usize::from(ws.ws_col))
+}
+
+/// `s` cut to at most `cols` terminal columns (wide characters count two), with `…` when cut.
+pub fn fit_columns(s: &str, cols: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let total: usize = s.chars().map(|c| c.width().unwrap_or(0)).sum();
+    if total <= cols {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > cols {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
 /// The day to show for an article where one date stands for it: the publication day, else
 /// "archived DAY", so that an archive date is never read as a publication date (a family's
 /// "2026-12-04" parent of a "2021-03-04" child was the day it was archived).
@@ -231,6 +269,17 @@ pub fn score(x: f32) -> String {
 #[cfg(test)]
 mod tests {
     use super::score;
+
+    #[test]
+    fn titles_are_cut_by_columns_not_characters() {
+        use super::fit_columns;
+        assert_eq!(fit_columns("short", 10), "short");
+        assert_eq!(fit_columns("abcdefghij", 5), "abcd…");
+        // Chinese characters are two columns wide: 43 of them are 86 columns.
+        let zh = "中".repeat(43);
+        let cut = fit_columns(&zh, 70);
+        assert_eq!(cut, format!("{}…", "中".repeat(34)));
+    }
 
     #[test]
     fn score_shown_as_one_passes_min_score_one() {
