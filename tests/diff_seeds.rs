@@ -50,8 +50,10 @@ fn seeds_000_002_most_of_000_is_found_in_002() {
     let d = diff(S000, S002);
     let s = &d.summary;
     let aligned = s.same + s.edited + s.moved;
-    // Issue 5: most of 000's sentences appear as same or edited in 002 (13 of 21 at the time of
-    // writing; the paraphrases left out share too few words to be told from new material).
+    // Issue 5: most of 000's sentences appear as same or edited in 002: 17 of 21 since weaker
+    // paraphrases standing between aligned neighbours are paired too (13 before; the four
+    // left out are 000's opening, which 002 drops, and a heading whose rewording shares no word).
+    assert!(aligned >= 16, "only {aligned} of {} sentences of 000 aligned: {s:?}", s.sentences_a);
     assert!(
         aligned * 2 > s.sentences_a,
         "only {aligned} of {} sentences of 000 aligned",

@@ -2,7 +2,9 @@
 //!
 //! Main items: [`align_texts`] (two normalised texts), [`align`] (two sentence lists),
 //! [`align_sigs`] (the core, on precomputed [`SentenceSig`]s with caller-given word weights),
-//! [`Alignment`], [`AlignedPair`], [`similarity`](fn@similarity) and [`order_preservation`].
+//! [`Alignment`], [`AlignedPair`], [`similarity`](fn@similarity) and [`order_preservation`];
+//! for the diff, [`align_sigs_filled`] and [`fill_bounded_gaps`] add weaker pairs that the
+//! aligned sentences around them vouch for.
 //!
 //! Sentence similarity combines, through a logistic model calibrated on human-labelled
 //! paraphrase pairs (MSRP train), the rarity-weighted overlap of content-word stems (robust to
@@ -290,6 +292,93 @@ fn select(mut cands: Vec<Candidate>, a_len: usize, b_len: usize, min_sim: f32) -
     Alignment { pairs }
 }
 
+/// Lowest similarity of a pair that [`fill_bounded_gaps`] aligns inside a bounded gap.
+pub const BOUNDED_GAP_SIM: f32 = 0.15;
+/// Most unaligned sentences on either side of a gap that [`fill_bounded_gaps`] looks into.
+pub const MAX_BOUNDED_GAP: usize = 4;
+
+/// Aligns sentences inside bounded gaps, for the diff: where two consecutive aligned pairs keep
+/// their order and leave at most [`MAX_BOUNDED_GAP`] unaligned sentences between them on each
+/// side, those sentences are paired in order (the pairing with the greatest total similarity,
+/// each pair at least [`BOUNDED_GAP_SIM`]). A sentence standing between the same two neighbours
+/// in both texts is most likely the same sentence reworded, even with few words in common
+/// ("The residents, of course, need help." / "Residents obviously require assistance."); the
+/// aligned neighbours are the evidence, so texts with nothing aligned gain nothing. Detection
+/// does not use it (its figures are calibrated without it).
+pub fn fill_bounded_gaps(al: &mut Alignment, a: &[SentenceSig], b: &[SentenceSig], weight: &dyn Fn(u64) -> f32) {
+    al.pairs.sort_by_key(|p| p.a);
+    let (mut used_a, mut used_b) = (vec![false; a.len()], vec![false; b.len()]);
+    for p in &al.pairs {
+        if let (Some(x), Some(y)) = (used_a.get_mut(p.a as usize), used_b.get_mut(p.b as usize)) {
+            (*x, *y) = (true, true);
+        }
+    }
+    // The anchors: the longest run of pairs in the same order on both sides (a moved sentence
+    // between two neighbours is not one, and would otherwise hide the gap around it).
+    let anchors: Vec<(usize, usize)> = in_order_chain(&al.pairs).into_iter().map(|k| (al.pairs[k].a as usize, al.pairs[k].b as usize)).collect();
+    let mut added = Vec::new();
+    for w in anchors.windows(2) {
+        let ((pa, pb), (qa, qb)) = (w[0], w[1]);
+        let ga: Vec<usize> = (pa + 1..qa).filter(|&i| !used_a[i]).collect();
+        let gb: Vec<usize> = (pb + 1..qb).filter(|&j| !used_b[j]).collect();
+        if ga.is_empty() || gb.is_empty() || ga.len() > MAX_BOUNDED_GAP || gb.len() > MAX_BOUNDED_GAP {
+            continue;
+        }
+        // sims[x][y]: the pair (ga[x], gb[y]) when similar enough.
+        let sims: Vec<Vec<Option<(f32, f32)>>> = ga
+            .iter()
+            .map(|&i| gb.iter().map(|&j| Some(similarity(&a[i], &b[j], weight)).filter(|(sim, _)| *sim >= BOUNDED_GAP_SIM)).collect())
+            .collect();
+        // best[x][y]: the greatest total similarity pairing ga[x..] with gb[y..] in order.
+        let (n, m) = (ga.len(), gb.len());
+        let mut best = vec![vec![0f32; m + 1]; n + 1];
+        for x in (0..n).rev() {
+            for y in (0..m).rev() {
+                let take = sims[x][y].map_or(f32::MIN, |(sim, _)| sim + best[x + 1][y + 1]);
+                best[x][y] = take.max(best[x + 1][y]).max(best[x][y + 1]);
+            }
+        }
+        let (mut x, mut y) = (0, 0);
+        while x < n && y < m {
+            match sims[x][y] {
+                Some((sim, overlap)) if best[x][y] == sim + best[x + 1][y + 1] => {
+                    added.push(AlignedPair { a: ga[x] as u32, b: gb[y] as u32, sim, overlap, verbatim: overlap >= VERBATIM_OVERLAP });
+                    x += 1;
+                    y += 1;
+                }
+                _ if best[x][y] == best[x + 1][y] => x += 1,
+                _ => y += 1,
+            }
+        }
+    }
+    al.pairs.extend(added);
+    al.pairs.sort_by_key(|p| p.a);
+}
+
+/// Indexes into `pairs` (sorted by `a`) of a longest chain whose `b` also increases.
+fn in_order_chain(pairs: &[AlignedPair]) -> Vec<usize> {
+    // tails[k]: index of the pair ending the best chain of length k + 1 found so far.
+    let mut tails: Vec<usize> = Vec::new();
+    let mut prev: Vec<Option<usize>> = vec![None; pairs.len()];
+    for (k, p) in pairs.iter().enumerate() {
+        let at = tails.partition_point(|&t| pairs[t].b < p.b);
+        prev[k] = at.checked_sub(1).map(|x| tails[x]);
+        if at == tails.len() {
+            tails.push(k);
+        } else {
+            tails[at] = k;
+        }
+    }
+    let mut chain = Vec::with_capacity(tails.len());
+    let mut at = tails.last().copied();
+    while let Some(k) = at {
+        chain.push(k);
+        at = prev[k];
+    }
+    chain.reverse();
+    chain
+}
+
 /// Weights from the two sides themselves: stems found in many sentences weigh less.
 fn local_weights(a: &[SentenceSig], b: &[SentenceSig]) -> HashMap<u64, f32> {
     let mut df: HashMap<u64, u32> = HashMap::new();
@@ -310,7 +399,10 @@ pub fn align(a: &[&str], b: &[&str]) -> Alignment {
     let sa: Vec<SentenceSig> = a.iter().map(|s| SentenceSig::of(s, 0, &tk)).collect();
     let sb: Vec<SentenceSig> = b.iter().map(|s| SentenceSig::of(s, 0, &tk)).collect();
     let w = local_weights(&sa, &sb);
-    align_sigs_filled(&sa, &sb, &|h| w.get(&h).copied().unwrap_or(1.0), MIN_SIM)
+    let weight = |h| w.get(&h).copied().unwrap_or(1.0);
+    let mut al = align_sigs_filled(&sa, &sb, &weight, MIN_SIM);
+    fill_bounded_gaps(&mut al, &sa, &sb, &weight);
+    al
 }
 
 /// Aligns the sentences of two normalised texts; `pairs` index into
@@ -322,7 +414,10 @@ pub fn align_texts(a: &str, b: &str) -> Alignment {
     let sa = sentence_sigs(a, &tk);
     let sb = sentence_sigs(b, &tk);
     let w = local_weights(&sa, &sb);
-    align_sigs_filled(&sa, &sb, &|h| w.get(&h).copied().unwrap_or(1.0), MIN_SIM)
+    let weight = |h| w.get(&h).copied().unwrap_or(1.0);
+    let mut al = align_sigs_filled(&sa, &sb, &weight, MIN_SIM);
+    fill_bounded_gaps(&mut al, &sa, &sb, &weight);
+    al
 }
 
 /// Share of aligned pairs in the longest run that keeps the same order on both sides
@@ -360,6 +455,33 @@ mod tests {
         assert_eq!(got, vec![(0, 1), (1, 0)]);
         assert!((0..al.pairs.len()).all(|k| !al.is_verbatim(k)));
         assert!(al.order() < 1.0);
+    }
+
+    /// A reworded sentence between two aligned neighbours is paired even with few words in
+    /// common; the same sentences with no aligned neighbours are not; a moved pair inside the gap
+    /// does not hide it.
+    #[test]
+    fn bounded_gaps_pair_weak_paraphrases_between_aligned_neighbours() {
+        let a = [
+            "The council approved the new budget for roads and schools on Monday evening.",
+            "The residents, of course, need help.",
+            "Officials expect the repairs to the old bridge to start before the winter.",
+            "Traffic on the river road will be diverted through the northern villages.",
+            "The regional government promised further money for the damaged farms.",
+            "The mayor thanked volunteers for their work during the long flood season.",
+        ];
+        let b = [
+            "The council approved the new budget for roads and schools on Monday evening.",
+            "The mayor thanked volunteers for their work during the long flood season.",
+            "Residents obviously require assistance.",
+            "Officials expect the repairs to the old bridge to start before the winter.",
+            "Traffic on the river road will be diverted through the northern villages.",
+            "The regional government promised further money for the damaged farms.",
+        ];
+        let got: Vec<(u32, u32)> = align(&a, &b).pairs.iter().map(|p| (p.a, p.b)).collect();
+        assert_eq!(got, vec![(0, 0), (1, 2), (2, 3), (3, 4), (4, 5), (5, 1)], "the mayor's sentence moved; the gap is still bounded");
+        let alone = align(&a[1..2], &b[2..3]);
+        assert!(alone.pairs.is_empty(), "no neighbours, no evidence: {alone:?}");
     }
 
     #[test]
