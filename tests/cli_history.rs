@@ -150,3 +150,16 @@ fn every_earlier_version_of_the_url_is_a_version_and_the_previous_one_leads() {
     assert!(rels.iter().all(|r| r["kind"] == "version"), "{rels:?}");
     assert_eq!(rels[0]["other"], ids[2].as_str(), "the previous version first");
 }
+
+/// Regression: an article archived first without a url and again (identical) under one was
+/// listed by `history URL` with url null.
+#[test]
+fn history_names_the_url_asked_about_for_a_text_archived_first_without_it() {
+    let repo = tempfile::tempdir().unwrap();
+    stet(repo.path()).args(["add", "-q", "-"]).write_stdin(format!("{S1} {S2} {S3}")).assert().success();
+    stet(repo.path()).args(["add", "-q", "-", "--url", URL]).write_stdin(format!("{S1} {S2} {S3}")).assert().success();
+    let out = stet(repo.path()).args(["history", "--json", URL]).assert().success().get_output().stdout.clone();
+    let v = json_lines(&out);
+    assert_eq!(v.len(), 1);
+    assert_eq!(v[0]["url"], URL);
+}

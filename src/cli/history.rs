@@ -100,7 +100,9 @@ pub fn cmd_history(cli: &Cli, ui: &Ui, args: &HistoryArgs) -> Result<i32, CliErr
                     id: r.id,
                     short,
                     title: r.title.as_deref(),
-                    url: r.url.as_deref(),
+                    // The url asked about: an article archived first under another url (or
+                    // none) and again under this one was listed with its first url, or null.
+                    url: r.url.as_deref().filter(|u| url_key(u) == url_key(&url)).or(Some(url.as_str())),
                     archived: &r.archived,
                     published: r.published.as_deref(),
                     source: r.source.as_deref(),
