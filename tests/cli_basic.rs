@@ -279,3 +279,15 @@ fn diff_shows_the_recorded_relation_with_the_figures_dups_gives() {
     let human = stet(repo.path()).args(["diff", a, other]).assert().success().get_output().stdout.clone();
     assert!(String::from_utf8_lossy(&human).contains("relation   none recorded"));
 }
+
+/// Regression: `stats` lines began with a space and ended with padding.
+#[test]
+fn stats_lines_have_no_padding_around_them() {
+    let repo = tempfile::tempdir().unwrap();
+    stet(repo.path()).args(["add", "-q", "seeds"]).assert().success();
+    let out = stet(repo.path()).args(["stats"]).assert().success().get_output().stdout.clone();
+    let out = String::from_utf8_lossy(&out);
+    assert!(out.lines().count() >= 8, "{out}");
+    assert!(out.lines().all(|l| !l.starts_with(' ') && !l.ends_with(' ')), "{out:?}");
+    assert!(out.lines().next().is_some_and(|l| l.starts_with("articles") && l.ends_with(" 5")), "{out}");
+}

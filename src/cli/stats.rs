@@ -19,19 +19,28 @@ pub fn cmd_stats(cli: &Cli, _ui: &Ui, args: &StatsArgs) -> Result<i32, CliError>
         json_line(&mut std::io::stdout().lock(), &s)?;
         return Ok(exit::OK);
     }
+    let mut rows: Vec<(String, String)> = vec![("articles".into(), s.articles.to_string()), ("captures".into(), s.captures.to_string())];
+    for (k, n) in &s.relations {
+        rows.push((format!("relations: {k}"), n.to_string()));
+    }
+    rows.push(("raw inputs".into(), human_bytes(s.raw_bytes)));
+    // Distinct blobs are the raw inputs and the extracted texts, before compression.
+    rows.push(("inputs and texts".into(), human_bytes(s.blob_bytes)));
+    rows.push(("stored (compressed)".into(), format!("{} ({})", human_bytes(s.stored_bytes), count(s.delta_blobs, "delta", "deltas"))));
+    rows.push(("on disk".into(), human_bytes(s.disk_bytes)));
+    rows.push(("raw inputs / on disk".into(), format!("{:.2}x", s.ratio)));
+    // Two plain columns: no leading space, no trailing padding.
     let mut t = comfy_table::Table::new();
     t.load_preset(comfy_table::presets::NOTHING);
-    t.add_row(vec!["articles".to_string(), s.articles.to_string()]);
-    t.add_row(vec!["captures".to_string(), s.captures.to_string()]);
-    for (k, n) in &s.relations {
-        t.add_row(vec![format!("relations: {k}"), n.to_string()]);
+    for (k, v) in rows {
+        t.add_row(vec![k, v]);
     }
-    t.add_row(vec!["raw input".to_string(), human_bytes(s.raw_bytes)]);
-    t.add_row(vec!["distinct blobs".to_string(), human_bytes(s.blob_bytes)]);
-    t.add_row(vec!["stored (compressed)".to_string(), format!("{} ({})", human_bytes(s.stored_bytes), count(s.delta_blobs, "delta", "deltas"))]);
-    t.add_row(vec!["on disk".to_string(), human_bytes(s.disk_bytes)]);
-    t.add_row(vec!["raw / on disk".to_string(), format!("{:.2}x", s.ratio)]);
-    println!("{t}");
+    for (i, pad) in [(0, (0, 1)), (1, (1, 0))] {
+        if let Some(c) = t.column_mut(i) {
+            c.set_padding(pad);
+        }
+    }
+    println!("{}", t.trim_fmt());
     Ok(exit::OK)
 }
 
