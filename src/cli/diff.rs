@@ -98,7 +98,7 @@ pub fn cmd_diff(cli: &Cli, ui: &Ui, args: &DiffArgs) -> Result<i32, CliError> {
         return Ok(exit::OK);
     }
     if let Some(path) = &args.html {
-        let label = detected.as_ref().map(|r| r.describe());
+        let label = detected.as_ref().map(|r| r.describe(("A", "B")));
         let page = diff::render_html_report(&d, &meta(&archive, &ra), &meta(&archive, &rb), label.as_deref());
         if path.as_os_str() == "-" {
             out.write_all(page.as_bytes())?;

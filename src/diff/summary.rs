@@ -91,17 +91,21 @@ pub struct Detected {
 
 impl Detected {
     /// One line of text (no newline), e.g. `rewrite, score 0.29, a is the parent; as detected:
-    /// a 41% · b 17% of words aligned, 48% verbatim`.
-    pub fn describe(&self) -> String {
+    /// a 41% · b 17% of words aligned, 48% verbatim`, the sides named as `sides` gives them
+    /// (`("a", "b")` in the terminal, `("A", "B")` in the HTML report).
+    pub fn describe(&self, sides: (&str, &str)) -> String {
         let score = (f64::from(self.score) * 100.0 + 1e-4).floor() / 100.0;
         let parent = match self.parent {
-            Some(side) => format!(", {side} is the parent"),
+            Some("a") => format!(", {} is the parent", sides.0),
+            Some(_) => format!(", {} is the parent", sides.1),
             None => String::new(),
         };
         format!(
-            "{}, score {score:.2}{parent}; as detected: a {} · b {} of words aligned, {} verbatim",
+            "{}, score {score:.2}{parent}; as detected: {} {} · {} {} of words aligned, {} verbatim",
             super::style::clean(&self.kind),
+            sides.0,
             percent(f64::from(self.coverage_a)),
+            sides.1,
             percent(f64::from(self.coverage_b)),
             percent(f64::from(self.verbatim))
         )
@@ -112,7 +116,7 @@ impl Detected {
 /// that it recorded nothing.
 pub fn render_detected(detected: Option<&Detected>) -> String {
     match detected {
-        Some(d) => format!("relation   {}\n", d.describe()),
+        Some(d) => format!("relation   {}\n", d.describe(("a", "b"))),
         None => "relation   none recorded\n".to_string(),
     }
 }
