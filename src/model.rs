@@ -196,6 +196,14 @@ pub struct Relation {
     pub found: String,
 }
 
+/// A score in [0, 1] as shown to people: two decimals, rounded down, so that a pair shown as
+/// 1.00 passes `--min-score 1` and one shown as 0.50 passes `--min-score 0.5` (0.998 printed
+/// "1.00" and was left out by `--min-score 1`).
+pub fn score_text(x: f32) -> String {
+    // The small epsilon keeps stored figures such as 0.29 (0.28999...) at 0.29.
+    format!("{:.2}", ((f64::from(x) * 100.0 + 1e-4).floor() / 100.0).max(0.0))
+}
+
 /// Decimal places kept of the figures a relation stores: a thousandth is below anything a
 /// reader or a threshold distinguishes, and full `f32` digits were half of a stored relation.
 pub const FIGURE_DECIMALS: i32 = 3;

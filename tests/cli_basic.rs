@@ -180,6 +180,8 @@ fn a_byte_identical_copy_under_another_path_is_a_capture() {
         let again = json_lines(&stet(repo.path()).args(["add", "--json"]).arg(&copy).assert().success().get_output().stdout);
         assert_eq!(again[0]["status"], "identical");
     }
+    // The first file typed another way is the same input, not a third capture.
+    stet(repo.path()).args(["add", "-q", "./seeds/../seeds/001_1848e0611e54fac2.txt"]).assert().success();
     let show = json_lines(&stet(repo.path()).args(["show", "--json", &id]).assert().success().get_output().stdout);
     let inputs: Vec<&str> = show[0]["captures"].as_array().unwrap().iter().map(|c| c["input"].as_str().unwrap()).collect();
     assert_eq!(inputs, vec!["seeds/001_1848e0611e54fac2.txt", copy.to_str().unwrap()]);
@@ -290,4 +292,28 @@ fn stats_lines_have_no_padding_around_them() {
     assert!(out.lines().count() >= 8, "{out}");
     assert!(out.lines().all(|l| !l.starts_with(' ') && !l.ends_with(' ')), "{out:?}");
     assert!(out.lines().next().is_some_and(|l| l.starts_with("articles") && l.ends_with(" 5")), "{out}");
+}
+
+/// Regression: a longer article archived after a shorter one it holds was said to be an
+/// "excerpt of" it, although without dates the shorter, contained text is the parent.
+#[test]
+fn add_words_an_excerpt_by_which_side_holds_the_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixtures().join("seeds/000_856e4ff5e2b4e0a7.txt")).unwrap();
+    let paragraphs: Vec<&str> = text.split("\n\n").collect();
+    let short = dir.path().join("short.txt");
+    std::fs::write(&short, paragraphs[..paragraphs.len() * 2 / 5].join("\n\n")).unwrap();
+    let long = fixtures().join("seeds/000_856e4ff5e2b4e0a7.txt");
+    let line = |repo: &std::path::Path, path: &std::path::Path| {
+        let out = stet(repo).args(["add", "--color", "never"]).arg(path).assert().success().get_output().stdout.clone();
+        String::from_utf8_lossy(&out).into_owned()
+    };
+    let repo = tempfile::tempdir().unwrap();
+    line(repo.path(), &short);
+    let l = line(repo.path(), &long);
+    assert!(l.contains(" - quotes "), "{l}");
+    let repo = tempfile::tempdir().unwrap();
+    line(repo.path(), &long);
+    let l = line(repo.path(), &short);
+    assert!(l.contains(" - quoted in "), "{l}");
 }

@@ -490,25 +490,27 @@ mod tests {
     /// does not hide it.
     #[test]
     fn bounded_gaps_pair_weak_paraphrases_between_aligned_neighbours() {
+        // The mayor's sentence moved from inside the gap on side a to the end of side b: the
+        // anchors are the longest in-order chain, which it is not part of.
         let a = [
             "The council approved the new budget for roads and schools on Monday evening.",
+            "The mayor thanked volunteers for their work during the long flood season.",
             "The residents, of course, need help.",
             "Officials expect the repairs to the old bridge to start before the winter.",
             "Traffic on the river road will be diverted through the northern villages.",
             "The regional government promised further money for the damaged farms.",
-            "The mayor thanked volunteers for their work during the long flood season.",
         ];
         let b = [
             "The council approved the new budget for roads and schools on Monday evening.",
-            "The mayor thanked volunteers for their work during the long flood season.",
             "Residents obviously require assistance.",
             "Officials expect the repairs to the old bridge to start before the winter.",
             "Traffic on the river road will be diverted through the northern villages.",
             "The regional government promised further money for the damaged farms.",
+            "The mayor thanked volunteers for their work during the long flood season.",
         ];
         let got: Vec<(u32, u32)> = align(&a, &b).pairs.iter().map(|p| (p.a, p.b)).collect();
-        assert_eq!(got, vec![(0, 0), (1, 2), (2, 3), (3, 4), (4, 5), (5, 1)], "the mayor's sentence moved; the gap is still bounded");
-        let alone = align(&a[1..2], &b[2..3]);
+        assert_eq!(got, vec![(0, 0), (1, 5), (2, 1), (3, 2), (4, 3), (5, 4)]);
+        let alone = align(&a[2..3], &b[1..2]);
         assert!(alone.pairs.is_empty(), "no neighbours, no evidence: {alone:?}");
     }
 

@@ -54,6 +54,10 @@ pub struct FoundRelation {
     pub score: f32,
     /// The parent, when known.
     pub parent: Option<ArticleId>,
+    /// The new article is the longer side, holding most of the other's text (for an excerpt:
+    /// it quotes or expands the other rather than being cut from it). Not in JSON.
+    #[serde(skip)]
+    pub contains_other: bool,
 }
 
 /// The outcome of archiving one input.
@@ -95,7 +99,11 @@ impl PreparedInput {
     /// Like [`PreparedInput::new`], also compressing the raw input with the archive's
     /// dictionary when `encoder` knows it ([`Archive::shared_encoder`]): the part of storing
     /// it that does not depend on what is archived, unless it has a close relative.
-    pub fn new_with(req: AddRequest, encoder: &SharedEncoder) -> PreparedInput {
+    pub fn new_with(mut req: AddRequest, encoder: &SharedEncoder) -> PreparedInput {
+        // What the user gives is held to the same rule as what is extracted: one printable line.
+        for field in [&mut req.url, &mut req.title, &mut req.published, &mut req.source] {
+            *field = field.take().map(|v| extract::one_line_meta(&v)).filter(|v| !v.is_empty());
+        }
         let ex = extract::extract(&req.bytes, &req.input).map_err(InputError::from);
         let text = ex.as_ref().map(|e| crate::text::normalize(&e.text)).unwrap_or_default();
         let profile = (!text.trim().is_empty()).then(|| detect::profile(&text));
@@ -138,7 +146,10 @@ impl Archive {
             // A capture per input that produced this text: new bytes, or the same bytes under
             // another name (a copy of the file elsewhere left no trace before); archiving the
             // same file again adds nothing.
-            if !rec.captures.iter().any(|c| c.raw == raw.hex() && c.input == req.input) {
+            // Names are compared by file name: `x.txt`, `./x.txt` and `/abs/x.txt` are one input
+            // typed three ways, not three captures.
+            let name = |p: &str| std::path::Path::new(p).file_name().map(|n| n.to_os_string());
+            if !rec.captures.iter().any(|c| c.raw == raw.hex() && name(&c.input) == name(&req.input)) {
                 batch.put_blob(&req.bytes)?;
                 rec.captures.push(req.capture(now, raw, ex.format));
                 if rec.url.is_none() {
@@ -186,8 +197,9 @@ impl Archive {
         findings.retain(|f| f.other != id);
         let mut relations = Vec::new();
         let mut delta_base: Option<(ArticleRecord, f32)> = None;
-        // Every article archived under this url is a version of this one, not only the latest
-        // (a third version was a near-duplicate of the first).
+        // An article archived under this url that detection relates to this one is a version of
+        // it, not only the latest (a fourth version was a near-duplicate of the second); the
+        // latest is related below even when detection finds nothing.
         let url_versions = match &url {
             Some(u) => self.versions(u)?,
             None => Vec::new(),
@@ -249,7 +261,8 @@ impl Archive {
             {
                 delta_base = Some((other.clone(), f.score));
             }
-            relations.push(FoundRelation { kind: f.kind, other: other.id, score: rel.score, parent: Some(parent) });
+            let contains_other = f.coverage_other > f.coverage_new;
+            relations.push(FoundRelation { kind: f.kind, other: other.id, score: rel.score, parent: Some(parent), contains_other });
         }
         // Strongest first, but the url's previous version leads: it is what the new text
         // replaces.

@@ -29,12 +29,24 @@ impl Archive {
         match listing {
             Ok(stats) => {
                 progress.start("verifying blobs", stats.count);
-                match self.store.verify_blobs(&mut |done, _| progress.inc(done.min(1))) {
-                    Ok(damage) => rep.damaged.extend(damage.into_iter().map(|d| format!("{}: {}", d.what, d.reason))),
-                    Err(e) => rep.damaged.push(format!("blobs: re-hashing stopped: {e}")),
+                let mut done_blobs = 0u64;
+                // `done` counts the blobs checked so far.
+                let result = self.store.verify_blobs(&mut |done, _| {
+                    done_blobs = done;
+                    progress.inc(done.min(1))
+                });
+                match result {
+                    Ok(damage) => {
+                        rep.blobs = stats.count;
+                        rep.damaged.extend(damage.into_iter().map(|d| format!("{}: {}", d.what, d.reason)));
+                    }
+                    Err(e) => {
+                        // Only what was re-hashed before it stopped counts as re-hashed.
+                        rep.blobs = done_blobs.min(stats.count);
+                        rep.damaged.push(format!("blobs: re-hashing stopped: {e}"));
+                    }
                 }
                 progress.finish();
-                rep.blobs = stats.count;
             }
             Err(e) => rep.damaged.push(format!("blob index: unreadable: {e}")),
         }

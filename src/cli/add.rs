@@ -214,7 +214,7 @@ fn human_line(archive: &stet::Archive, ui: &Ui, input: &str, o: &stet::AddOutcom
     if let Some(r) = o.relations.first() {
         line.push_str(&format!(
             " - {} {} ({})",
-            ui.paint(Style::Warn, &relation_phrase(r.kind, r.parent == Some(o.id))),
+            ui.paint(Style::Warn, &relation_phrase(r.kind, r.parent == Some(o.id), r.contains_other)),
             ui.paint(Style::Id, &archive.short_id(&r.other, 8)),
             super::ui::score(r.score)
         ));
@@ -228,16 +228,21 @@ fn human_line(archive: &stet::Archive, ui: &Ui, input: &str, o: &stet::AddOutcom
 
 /// How a new article relates to an archived one, read before the other's id: "rewrite of" when
 /// the archived one is the parent, "rewritten as" when the new one is (an earlier publication
-/// date archived later), so that the line agrees with `dups` and `lineage`.
-pub fn relation_phrase(kind: stet::RelationKind, new_is_parent: bool) -> String {
+/// date archived later), so that the line agrees with `dups` and `lineage`. For an excerpt the
+/// wording also follows which side holds the other (`new_contains`): a longer new article
+/// "quotes" its parent or is "excerpted in" its child; a shorter one is an "excerpt of" its parent
+/// or "quoted in" its child.
+pub fn relation_phrase(kind: stet::RelationKind, new_is_parent: bool, new_contains: bool) -> String {
     use stet::RelationKind as K;
-    let s = match (kind, new_is_parent) {
-        (K::Rewrite, true) => "rewritten as",
-        (K::NearDuplicate, true) => "republished as",
-        (K::Excerpt, true) => "excerpted in",
-        (K::Version, true) => "earlier version of",
-        (K::Identical, true) => "identical to",
-        (k, false) => return format!("{} of", k.as_str()),
+    let s = match (kind, new_is_parent, new_contains) {
+        (K::Excerpt, false, true) => "quotes",
+        (K::Excerpt, true, true) => "excerpted in",
+        (K::Excerpt, true, false) => "quoted in",
+        (K::Rewrite, true, _) => "rewritten as",
+        (K::NearDuplicate, true, _) => "republished as",
+        (K::Version, true, _) => "earlier version of",
+        (K::Identical, true, _) => "identical to",
+        (k, _, _) => return format!("{} of", k.as_str()),
     };
     s.to_string()
 }

@@ -258,12 +258,9 @@ pub fn day_label(published: Option<&str>, archived: &str) -> String {
     }
 }
 
-/// A score in [0, 1] with two decimals, rounded down: a pair shown as 1.00 passes
-/// `--min-score 1` and one shown as 0.50 passes `--min-score 0.5` (0.998 printed "1.00" and was
-/// left out by `--min-score 1`).
+/// A score as shown to people ([`stet::model::score_text`]).
 pub fn score(x: f32) -> String {
-    // The small epsilon keeps stored figures such as 0.29 (0.28999...) at 0.29.
-    format!("{:.2}", ((f64::from(x) * 100.0 + 1e-4).floor() / 100.0).max(0.0))
+    stet::model::score_text(x)
 }
 
 #[cfg(test)]

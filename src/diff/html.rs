@@ -1,7 +1,7 @@
 //! The HTML report: one self-contained page with both sides' metadata, the summary, a legend
 //! and the aligned rows side by side.
 //!
-//! Main items: [`render_html`], [`render_html_report`] (the same with the relation kind),
+//! Main items: [`render_html`], [`render_html_report`] (the same with the recorded relation),
 //! [`SideMeta`].
 
 use super::summary::percent;
@@ -29,12 +29,13 @@ pub struct SideMeta {
 /// Renders the diff as one self-contained HTML page (no scripts, no external assets, inline
 /// CSS, a Content-Security-Policy that forbids loading anything).
 ///
-/// Same as [`render_html_report`] without a relation kind.
+/// Same as [`render_html_report`] for two texts that are not in an archive: no relation line.
 pub fn render_html(diff: &Diff, a: &SideMeta, b: &SideMeta) -> String {
-    render_html_report(diff, a, b, None)
+    render_page(diff, a, b, None)
 }
 
-/// Renders the diff as one self-contained HTML page, with the relation `kind` in the summary.
+/// Renders the diff as one self-contained HTML page, with `relation` (the relation detection
+/// recorded: its kind, or a line describing it) in the summary, "none recorded" without one.
 ///
 /// The page has a header card per side (title, date, source, URL, id), the summary figures
 /// with coverage and verbatim meters, a legend, then a table with one row per operation in
@@ -43,7 +44,12 @@ pub fn render_html(diff: &Diff, a: &SideMeta, b: &SideMeta) -> String {
 /// left and `<ins>` on the right; moved rows carry a "moved from A #N" badge. Each row has
 /// `data-op`, `data-a` and `data-b` attributes (1-based; empty when the side has no sentence)
 /// for tools and tests. Follows the reader's light or dark colour scheme.
-pub fn render_html_report(diff: &Diff, a: &SideMeta, b: &SideMeta, kind: Option<&str>) -> String {
+pub fn render_html_report(diff: &Diff, a: &SideMeta, b: &SideMeta, relation: Option<&str>) -> String {
+    render_page(diff, a, b, Some(relation))
+}
+
+/// The page; `relation` is `None` outside an archive (no relation line).
+fn render_page(diff: &Diff, a: &SideMeta, b: &SideMeta, relation: Option<Option<&str>>) -> String {
     let mut h = String::with_capacity(16_384 + diff.ops.len() * 400);
     let name = |m: &SideMeta, dflt: &str| {
         m.title
@@ -78,7 +84,7 @@ pub fn render_html_report(diff: &Diff, a: &SideMeta, b: &SideMeta, kind: Option<
     side_card(&mut h, b, "b", "B");
     h.push_str("</section>\n");
 
-    summary_section(&mut h, diff, kind);
+    summary_section(&mut h, diff, relation);
     legend(&mut h);
     table(&mut h, diff, a, b);
 
@@ -164,16 +170,16 @@ fn side_card(h: &mut String, m: &SideMeta, class: &str, letter: &str) {
 }
 
 /// The summary: counts and meters.
-fn summary_section(h: &mut String, diff: &Diff, kind: Option<&str>) {
+fn summary_section(h: &mut String, diff: &Diff, relation: Option<Option<&str>>) {
     let s = &diff.summary;
     let aligned = s.same + s.edited + s.moved;
     h.push_str("<section class=\"summary\">\n");
-    if let Some(k) = kind.filter(|k| !k.trim().is_empty()) {
-        let _ = writeln!(
-            h,
-            "<div class=\"kind\">Relation <strong>{}</strong></div>",
-            esc(k)
-        );
+    match relation.map(|r| r.filter(|k| !k.trim().is_empty())) {
+        Some(Some(k)) => {
+            let _ = writeln!(h, "<div class=\"kind\">Relation <strong>{}</strong></div>", esc(k));
+        }
+        Some(None) => h.push_str("<div class=\"kind\">Relation <strong>none recorded</strong></div>\n"),
+        None => {}
     }
     h.push_str("<div class=\"stats\">\n");
     let moved_note = if s.moved_edited > 0 {

@@ -94,14 +94,14 @@ impl Detected {
     /// a 41% · b 17% of words aligned, 48% verbatim`, the sides named as `sides` gives them
     /// (`("a", "b")` in the terminal, `("A", "B")` in the HTML report).
     pub fn describe(&self, sides: (&str, &str)) -> String {
-        let score = (f64::from(self.score) * 100.0 + 1e-4).floor() / 100.0;
+        let score = crate::model::score_text(self.score);
         let parent = match self.parent {
             Some("a") => format!(", {} is the parent", sides.0),
             Some(_) => format!(", {} is the parent", sides.1),
             None => String::new(),
         };
         format!(
-            "{}, score {score:.2}{parent}; as detected: {} {} · {} {} of words aligned, {} verbatim",
+            "{}, score {score}{parent}; as detected: {} {} · {} {} of words aligned, {} verbatim",
             super::style::clean(&self.kind),
             sides.0,
             percent(f64::from(self.coverage_a)),

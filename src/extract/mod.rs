@@ -127,9 +127,11 @@ pub fn extract(bytes: &[u8], name: &str) -> Result<Extracted, ExtractError> {
 }
 
 /// A metadata value as one line of printable text: control characters (an escape sequence in
-/// a page's `<title>` would reach the user's terminal) and runs of whitespace become one space.
-fn one_line_meta(v: &str) -> String {
-    let spaced: String = v.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+/// a page's `<title>` would reach the user's terminal), bidirectional overrides and isolates
+/// (which reorder what a terminal shows) and runs of whitespace become one space.
+pub(crate) fn one_line_meta(v: &str) -> String {
+    let hidden = |c: char| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    let spaced: String = v.chars().map(|c| if hidden(c) { ' ' } else { c }).collect();
     spaced.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -168,6 +170,8 @@ mod tests {
         assert!(!e.title.as_deref().unwrap_or("").chars().any(char::is_control), "{:?}", e.title);
         assert!(e.title.as_deref().unwrap_or("").starts_with("Evil"), "{:?}", e.title);
         assert_eq!(e.byline.as_deref(), Some("A B"));
+        // A right-to-left override would reorder what the terminal shows after it.
+        assert_eq!(one_line_meta("abc\u{202E}def\u{2066}g"), "abc def g");
     }
 
     #[test]

@@ -215,6 +215,60 @@ mod tests {
         }
     }
 
+    /// Words in a seeded order: text that zstd at level 1 and at the delta level encode apart.
+    fn words(seed: u64, n: usize) -> Vec<u8> {
+        let vocab = ["council", "budget", "roads", "schools", "mayor", "voted", "river", "bridge", "winter", "repairs"];
+        let mut x = seed | 1;
+        let mut out = String::new();
+        for i in 0..n {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            out.push_str(vocab[(x % vocab.len() as u64) as usize]);
+            out.push(if i % 17 == 16 { '\n' } else { ' ' });
+        }
+        out.into_bytes()
+    }
+
+    /// A delta made ahead is what the batch stores (with its depth set from a base that is itself
+    /// a delta), not merely equal to what the batch would have made: it is made at another level
+    /// here, so that the two differ. Against a base not put in this batch the batch makes its own.
+    #[test]
+    fn deltas_computed_ahead_are_stored_as_given() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), StoreOptions::default()).unwrap();
+        let root = words(1, 1500);
+        let mut raw = root.clone();
+        raw.extend_from_slice(b"\nAn extra closing line for the page.\n");
+        let mut text = raw[..raw.len() * 3 / 4].to_vec();
+        text.extend_from_slice(&words(2, 300));
+        let fast = super::DeltaEncoder { level: 1, path: std::sync::Arc::from(dir.path()) };
+        let ahead = fast.encode(&text, &raw).unwrap().expect("fits one window");
+        let own = store.delta_encoder().encode(&text, &raw).unwrap().expect("fits one window");
+        assert_ne!(ahead.value.len(), own.value.len(), "precondition: the two levels encode apart");
+
+        let mut b = store.batch();
+        let root_id = b.put_blob(&root).unwrap();
+        let raw_id = b.put_blob_delta(&raw, &root_id).unwrap();
+        let id = b.put_blob_delta_smallest_with(&text, &[raw_id], Some(ahead.clone())).unwrap();
+        store.commit(b).unwrap();
+        let info = store.blob_info(&id).unwrap().unwrap();
+        assert_eq!((info.base, info.depth), (Some(raw_id), 2));
+        assert_eq!(info.stored_len, ahead.value.len() as u64, "the delta made ahead is stored");
+        assert_eq!(store.get_blob(&id).unwrap(), text);
+
+        // The base committed before: the batch cannot vouch for its depth, so it encodes itself.
+        let mut text2 = text.clone();
+        text2.extend_from_slice(b"One more line.\n");
+        let ahead2 = fast.encode(&text2, &raw).unwrap().expect("fits one window");
+        let mut b = store.batch();
+        let id2 = b.put_blob_delta_smallest_with(&text2, &[raw_id], Some(ahead2.clone())).unwrap();
+        store.commit(b).unwrap();
+        let info2 = store.blob_info(&id2).unwrap().unwrap();
+        assert_ne!(info2.stored_len, ahead2.value.len() as u64);
+        assert_eq!(store.get_blob(&id2).unwrap(), text2);
+    }
+
     #[test]
     fn no_encoder_for_a_missing_dictionary() {
         let dir = tempfile::tempdir().unwrap();
