@@ -454,17 +454,9 @@ pub fn order_preservation(pairs: &[AlignedPair]) -> f32 {
     if pairs.len() < 2 {
         return 1.0;
     }
-    let mut sorted: Vec<&AlignedPair> = pairs.iter().collect();
+    let mut sorted = pairs.to_vec();
     sorted.sort_by_key(|p| p.a);
-    let mut tails: Vec<u32> = Vec::new();
-    for p in sorted {
-        match tails.binary_search(&p.b) {
-            Ok(_) => {}
-            Err(k) if k == tails.len() => tails.push(p.b),
-            Err(k) => tails[k] = p.b,
-        }
-    }
-    tails.len() as f32 / pairs.len() as f32
+    in_order_chain(&sorted).len() as f32 / pairs.len() as f32
 }
 
 #[cfg(test)]
