@@ -547,10 +547,13 @@ fn control_characters_in_file_names_stay_on_one_line() {
         errors.iter().any(|l| l.contains("new\\nline.txt")),
         "{errors:?}"
     );
+    // Errors and warnings, then the run's summary line.
+    let lines: Vec<&str> = run.stderr.lines().collect();
     assert!(
-        run.stderr
-            .lines()
-            .all(|l| l.starts_with("error: ") || l.starts_with("warning: ")),
+        lines.last().is_some_and(|l| l.contains(" inputs: ") && l.ends_with(" failed"))
+            && lines[..lines.len() - 1]
+                .iter()
+                .all(|l| l.starts_with("error: ") || l.starts_with("warning: ")),
         "{:?}",
         run.stderr
     );

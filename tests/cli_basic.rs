@@ -317,3 +317,16 @@ fn add_words_an_excerpt_by_which_side_holds_the_other() {
     let l = line(repo.path(), &short);
     assert!(l.contains(" - quoted in "), "{l}");
 }
+
+/// A run over several inputs ends with what it came to, on stderr (stdout keeps one line per
+/// input); `-q` leaves it out.
+#[test]
+fn add_of_several_inputs_ends_with_a_summary_on_stderr() {
+    let repo = tempfile::tempdir().unwrap();
+    let out = stet(repo.path()).args(["add", "seeds"]).assert().success().get_output().clone();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 5);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().last(), Some("5 inputs: 5 added (1 related to archived articles), 0 identical, 0 failed"), "{err}");
+    let again = stet(repo.path()).args(["add", "-q", "seeds"]).assert().success().get_output().stderr.clone();
+    assert!(again.is_empty(), "{}", String::from_utf8_lossy(&again));
+}

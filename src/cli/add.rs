@@ -94,6 +94,9 @@ pub fn cmd_add(cli: &Cli, ui: &Ui, args: &AddArgs) -> Result<i32, CliError> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let (mut ok, mut failed) = (0usize, 0usize);
+    // For the closing summary of a run of several inputs.
+    let (mut identical, mut related) = (0usize, 0usize);
+    let inputs = items.len();
     // Lines are reported only once what they report is flushed to disk, so that a kill
     // never loses an article that was reported archived. Flushes are batched.
     let mut pending: Vec<String> = Vec::new();
@@ -139,6 +142,8 @@ pub fn cmd_add(cli: &Cli, ui: &Ui, args: &AddArgs) -> Result<i32, CliError> {
         match result {
             Ok(o) => {
                 ok += 1;
+                identical += usize::from(o.status == AddStatus::Identical);
+                related += usize::from(!o.relations.is_empty());
                 for w in &o.warnings {
                     ui.warn(&format!("{input}: {w}"));
                 }
@@ -179,6 +184,14 @@ pub fn cmd_add(cli: &Cli, ui: &Ui, args: &AddArgs) -> Result<i32, CliError> {
     compact_after(archive);
     if ok == 0 && failed == 0 {
         return Err(CliError::msg("no input files found"));
+    }
+    if inputs > 1 {
+        // A run over a folder scrolls by; what it came to, on stderr.
+        ui.status(&format!(
+            "{}: {} added ({related} related to archived articles), {identical} identical, {failed} failed",
+            super::ui::count(inputs as u64, "input", "inputs"),
+            ok - identical
+        ));
     }
     Ok(match (ok, failed) {
         (_, 0) => exit::OK,
