@@ -36,22 +36,26 @@ pub mod exit {
     pub const PARTIAL: i32 = 3;
 }
 
+/// The help heading of the options every command takes, listed apart from each command's own
+/// (they were mixed in among them).
+const GLOBAL: &str = "Global options";
+
 /// stet: a deduplicating article archiver. Stores each article once, finds republished,
 /// excerpted and rewritten copies, shows their differences, and records their lineage.
 #[derive(Parser, Debug)]
 #[command(name = "stet", version, about, long_about = None, max_term_width = 100)]
 pub struct Cli {
     /// Repository folder [default: $STET_REPO, else $XDG_DATA_HOME/stet]
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, global = true, value_name = "PATH", help_heading = GLOBAL)]
     repo: Option<PathBuf>,
     /// When to use colour
-    #[arg(long, global = true, value_enum, default_value_t = ui::ColorChoice::Auto)]
+    #[arg(long, global = true, value_enum, default_value_t = ui::ColorChoice::Auto, help_heading = GLOBAL)]
     color: ui::ColorChoice,
     /// Print less (errors only)
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = GLOBAL)]
     quiet: bool,
     /// Print more (repeat for debug logs)
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = GLOBAL)]
     verbose: u8,
     #[command(subcommand)]
     command: Command,
