@@ -641,3 +641,24 @@ fn a_folder_of_10000_files_with_some_bad_ones() {
     assert_archived(repo.path(), &run, &f.to_string_lossy(), "item 9999");
     verify_ok(repo.path());
 }
+
+/// A panic (a bug, or damage a dependency does not check) ends in one error line and exit 1,
+/// not Rust's panic dump. Debug builds only: they hold the test switch.
+#[cfg(debug_assertions)]
+#[test]
+fn a_panic_ends_in_one_error_line() {
+    let repo = tempfile::tempdir().expect("tempdir");
+    let out = assert_cmd::Command::cargo_bin("stet")
+        .expect("stet")
+        .env("STET_REPO", repo.path())
+        .env("STET_TEST_PANIC", "1")
+        .env_remove("RUST_BACKTRACE")
+        .args(["log"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"), "{err}");
+    assert!(err.starts_with("error: internal error: a test asked for a panic"), "{err}");
+    assert!(out.stdout.is_empty());
+}

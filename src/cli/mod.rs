@@ -105,16 +105,56 @@ pub fn main() -> i32 {
     };
     let ui = Ui::new(cli.color, cli.quiet, cli.verbose);
     ui.init_tracing();
-    match run(&cli, &ui) {
-        Ok(code) => code,
-        Err(e) => {
+    // A panic (a bug, or a dependency failing on damaged files it did not check) ends in one
+    // error line with exit 1, not a Rust panic dump; RUST_BACKTRACE=1 shows the dump as well.
+    install_panic_hook();
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(&cli, &ui))) {
+        Ok(Ok(code)) => code,
+        Ok(Err(e)) => {
             ui.error(&e);
             e.exit_code()
+        }
+        Err(_) => {
+            let what = PANIC.lock().ok().and_then(|mut p| p.take()).unwrap_or_else(|| "unknown".into());
+            let repo = cli.repo_path().map(|p| p.display().to_string()).unwrap_or_else(|_| "the repository".into());
+            let e = CliError::msg(format!("internal error: {what}"))
+                .hint(format!("this is a bug in stet, or damage it did not catch: `stet --repo {repo} verify` checks the repository"));
+            ui.error(&e);
+            exit::ERROR
         }
     }
 }
 
+/// The message and place of the last panic, for the one-line error [`main`] prints.
+static PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Records each panic's message and place instead of printing Rust's dump (unless
+/// `RUST_BACKTRACE` is set, for developers).
+fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    let dump = std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0");
+    std::panic::set_hook(Box::new(move |info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".into());
+        let place = info.location().map(|l| format!(" ({}:{})", l.file(), l.line())).unwrap_or_default();
+        if let Ok(mut p) = PANIC.lock() {
+            p.get_or_insert(format!("{}{place}", ui::one_line(&msg)));
+        }
+        if dump {
+            previous(info);
+        }
+    }));
+}
+
 fn run(cli: &Cli, ui: &Ui) -> Result<i32, CliError> {
+    // Debug builds only: a way for the tests to reach the panic net above.
+    if cfg!(debug_assertions) && std::env::var_os("STET_TEST_PANIC").is_some() {
+        panic!("a test asked for a panic");
+    }
     match &cli.command {
         Command::Add(a) => add::cmd_add(cli, ui, a),
         Command::Dups(a) => dups::cmd_dups(cli, ui, a),
