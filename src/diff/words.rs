@@ -40,17 +40,24 @@ pub struct WordOp {
 /// Changes separated only by whitespace or punctuation are merged into one replacement, so
 /// that `the quick brown fox` / `the slow red fox` gives `the [-quick brown-]{+slow red+} fox`.
 /// Within each changed stretch the deletion comes before the insertion.
+///
+/// Symmetric: `word_diff(new, old)` is `word_diff(old, new)` with deletions and insertions
+/// swapped. The diff algorithm breaks ties by side, so the pair is always diffed from the lesser
+/// sentence (`diff B A` showed a phrase as unchanged that `diff A B` showed deleted and
+/// re-inserted, and their verbatim shares differed).
 pub fn word_diff(old: &str, new: &str) -> Vec<WordOp> {
+    let swap = new < old;
+    let (x, y) = if swap { (new, old) } else { (old, new) };
     let diff = TextDiff::configure()
         .timeout(WORD_DIFF_TIMEOUT)
-        .diff_unicode_words(old, new);
+        .diff_unicode_words(x, y);
     let raw: Vec<(WordTag, &str)> = diff
         .iter_all_changes()
         .map(|c| {
-            let tag = match c.tag() {
-                ChangeTag::Equal => WordTag::Equal,
-                ChangeTag::Delete => WordTag::Delete,
-                ChangeTag::Insert => WordTag::Insert,
+            let tag = match (c.tag(), swap) {
+                (ChangeTag::Equal, _) => WordTag::Equal,
+                (ChangeTag::Delete, false) | (ChangeTag::Insert, true) => WordTag::Delete,
+                (ChangeTag::Insert, false) | (ChangeTag::Delete, true) => WordTag::Insert,
             };
             (tag, c.value())
         })
@@ -213,6 +220,25 @@ mod tests {
             let ops = word_diff(a, b);
             assert_eq!(side(&ops, WordTag::Delete), a);
             assert_eq!(side(&ops, WordTag::Insert), b);
+        }
+    }
+
+    /// Both orders give the same runs, deletions and insertions swapped (the seeds' pair "along
+    /// the line of contact" was unchanged one way and deleted and re-inserted the other).
+    #[test]
+    fn word_diff_is_the_same_both_ways() {
+        let pairs = [
+            ("\"Helicopters are dropping at landing points along the line of contact..", "\"All along the line of contact, the helicopters are landing in landing zones."),
+            ("the quick brown fox jumps", "the slow red fox jumped over"),
+            ("a b a b a", "b a b a b"),
+        ];
+        for (a, b) in pairs {
+            let (ab, ba) = (word_diff(a, b), word_diff(b, a));
+            assert_eq!(side(&ab, WordTag::Delete), a);
+            assert_eq!(side(&ab, WordTag::Insert), b);
+            let equal = |ops: &[WordOp]| ops.iter().filter(|o| o.op == WordTag::Equal).map(|o| o.text.clone()).collect::<Vec<_>>();
+            assert_eq!(equal(&ab), equal(&ba), "{a} / {b}");
+            assert_eq!((side(&ba, WordTag::Delete), side(&ba, WordTag::Insert)), (b.to_string(), a.to_string()));
         }
     }
 
