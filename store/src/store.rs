@@ -434,58 +434,62 @@ impl Store {
             crate::compact::grow_segments(&root)?;
         }
         let db = open_sled(&sled_config(&root.join(DB_DIR))).map_err(db_err("opening the database"))?;
-        let meta = db.open_tree(META_TREE).map_err(db_err("opening the meta tree"))?;
-        let blobs = db.open_tree(BLOBS_TREE).map_err(db_err("opening the blobs tree"))?;
-        let expected_generation = read_generation_file(&root);
-        let generation = match meta.get(GENERATION_KEY).map_err(db_err("reading the generation"))? {
-            Some(v) => <[u8; 8]>::try_from(v.as_ref()).map(u64::from_be_bytes).map_err(|_| lost_data(&root, "bad generation record"))?,
-            None => 0,
-        };
-        if let Some(expected) = expected_generation {
-            if generation < expected {
-                return Err(lost_data(&root, &format!("it holds state {generation} of {expected} flushed")));
-            }
-        }
-        match meta.get(FORMAT_KEY).map_err(db_err("reading the format version"))? {
-            Some(v) => {
-                let found = <[u8; 4]>::try_from(v.as_ref()).map(u32::from_be_bytes).unwrap_or(0);
-                check_version(found)?;
-            }
-            None => {
-                // Only a brand-new (or never flushed) repository lacks its version record.
-                let empty = blobs.is_empty() && db.tree_names().len() <= 3;
-                if !(fresh || (empty && expected_generation.is_none())) {
-                    return Err(lost_data(&root, "its format version record is missing"));
+        // Reads of a damaged database can panic inside sled: reported as corruption.
+        let (meta, blobs, generation, packs, has_tombstones) = crate::sled_open::guarded("reading the database", || {
+            let meta = db.open_tree(META_TREE).map_err(db_err("opening the meta tree"))?;
+            let blobs = db.open_tree(BLOBS_TREE).map_err(db_err("opening the blobs tree"))?;
+            let expected_generation = read_generation_file(&root);
+            let generation = match meta.get(GENERATION_KEY).map_err(db_err("reading the generation"))? {
+                Some(v) => <[u8; 8]>::try_from(v.as_ref()).map(u64::from_be_bytes).map_err(|_| lost_data(&root, "bad generation record"))?,
+                None => 0,
+            };
+            if let Some(expected) = expected_generation {
+                if generation < expected {
+                    return Err(lost_data(&root, &format!("it holds state {generation} of {expected} flushed")));
                 }
-                meta.insert(FORMAT_KEY, &FORMAT_VERSION.to_be_bytes()[..])
-                    .map_err(db_err("writing the format version"))?;
-                db.flush().map_err(db_err("flushing the database"))?;
             }
-        }
+            match meta.get(FORMAT_KEY).map_err(db_err("reading the format version"))? {
+                Some(v) => {
+                    let found = <[u8; 4]>::try_from(v.as_ref()).map(u32::from_be_bytes).unwrap_or(0);
+                    check_version(found)?;
+                }
+                None => {
+                    // Only a brand-new (or never flushed) repository lacks its version record.
+                    let empty = blobs.is_empty() && db.tree_names().len() <= 3;
+                    if !(fresh || (empty && expected_generation.is_none())) {
+                        return Err(lost_data(&root, "its format version record is missing"));
+                    }
+                    meta.insert(FORMAT_KEY, &FORMAT_VERSION.to_be_bytes()[..])
+                        .map_err(db_err("writing the format version"))?;
+                    db.flush().map_err(db_err("flushing the database"))?;
+                }
+            }
 
-        let marker_version = read_marker(&root)?.unwrap_or(FORMAT_VERSION);
-        let stored_version = match meta.get(FORMAT_KEY).map_err(db_err("reading the format version"))? {
-            Some(v) => <[u8; 4]>::try_from(v.as_ref()).map(u32::from_be_bytes).unwrap_or(0),
-            None => FORMAT_VERSION,
-        };
-        if marker_version < FORMAT_VERSION || stored_version < FORMAT_VERSION {
-            // Version 1 had no packs (it reads as an empty catalog), version 2 no dictionary
-            // blobs, version 3 only packs of format 1, version 4 the archive's older index and
-            // line keys (which the archive reads and upgrades): their data is valid version 5.
-            // Older builds refuse the upgraded repository instead of failing on a blob codec or
-            // a pack format they do not know, or misreading the archive's records.
-            meta.insert(FORMAT_KEY, &FORMAT_VERSION.to_be_bytes()[..]).map_err(db_err("writing the format version"))?;
-            db.flush().map_err(db_err("flushing the database"))?;
-            write_marker(&root)?;
-        }
-        let packs = Store::open_packs(&root, &meta)?;
-        let mut has_tombstones = false;
-        for name in db.tree_names() {
-            if name.starts_with(TOMB_PREFIX.as_bytes()) {
-                let t = db.open_tree(&name).map_err(db_err("opening a tombstone tree"))?;
-                has_tombstones |= !t.is_empty();
+            let marker_version = read_marker(&root)?.unwrap_or(FORMAT_VERSION);
+            let stored_version = match meta.get(FORMAT_KEY).map_err(db_err("reading the format version"))? {
+                Some(v) => <[u8; 4]>::try_from(v.as_ref()).map(u32::from_be_bytes).unwrap_or(0),
+                None => FORMAT_VERSION,
+            };
+            if marker_version < FORMAT_VERSION || stored_version < FORMAT_VERSION {
+                // Version 1 had no packs (it reads as an empty catalog), version 2 no dictionary
+                // blobs, version 3 only packs of format 1, version 4 the archive's older index and
+                // line keys (which the archive reads and upgrades): their data is valid version 5.
+                // Older builds refuse the upgraded repository instead of failing on a blob codec or
+                // a pack format they do not know, or misreading the archive's records.
+                meta.insert(FORMAT_KEY, &FORMAT_VERSION.to_be_bytes()[..]).map_err(db_err("writing the format version"))?;
+                db.flush().map_err(db_err("flushing the database"))?;
+                write_marker(&root)?;
             }
-        }
+            let packs = Store::open_packs(&root, &meta)?;
+            let mut has_tombstones = false;
+            for name in db.tree_names() {
+                if name.starts_with(TOMB_PREFIX.as_bytes()) {
+                    let t = db.open_tree(&name).map_err(db_err("opening a tombstone tree"))?;
+                    has_tombstones |= !t.is_empty();
+                }
+            }
+            Ok((meta, blobs, generation, packs, has_tombstones))
+        })?;
 
         Ok(Store {
             path: root,
