@@ -243,6 +243,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn score_shown_as_one_passes_min_score_one() {
+        assert_eq!(score_text(0.998), "0.99");
+        assert_eq!(score_text(1.0), "1.00");
+        assert_eq!(score_text(0.29), "0.29");
+        assert_eq!(score_text(0.293), "0.29");
+        assert_eq!(score_text(0.5), "0.50");
+        assert_eq!(score_text(0.0), "0.00");
+    }
+
+    #[test]
     fn rounded_relations_keep_three_decimals_and_print_short() {
         let rel = Relation {
             a: ArticleId::of_text("a"),

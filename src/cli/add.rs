@@ -229,7 +229,7 @@ fn human_line(archive: &stet::Archive, ui: &Ui, input: &str, o: &stet::AddOutcom
             " - {} {} ({})",
             ui.paint(Style::Warn, &relation_phrase(r.kind, r.parent == Some(o.id), r.contains_other)),
             ui.paint(Style::Id, &archive.short_id(&r.other, 8)),
-            super::ui::score(r.score)
+            stet::model::score_text(r.score)
         ));
         if o.relations.len() > 1 {
             line.push_str(&format!(" +{} more", o.relations.len() - 1));

@@ -119,8 +119,7 @@ pub fn cmd_diff(cli: &Cli, ui: &Ui, args: &DiffArgs) -> Result<i32, CliError> {
     writeln!(out, "{header}{}{}", diff::render_detected(detected.as_ref()), diff::render_summary(&d, None))?;
     if args.side_by_side {
         // COLUMNS is honoured when piped too (`COLUMNS=60 stet diff -s A B | less`).
-        let columns = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok()).filter(|&c| c > 0);
-        let width = args.width.or(columns).or_else(super::ui::terminal_width).unwrap_or(100);
+        let width = args.width.or_else(super::ui::columns_env).or_else(super::ui::terminal_width).unwrap_or(100);
         write!(out, "{}", diff::render_side_by_side(&d, width.max(40), ui.color))?;
     } else {
         write!(out, "{}", diff::render_inline(&d, ui.color))?;

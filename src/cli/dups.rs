@@ -188,7 +188,7 @@ fn render_families(archive: &stet::Archive, ui: &Ui, pairs: &[Relation], out: &m
                 out,
                 "  {} {}  {}  {}  {}",
                 ui.paint(Style::Warn, &format!("{:<14}", r.kind.as_str())),
-                super::ui::score(r.score),
+                stet::model::score_text(r.score),
                 label(&parent)?,
                 ui.paint(Style::Dim, "->"),
                 label(&child)?
@@ -263,7 +263,7 @@ fn list_families(archive: &stet::Archive, ui: &Ui, fams: &[Family], json: bool, 
             writeln!(out)?;
         }
         let plural = if f.pairs.len() == 1 { "" } else { "s" };
-        let head = format!("family {}: {} articles, {} relation{plural}, strongest {}", n + 1, f.members.len(), f.pairs.len(), super::ui::score(f.score));
+        let head = format!("family {}: {} articles, {} relation{plural}, strongest {}", n + 1, f.members.len(), f.pairs.len(), stet::model::score_text(f.score));
         writeln!(out, "{}", ui.paint(Style::Bold, &head))?;
         for id in &members {
             let r = recs.get(id);
@@ -288,7 +288,7 @@ fn list_families(archive: &stet::Archive, ui: &Ui, fams: &[Family], json: bool, 
                 out,
                 "    {} {}  {} {} {}",
                 ui.paint(Style::Warn, &format!("{:<14}", r.kind.as_str())),
-                super::ui::score(r.score),
+                stet::model::score_text(r.score),
                 ui.paint(Style::Id, &shorts.get(&from).cloned().unwrap_or_default()),
                 ui.paint(Style::Dim, arrow),
                 ui.paint(Style::Id, &shorts.get(&to).cloned().unwrap_or_default())

@@ -234,7 +234,7 @@ fn write_tree(l: &Lineage, info: &Info, ui: &Ui, out: &mut impl Write) -> Result
             line.push_str(if *last { "└─ " } else { "├─ " });
         }
         if let Some(r) = row.via {
-            line.push_str(&format!("{} {} ─ ", ui.paint(Style::Warn, r.kind.as_str()), super::ui::score(r.score)));
+            line.push_str(&format!("{} {} ─ ", ui.paint(Style::Warn, r.kind.as_str()), stet::model::score_text(r.score)));
         }
         line.push_str(&node_label(l, info, ui, &row.id));
         if row.repeat {
@@ -256,7 +256,7 @@ fn write_tree(l: &Lineage, info: &Info, ui: &Ui, out: &mut impl Write) -> Result
         writeln!(out, "{}", ui.paint(Style::Bold, "related, direction unknown:"))?;
         for r in &l.related {
             let other = r.other(&l.root);
-            writeln!(out, "~ {} {} ─ {}", ui.paint(Style::Warn, r.kind.as_str()), super::ui::score(r.score), node_label(l, info, ui, &other))?;
+            writeln!(out, "~ {} {} ─ {}", ui.paint(Style::Warn, r.kind.as_str()), stet::model::score_text(r.score), node_label(l, info, ui, &other))?;
         }
     }
     Ok(())
@@ -319,7 +319,7 @@ fn render_dot(l: &Lineage, info: &Info) -> String {
         s.push_str(&format!("  \"{}\" [label=\"{label}\"{extra}];\n", m.id.hex()));
     }
     for e in l.edges() {
-        let label = format!("{} {}", e.relation.kind.as_str(), super::ui::score(e.relation.score));
+        let label = format!("{} {}", e.relation.kind.as_str(), stet::model::score_text(e.relation.score));
         let extra = if e.directed { "" } else { ", dir=none, style=dashed" };
         s.push_str(&format!("  \"{}\" -> \"{}\" [label=\"{label}\"{extra}];\n", e.from.hex(), e.to.hex()));
     }
@@ -351,7 +351,7 @@ fn render_mermaid(l: &Lineage, info: &Info) -> String {
         s.push_str(&format!("  {}[\"{label}\"]\n", name(&m.id)));
     }
     for e in l.edges() {
-        let label = format!("{} {}", e.relation.kind.as_str(), super::ui::score(e.relation.score));
+        let label = format!("{} {}", e.relation.kind.as_str(), stet::model::score_text(e.relation.score));
         let arrow = if e.directed { "-->" } else { "-.-" };
         s.push_str(&format!("  {} {arrow}|\"{label}\"| {}\n", name(&e.from), name(&e.to)));
     }

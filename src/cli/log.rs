@@ -53,12 +53,12 @@ pub fn cmd_log(cli: &Cli, ui: &Ui, args: &LogArgs) -> Result<i32, CliError> {
         } else {
             // The archive day, which the list is ordered by; the publication day after the
             // title (the one date column mixed the two, so "newest first" looked unsorted).
-            let day = |d: &str| d.get(..10).unwrap_or(d).to_string();
+            let day = super::ui::day;
             writeln!(
                 out,
                 "{} {} {}{}{}",
                 ui.paint(Style::Id, &archive.short_id(&rec.id, 8)),
-                ui.paint(Style::Dim, &day(&rec.archived)),
+                ui.paint(Style::Dim, day(&rec.archived)),
                 quote_title(rec.title.as_deref()),
                 rec.source.as_deref().map(|s| ui.paint(Style::Dim, &format!("  {}", super::ui::one_line(s)))).unwrap_or_default(),
                 rec.published.as_deref().map(|p| ui.paint(Style::Dim, &format!("  published {}", day(p)))).unwrap_or_default()

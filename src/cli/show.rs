@@ -101,7 +101,7 @@ pub fn cmd_show(cli: &Cli, ui: &Ui, args: &ShowArgs) -> Result<i32, CliError> {
                 "  {} {role} {} ({}) {}",
                 ui.paint(Style::Warn, &format!("{:<14}", r.kind.as_str())),
                 ui.paint(Style::Id, &archive.short_id(&other, 8)),
-                super::ui::score(r.score),
+                stet::model::score_text(r.score),
                 quote_title(title.as_deref())
             )?;
         }

@@ -216,7 +216,7 @@ pub fn terminal_width() -> Option<usize> {
     if !std::io::stdout().is_terminal() {
         return None;
     }
-    if let Some(c) = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok()).filter(|&c| c > 0) {
+    if let Some(c) = columns_env() {
         return Some(c);
     }
     let mut ws = libc::winsize { ws_row: 0, ws_col: 0, ws_xpixel: 0, ws_ypixel: 0 };
@@ -224,6 +224,11 @@ pub fn terminal_width() -> Option<usize> {
     // stack frame for the whole call.
     let ok = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut ws) } == 0;
     (ok && ws.ws_col > 0).then_some(usize::from(ws.ws_col))
+}
+
+/// `$COLUMNS`, when it is set to a positive number.
+pub fn columns_env() -> Option<usize> {
+    std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok()).filter(|&c| c > 0)
 }
 
 /// `s` cut to at most `cols` terminal columns (wide characters count two), with `…` when cut.
@@ -251,22 +256,19 @@ pub fn fit_columns(s: &str, cols: usize) -> String {
 /// "archived DAY", so that an archive date is never read as a publication date (a family's
 /// "2026-12-04" parent of a "2021-03-04" child was the day it was archived).
 pub fn day_label(published: Option<&str>, archived: &str) -> String {
-    let day = |d: &str| d.get(..10).unwrap_or(d).to_string();
     match published {
-        Some(p) => day(p),
+        Some(p) => day(p).to_string(),
         None => format!("archived {}", day(archived)),
     }
 }
 
-/// A score as shown to people ([`stet::model::score_text`]).
-pub fn score(x: f32) -> String {
-    stet::model::score_text(x)
+/// The day (`YYYY-MM-DD`) of an RFC 3339 date.
+pub fn day(date: &str) -> &str {
+    date.get(..10).unwrap_or(date)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::score;
-
     #[test]
     fn titles_are_cut_by_columns_not_characters() {
         use super::fit_columns;
@@ -278,13 +280,4 @@ mod tests {
         assert_eq!(cut, format!("{}…", "中".repeat(34)));
     }
 
-    #[test]
-    fn score_shown_as_one_passes_min_score_one() {
-        assert_eq!(score(0.998), "0.99");
-        assert_eq!(score(1.0), "1.00");
-        assert_eq!(score(0.29), "0.29");
-        assert_eq!(score(0.293), "0.29");
-        assert_eq!(score(0.5), "0.50");
-        assert_eq!(score(0.0), "0.00");
-    }
 }

@@ -92,18 +92,6 @@ pub struct EncodedDelta {
     pub(crate) value: Vec<u8>,
 }
 
-impl EncodedDelta {
-    /// The id of the encoded bytes.
-    pub fn id(&self) -> BlobId {
-        self.id
-    }
-
-    /// The id of the base.
-    pub fn base(&self) -> BlobId {
-        self.base
-    }
-}
-
 impl DeltaEncoder {
     /// Encodes `bytes` as a delta against `base_bytes`; `None` when the two do not fit in one
     /// zstd window (a batch would not store a delta there either).

@@ -1098,11 +1098,14 @@ impl<'s> Batch<'s> {
         let mut ahead = ahead.filter(|a| a.id == id);
         let mut best: Option<Vec<u8>> = None;
         for base in bases {
-            let delta = match ahead.take_if(|a| a.base == *base) {
-                Some(a) if self.blobs.contains_key(base) => self.usable_depth(bytes, base)?.map(|depth| {
-                    let mut value = a.value;
-                    codec::set_depth(&mut value, depth + 1);
-                    value
+            // A delta made ahead is used against a base put in this batch (its stored value is
+            // at hand, so its depth is known without reading it back).
+            let put_here = self.blobs.get(base);
+            let delta = match (ahead.take_if(|a| a.base == *base), put_here) {
+                (Some(a), Some(value)) => self.delta_depth(bytes, value).map(|depth| {
+                    let mut delta = a.value;
+                    codec::set_depth(&mut delta, depth + 1);
+                    delta
                 }),
                 _ => self.try_delta(bytes, base)?,
             };
@@ -1242,31 +1245,22 @@ impl<'s> Batch<'s> {
     /// The depth and decoded bytes of `base` when `bytes` may be stored against it: present,
     /// undamaged, under the depth limit, and both within one zstd window.
     fn usable_base(&self, bytes: &[u8], base: &BlobId) -> Result<Option<(u8, Vec<u8>)>> {
-        let max = self.store.opts.max_delta_depth;
         let Some(value) = self.lookup(base)? else { return Ok(None) };
-        let Ok(header) = codec::parse_header(&value) else { return Ok(None) };
-        if header.depth >= max {
-            return Ok(None);
-        }
-        let span = header.raw_len.saturating_add(bytes.len() as u64);
-        if span > codec::MAX_DELTA_SPAN as u64 {
-            return Ok(None);
-        }
+        let Some(depth) = self.delta_depth(bytes, &value) else { return Ok(None) };
         match self.get_blob(base) {
-            Ok(b) => Ok(Some((header.depth, b))),
+            Ok(b) => Ok(Some((depth, b))),
             Err(StoreError::Corrupt { .. } | StoreError::NotFound { .. }) => Ok(None),
             Err(e) => Err(e),
         }
     }
 
-    /// The depth of `base`, put in this batch, when `bytes` may be stored against it (as
-    /// [`Self::usable_base`] says, without decoding it: the bytes were just put, not read);
-    /// `None` also for a base not put in this batch.
-    fn usable_depth(&self, bytes: &[u8], base: &BlobId) -> Result<Option<u8>> {
-        let Some(value) = self.blobs.get(base) else { return Ok(None) };
-        let Ok(header) = codec::parse_header(value) else { return Ok(None) };
+    /// The depth of a base blob stored as `value` when `bytes` may be stored as a delta against
+    /// it: the base below the depth limit, the two within one zstd window; `None` otherwise or
+    /// when the value's header does not parse.
+    fn delta_depth(&self, bytes: &[u8], value: &[u8]) -> Option<u8> {
+        let header = codec::parse_header(value).ok()?;
         let span = header.raw_len.saturating_add(bytes.len() as u64);
-        Ok((header.depth < self.store.opts.max_delta_depth && span <= codec::MAX_DELTA_SPAN as u64).then_some(header.depth))
+        (header.depth < self.store.opts.max_delta_depth && span <= codec::MAX_DELTA_SPAN as u64).then_some(header.depth)
     }
 
     fn try_delta(&self, bytes: &[u8], base: &BlobId) -> Result<Option<Vec<u8>>> {
