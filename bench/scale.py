@@ -21,10 +21,13 @@ make_cases.py outputs' docs/ built with different seeds/bases) and larger --size
 word of 4+ letters mapped through its own random permutation of the corpus vocabulary (seed c;
 capitalisation kept). A copy keeps its article's structure, lengths and Zipfian word frequencies
 but shares no content words with the original, so it is a new, unrelated article to stet: the
-common case at scale (a candidate check that finds nothing). The runtime is roughly
+common case at scale (a candidate check that finds nothing). It still shares its original's numbers
+and short words, so that once an archive holds several copies of an article every new copy finds
+the full 8 candidates to verify; with --numbers the copies rewrite numbers too (each copy its own
+mapping), and a new copy finds candidates only as an unrelated real article would. The runtime is roughly
 N / (files/s shown for the largest size).
 """
-import argparse, json, os, random, re, resource, statistics, subprocess, sys, tempfile, time
+import argparse, hashlib, json, os, random, re, resource, statistics, subprocess, sys, tempfile, time
 from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -55,8 +58,8 @@ class Synthetic:
     """The real articles followed by K vocabulary-permuted copies of them (see the module doc),
     made one at a time on access, so that a million articles need not be held at once."""
 
-    def __init__(self, pool, k):
-        self.pool, self.k = pool, k
+    def __init__(self, pool, k, numbers=False):
+        self.pool, self.k, self.numbers = pool, k, numbers
         self.vocab = sorted({w.lower() for t in pool for w in WORD.findall(t)}) if k else []
         self.maps = {}
 
@@ -78,7 +81,24 @@ class Synthetic:
             r = m.get(w.lower(), w)
             return r.capitalize() if w[0].isupper() else r
 
-        return WORD.sub(sub, self.pool[i])
+        text = WORD.sub(sub, self.pool[i])
+        if self.numbers:
+            text = DIGITS.sub(lambda mt: renumber(c, mt.group(0)), text)
+        return text
+
+
+DIGITS = re.compile(r"[0-9]+")
+
+
+def renumber(c, digits):
+    """`digits` as copy c writes it: another digit string of the same length (the same for every
+    occurrence in every article of copy c; a leading zero only where there was one)."""
+    h = hashlib.blake2b(f"{c}:{digits}".encode(), digest_size=16).digest()
+    out = "".join(str(b % 10) for b in h[: len(digits)])
+    out += "".join(str(b % 10) for b in hashlib.blake2b(h).digest())[: max(0, len(digits) - len(out))]
+    if digits[0] != "0" and out[0] == "0":
+        out = str(1 + h[0] % 9) + out[1:]
+    return out[: len(digits)]
 
 
 def write_chunk(gen, d, n):
@@ -131,6 +151,9 @@ def main():
     ap.add_argument("--out", default=os.path.join(ROOT, "bench/out/scale"))
     ap.add_argument("--extra", nargs="*", default=[])
     ap.add_argument("--synthetic", type=int, default=0, metavar="K")
+    ap.add_argument("--numbers", action="store_true",
+                    help="synthetic copies also rewrite every number (another digit string of the same length, "
+                         "fixed per copy), so that a copy shares no numbers with its original either")
     ap.add_argument("--stet", default=os.path.join(ROOT, "target/release/stet"))
     ap.add_argument("--resume", action="store_true",
                     help="continue in --out's repository (same --synthetic and corpora): consumed.txt there "
@@ -145,7 +168,7 @@ def main():
         os.makedirs(a.out)
     repo = os.path.join(a.out, "repo")
     stet = os.path.abspath(a.stet)
-    pool = Synthetic(list(articles(a.extra)), a.synthetic)
+    pool = Synthetic(list(articles(a.extra)), a.synthetic, a.numbers)
     # Shuffled (fixed seed) so that every size's probe has the same mix of sources and lengths
     # (the corpora come Reuters first, then the longer BBC articles). The same permutation as
     # shuffling the articles themselves with that seed (earlier runs did).

@@ -2,7 +2,8 @@
 //!
 //! Main items: [`align_texts`] (two normalised texts), [`align`] (two sentence lists),
 //! [`align_sigs`] (the core, on precomputed [`SentenceSig`]s with caller-given word weights),
-//! [`Alignment`], [`AlignedPair`], [`similarity`](fn@similarity) and [`order_preservation`];
+//! [`Alignment`], [`AlignedPair`], [`similarity`](fn@similarity), [`order_preservation`] and
+//! [`in_order_chain`] (what "in order" means, for detection and the diff alike);
 //! for the diff, [`align_sigs_filled`] and [`fill_bounded_gaps`] add weaker pairs that the
 //! aligned sentences around them vouch for.
 //!
@@ -11,6 +12,7 @@
 //! inflection and rewording), name matching by edit distance (transliteration: Kupiansk and
 //! Kupyansk), word-bigram overlap (shared phrasing), numbers that disagree and length ratio.
 
+mod chain;
 mod indexes;
 mod sig;
 mod similarity;
@@ -18,6 +20,7 @@ mod similarity;
 mod reference;
 
 pub(crate) use indexes::{tally, KeyIndex};
+pub use chain::in_order_chain;
 pub use indexes::{SigIndex, StemWeights};
 pub use sig::{sentence_sigs, stem_hash, SentenceSig, TAG_GRAM, TAG_SENTENCE, TAG_STEM};
 pub use similarity::{features, similarity, PairFeatures, COEF};
@@ -313,9 +316,44 @@ pub fn fill_bounded_gaps(al: &mut Alignment, a: &[SentenceSig], b: &[SentenceSig
             (*x, *y) = (true, true);
         }
     }
-    // The anchors: the longest run of pairs in the same order on both sides (a moved sentence
-    // between two neighbours is not one, and would otherwise hide the gap around it).
-    let anchors: Vec<(usize, usize)> = in_order_chain(&al.pairs).into_iter().map(|k| (al.pairs[k].a as usize, al.pairs[k].b as usize)).collect();
+    // The anchors: a longest run of pairs in the same order on both sides (a moved sentence
+    // between two neighbours is not one, and would otherwise hide the gap around it). Which of
+    // the runs of that length decides which gaps are bounded, so three are tried (ties to the
+    // pairs met first, to the most text kept in place as the diff's same / moved split has it,
+    // to the later pairs) and the one that pairs the most sentences is kept.
+    let len = |s: &SentenceSig| u64::from(s.end.saturating_sub(s.start));
+    let kept = |p: &AlignedPair| a.get(p.a as usize).map_or(0, len) + b.get(p.b as usize).map_or(0, len);
+    let chains = [
+        in_order_chain(&al.pairs, |_| 0),
+        in_order_chain(&al.pairs, kept),
+        in_order_chain(&al.pairs, |p| u64::from(p.a)),
+    ];
+    let mut best: Option<Vec<AlignedPair>> = None;
+    for (i, chain) in chains.iter().enumerate() {
+        if chains[..i].contains(chain) {
+            continue;
+        }
+        let anchors: Vec<(usize, usize)> = chain.iter().map(|&k| (al.pairs[k].a as usize, al.pairs[k].b as usize)).collect();
+        let added = gap_pairs(&anchors, a, b, &used_a, &used_b, weight);
+        let rank = |v: &[AlignedPair]| (v.len(), v.iter().map(|p| f64::from(p.sim)).sum::<f64>());
+        if best.as_deref().is_none_or(|kept| rank(&added) > rank(kept)) {
+            best = Some(added);
+        }
+    }
+    al.pairs.extend(best.unwrap_or_default());
+    al.pairs.sort_by_key(|p| p.a);
+}
+
+/// The pairs [`fill_bounded_gaps`] makes between consecutive `anchors` (sentences marked used
+/// are taken already).
+fn gap_pairs(
+    anchors: &[(usize, usize)],
+    a: &[SentenceSig],
+    b: &[SentenceSig],
+    used_a: &[bool],
+    used_b: &[bool],
+    weight: &dyn Fn(u64) -> f32,
+) -> Vec<AlignedPair> {
     let mut added = Vec::new();
     for w in anchors.windows(2) {
         let ((pa, pb), (qa, qb)) = (w[0], w[1]);
@@ -351,32 +389,7 @@ pub fn fill_bounded_gaps(al: &mut Alignment, a: &[SentenceSig], b: &[SentenceSig
             }
         }
     }
-    al.pairs.extend(added);
-    al.pairs.sort_by_key(|p| p.a);
-}
-
-/// Indexes into `pairs` (sorted by `a`) of a longest chain whose `b` also increases.
-fn in_order_chain(pairs: &[AlignedPair]) -> Vec<usize> {
-    // tails[k]: index of the pair ending the best chain of length k + 1 found so far.
-    let mut tails: Vec<usize> = Vec::new();
-    let mut prev: Vec<Option<usize>> = vec![None; pairs.len()];
-    for (k, p) in pairs.iter().enumerate() {
-        let at = tails.partition_point(|&t| pairs[t].b < p.b);
-        prev[k] = at.checked_sub(1).map(|x| tails[x]);
-        if at == tails.len() {
-            tails.push(k);
-        } else {
-            tails[at] = k;
-        }
-    }
-    let mut chain = Vec::with_capacity(tails.len());
-    let mut at = tails.last().copied();
-    while let Some(k) = at {
-        chain.push(k);
-        at = prev[k];
-    }
-    chain.reverse();
-    chain
+    added
 }
 
 /// Weights from the two sides themselves: stems found in many sentences weigh less.
@@ -454,9 +467,7 @@ pub fn order_preservation(pairs: &[AlignedPair]) -> f32 {
     if pairs.len() < 2 {
         return 1.0;
     }
-    let mut sorted = pairs.to_vec();
-    sorted.sort_by_key(|p| p.a);
-    in_order_chain(&sorted).len() as f32 / pairs.len() as f32
+    in_order_chain(pairs, |_| 0).len() as f32 / pairs.len() as f32
 }
 
 #[cfg(test)]

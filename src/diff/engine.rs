@@ -1,8 +1,8 @@
 //! Building a [`Diff`] from two sentence lists and their aligned pairs.
 //!
-//! Main items: [`compute`], [`diff_texts`]; internally the pair clean-up, the weighted
-//! longest increasing subsequence that separates in-order pairs from moved ones, the reading
-//! order, and the summary figures.
+//! Main items: [`compute`], [`diff_texts`]; internally the pair clean-up, the split of in-order
+//! pairs from moved ones (by the aligner's own in-order chain), the reading order, and the
+//! summary figures.
 
 use super::words::{count_words, word_diff, WordOp, WordTag};
 use super::{Diff, Op, Summary};
@@ -109,47 +109,21 @@ fn usable_pairs(na: usize, nb: usize, pairs: &[AlignedPair]) -> Vec<Pair> {
     out
 }
 
-/// Marks the pairs (sorted by b) of the order-preserving majority: the longest subsequence
-/// increasing in a, ties broken by the most characters kept in place. The rest are moved.
+/// Marks the pairs of the in-order majority ([`crate::align::in_order_chain`], ties broken by
+/// the most characters kept in place, then by the more similar pairs). The rest are moved.
 fn order_preserving(pairs: &[Pair], a: &[&str], b: &[&str]) -> Vec<bool> {
-    type Score = (u64, u64);
-    let n = a.len();
-    // Fenwick tree over a-indexes holding the best (score, pair) ending at or below each index.
-    let mut tree: Vec<Option<(Score, usize)>> = vec![None; n + 1];
-    let mut prev: Vec<Option<usize>> = vec![None; pairs.len()];
-    let mut best: Option<(Score, usize)> = None;
-    for (k, p) in pairs.iter().enumerate() {
-        // Best chain ending at an a-index strictly below p.a.
-        let mut before: Option<(Score, usize)> = None;
-        let mut i = p.a;
-        while i > 0 {
-            if let Some(v) = tree[i] {
-                if before.is_none_or(|bv| v.0 > bv.0) {
-                    before = Some(v);
-                }
-            }
-            i &= i - 1;
-        }
-        let weight = (a[p.a].trim().chars().count() + b[p.b].trim().chars().count()) as u64;
-        let base = before.map_or((0, 0), |v| v.0);
-        let score = (base.0 + 1, base.1 + weight);
-        prev[k] = before.map(|v| v.1);
-        let mut i = p.a + 1;
-        while i <= n {
-            if tree[i].is_none_or(|tv| score > tv.0) {
-                tree[i] = Some((score, k));
-            }
-            i += i & i.wrapping_neg();
-        }
-        if best.is_none_or(|bv| score > bv.0) {
-            best = Some((score, k));
-        }
-    }
+    let as_aligned: Vec<AlignedPair> = pairs
+        .iter()
+        .map(|p| AlignedPair { a: p.a as u32, b: p.b as u32, sim: p.sim, overlap: 0.0, verbatim: false })
+        .collect();
+    // Characters kept in place, then (in the low bits) similarity.
+    let kept = |p: &AlignedPair| {
+        let chars = (a[p.a as usize].trim().chars().count() + b[p.b as usize].trim().chars().count()) as u64;
+        (chars << 10) + (p.sim.clamp(0.0, 1.0) * 1023.0) as u64
+    };
     let mut keep = vec![false; pairs.len()];
-    let mut cur = best.map(|v| v.1);
-    while let Some(k) = cur {
+    for k in crate::align::in_order_chain(&as_aligned, kept) {
         keep[k] = true;
-        cur = prev[k];
     }
     keep
 }
