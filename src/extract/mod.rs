@@ -79,6 +79,10 @@ pub enum ExtractError {
     /// The bytes are neither valid UTF-8 nor a recognisable text encoding.
     #[error("not text: invalid UTF-8 and no recognisable encoding")]
     NotText,
+    /// The input lists other pages (a news feed, a sitemap): archiving it as one article would
+    /// mix its items into one text, which then quotes every article it summarises.
+    #[error("{0}, not an article: archive the pages it links to")]
+    LinkList(&'static str),
 }
 
 /// Extracts an article from raw bytes; `name` is the path or label (used for the format).
@@ -100,6 +104,9 @@ pub fn extract(bytes: &[u8], name: &str) -> Result<Extracted, ExtractError> {
     } else {
         String::from_utf8_lossy(&bytes[..bytes.len().min(8192)]).into_owned()
     };
+    if let Some(kind) = sniff::link_list_kind(&sniff_text) {
+        return Err(ExtractError::LinkList(kind));
+    }
     let format = sniff::detect(name, &sniff_text);
     let text = match format {
         Format::Html => charset::decode_html(bytes, &mut warnings),

@@ -84,6 +84,43 @@ pub(crate) fn content_is_html(text: &str) -> bool {
     tags.iter().map(|t| lower.matches(t).count()).sum::<usize>() >= 3
 }
 
+/// What a list of links is, when the input is one instead of an article: a news feed (RSS 0.9x,
+/// 1.0 and 2.0, Atom, JSON Feed) or a sitemap, known by its root element (or JSON Feed's
+/// `version`), whatever its language.
+pub(crate) fn link_list_kind(text: &str) -> Option<&'static str> {
+    let mut rest = text.trim_start_matches('\u{feff}').trim_start();
+    if rest.starts_with('{') {
+        let head: String = rest.chars().take(SNIFF_LEN).collect();
+        return head.contains("jsonfeed.org/version/").then_some("a JSON Feed");
+    }
+    // Past the XML declaration, processing instructions, comments and a doctype.
+    loop {
+        let skipped = if rest.starts_with("<?") {
+            rest.find("?>").map(|i| i + 2)
+        } else if rest.starts_with("<!--") {
+            rest.find("-->").map(|i| i + 3)
+        } else if rest.starts_with("<!") {
+            rest.find('>').map(|i| i + 1)
+        } else {
+            break;
+        };
+        rest = rest[skipped?..].trim_start();
+    }
+    let root: String = rest
+        .strip_prefix('<')?
+        .chars()
+        .take_while(|c| !c.is_whitespace() && !matches!(c, '>' | '/'))
+        .collect::<String>()
+        .to_ascii_lowercase();
+    // A namespace prefix (atom:feed) does not change what the element is.
+    match root.rsplit(':').next().unwrap_or("") {
+        "rss" | "rdf" => Some("an RSS feed"),
+        "feed" => Some("an Atom feed"),
+        "urlset" | "sitemapindex" => Some("a sitemap"),
+        _ => None,
+    }
+}
+
 /// True when the content looks like Markdown (front matter or several Markdown constructs).
 fn content_is_markdown(text: &str) -> bool {
     let t = text.trim_start_matches('\u{feff}');
@@ -148,6 +185,23 @@ mod tests {
         assert_eq!(detect("noext", "Plain words < and > here."), Format::Text);
         assert_eq!(detect("page.HTM", "<p>hello"), Format::Html);
         assert_eq!(detect("page.html", "just words\n\nno markup"), Format::Text);
+    }
+
+    #[test]
+    fn link_lists() {
+        let rss = "\u{feff}<?xml version=\"1.0\"?>\n<!-- generator -->\n<rss version=\"2.0\"><channel>";
+        assert_eq!(link_list_kind(rss), Some("an RSS feed"));
+        assert_eq!(link_list_kind("<rdf:RDF xmlns=\"http://purl.org/rss/1.0/\">"), Some("an RSS feed"));
+        assert_eq!(link_list_kind("<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\">"), Some("an Atom feed"));
+        assert_eq!(link_list_kind("<?xml version=\"1.0\"?><urlset>"), Some("a sitemap"));
+        assert_eq!(link_list_kind("{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": []}"), Some("a JSON Feed"));
+        // Articles, including ones that talk about feeds or hold XML.
+        assert_eq!(link_list_kind("<!DOCTYPE html><html><body><p>Subscribe to our RSS feed</p>"), None);
+        assert_eq!(link_list_kind("<?xml version=\"1.0\"?><html xmlns=\"http://www.w3.org/1999/xhtml\">"), None);
+        assert_eq!(link_list_kind("<nitf><body>A news story in NITF.</body></nitf>"), None);
+        assert_eq!(link_list_kind("RSS feeds: <rss> is the root element."), None);
+        assert_eq!(link_list_kind("{\"text\": \"not a feed\"}"), None);
+        assert_eq!(link_list_kind("<?xml version=\"1.0\""), None);
     }
 
     #[test]
