@@ -161,11 +161,9 @@ fn render_families(archive: &stet::Archive, ui: &Ui, pairs: &[Relation], out: &m
         }
     }
     // A pair's line holds two titles; on a terminal they share its width (the line took 185
-    // columns of an 80-column terminal), elsewhere they keep the usual length.
-    const FIXED_COLUMNS: usize = 51;
-    let title_cols = super::ui::terminal_width()
-        .map(|w| (w.saturating_sub(FIXED_COLUMNS) / 2).clamp(12, super::add::TITLE_COLUMNS))
-        .unwrap_or(super::add::TITLE_COLUMNS);
+    // columns of an 80-column terminal), elsewhere they keep the usual length. Where sharing
+    // would leave each title fewer than 20 columns, the child goes on a line of its own.
+    let (two_lines, title_cols) = pair_layout(super::ui::terminal_width());
     let mut titles: HashMap<ArticleId, String> = HashMap::new();
     let mut label = |id: &ArticleId| -> Result<String, CliError> {
         if !titles.contains_key(id) {
@@ -184,9 +182,10 @@ fn render_families(archive: &stet::Archive, ui: &Ui, pairs: &[Relation], out: &m
                 Some(p) if p == r.b => (r.b, r.a),
                 _ => (r.a, r.b),
             };
+            let gap = if two_lines { format!("\n{:17}", "") } else { String::new() };
             writeln!(
                 out,
-                "  {} {}  {}  {}  {}",
+                "  {} {}  {}{gap}  {}  {}",
                 ui.paint(Style::Warn, &format!("{:<14}", r.kind.as_str())),
                 stet::model::score_text(r.score),
                 label(&parent)?,
@@ -296,4 +295,45 @@ fn list_families(archive: &stet::Archive, ui: &Ui, fams: &[Family], json: bool, 
         }
     }
     Ok(())
+}
+
+/// Columns of a pair's line besides its two titles: indent, kind, score, ids, quotes, arrow.
+const PAIR_FIXED_COLUMNS: usize = 51;
+/// Columns of each line of a pair shown on two lines, besides its title.
+const PAIR_LINE_FIXED_COLUMNS: usize = 34;
+/// The fewest columns a title gets before the pair is split over two lines.
+const MIN_SHARED_TITLE: usize = 20;
+
+/// How a pair is laid out for a terminal `width` columns wide (`None`: not a terminal): on two
+/// lines or one, and how many columns each title may take.
+fn pair_layout(width: Option<usize>) -> (bool, usize) {
+    let most = super::add::TITLE_COLUMNS;
+    match width {
+        None => (false, most),
+        Some(w) if w < PAIR_FIXED_COLUMNS + 2 * MIN_SHARED_TITLE => (true, w.saturating_sub(PAIR_LINE_FIXED_COLUMNS).clamp(8, most)),
+        Some(w) => (false, ((w - PAIR_FIXED_COLUMNS) / 2).min(most)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pairs_fit_narrow_terminals_on_two_lines() {
+        assert_eq!(pair_layout(None), (false, super::super::add::TITLE_COLUMNS));
+        assert_eq!(pair_layout(Some(80)), (true, 46));
+        assert_eq!(pair_layout(Some(91)), (false, 20));
+        assert_eq!(pair_layout(Some(90)), (true, 56));
+        assert_eq!(pair_layout(Some(60)), (true, 26));
+        // Each line of a two-line pair fits: the fixed columns plus the title's.
+        for w in 40..91 {
+            let (two, cols) = pair_layout(Some(w));
+            assert!(two && PAIR_LINE_FIXED_COLUMNS + cols <= w.max(PAIR_LINE_FIXED_COLUMNS + 8), "{w}");
+        }
+        for w in 91..300 {
+            let (two, cols) = pair_layout(Some(w));
+            assert!(!two && PAIR_FIXED_COLUMNS + 2 * cols <= w, "{w}");
+        }
+    }
 }
