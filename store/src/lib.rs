@@ -60,6 +60,7 @@
 //! The store knows nothing about articles: records are opaque bytes under keys in named
 //! keyspaces chosen by the caller.
 
+mod batch;
 mod bloom;
 mod codec;
 mod compact;
@@ -79,7 +80,8 @@ pub use codec::train_dictionary;
 pub use compact::compact_database;
 pub use encoder::{DeltaEncoder, DictionaryEncoder, EncodedBlob, EncodedDelta};
 pub use records::Records;
-pub use store::{Batch, Store};
+pub use batch::Batch;
+pub use store::Store;
 
 /// The repository format version this build reads and writes. Version 4 writes packs of
 /// format 2 (the Bloom filter outside the index, read a page at a time); it reads version 3's
