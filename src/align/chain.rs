@@ -14,8 +14,14 @@ pub fn in_order_chain(pairs: &[AlignedPair], weight: impl Fn(&AlignedPair) -> u6
     type Score = (u64, u64);
     let mut order: Vec<usize> = (0..pairs.len()).collect();
     order.sort_by_key(|&k| (pairs[k].a, pairs[k].b));
-    let n = pairs.iter().map(|p| p.b as usize + 1).max().unwrap_or(0);
-    // Fenwick tree over b: the best (score, pair) of a chain ending at or below each b.
+    // b by rank among the pairs' b values, so that the tree's size is the number of pairs
+    // whatever the indexes (stored evidence could hold any).
+    let mut bs: Vec<u32> = pairs.iter().map(|p| p.b).collect();
+    bs.sort_unstable();
+    bs.dedup();
+    let rank = |p: &AlignedPair| bs.partition_point(|&b| b < p.b);
+    let n = bs.len();
+    // Fenwick tree over b's rank: the best (score, pair) of a chain ending at or below each.
     let mut tree: Vec<Option<(Score, usize)>> = vec![None; n + 1];
     let mut prev: Vec<Option<usize>> = vec![None; pairs.len()];
     let mut best: Option<(Score, usize)> = None;
@@ -28,7 +34,7 @@ pub fn in_order_chain(pairs: &[AlignedPair], weight: impl Fn(&AlignedPair) -> u6
             .iter()
             .map(|&k| {
                 let mut before: Option<(Score, usize)> = None;
-                let mut i = pairs[k].b as usize;
+                let mut i = rank(&pairs[k]);
                 while i > 0 {
                     if let Some(v) = tree[i] {
                         if before.is_none_or(|bv| v.0 > bv.0) {
@@ -43,7 +49,7 @@ pub fn in_order_chain(pairs: &[AlignedPair], weight: impl Fn(&AlignedPair) -> u6
             })
             .collect();
         for (k, score) in scored {
-            let mut i = pairs[k].b as usize + 1;
+            let mut i = rank(&pairs[k]) + 1;
             while i <= n {
                 if tree[i].is_none_or(|tv| score > tv.0) {
                     tree[i] = Some((score, k));
@@ -100,6 +106,12 @@ mod tests {
         let pairs = [pair(0, 1), pair(1, 0), pair(2, 2)];
         assert_eq!(in_order_chain(&pairs, |p| if p.a == 1 { 10 } else { 1 }), vec![1, 2]);
         assert_eq!(in_order_chain(&pairs, |p| if p.a == 0 { 10 } else { 1 }), vec![0, 2]);
+    }
+
+    #[test]
+    fn huge_indexes_need_no_huge_table() {
+        let pairs = [pair(u32::MAX - 1, u32::MAX), pair(0, 7), pair(5, u32::MAX - 3)];
+        assert_eq!(in_order_chain(&pairs, |_| 0), vec![1, 2, 0]);
     }
 
     #[test]
