@@ -16,8 +16,10 @@ trap 'rm -rf "$scratch"' EXIT
 for rep in $(seq 1 "$reps"); do
   for repo in "$@"; do
     rm -rf "$scratch/repo"; cp -r "$repo" "$scratch/repo"; sync
-    /usr/bin/time -f "%e %U %S %M" -o "$scratch/time" "$stet" --repo "$scratch/repo" add -q --json "$batch" > /dev/null 2>&1 || true
-    read -r wall user sys rss < "$scratch/time"
-    echo "$repo round $rep: wall $wall s, cpu $(python3 -c "print(round(($user + $sys) / $n * 1000, 2))") ms/input, peak RSS $((rss / 1024)) MB, load1 $(cut -d' ' -f1 /proc/loadavg)"
+    status=0
+    /usr/bin/time -f "%e %U %S %M" -o "$scratch/time" "$stet" --repo "$scratch/repo" add -q --json "$batch" > /dev/null 2>&1 || status=$?
+    # time(1) writes "Command exited with non-zero status N" before its line when add fails.
+    read -r wall user sys rss < <(tail -n 1 "$scratch/time")
+    echo "$repo round $rep: wall $wall s, cpu $(python3 -c "print(round(($user + $sys) / $n * 1000, 2))") ms/input, peak RSS $((rss / 1024)) MB, exit $status, load1 $(cut -d' ' -f1 /proc/loadavg)"
   done
 done

@@ -187,9 +187,15 @@ def main():
         with open(consumed, "w") as f:
             f.write(f"{n}\n")
 
+    settings = os.path.join(a.out, "settings.json")
+    wanted = {"synthetic": a.synthetic, "numbers": a.numbers, "extra": a.extra}
     if a.resume:
+        if os.path.exists(settings) and json.load(open(settings)) != wanted:
+            sys.exit(f"--resume with other settings than {settings}: {json.load(open(settings))}")
         have = int(open(consumed).read())
         print(f"resuming {repo}: {have} articles already added", flush=True)
+    with open(settings, "w") as f:
+        json.dump(wanted, f)
     gen = (pool[j] for j in order[have:])
     rows = []
     print(f"{os.cpu_count()} cores; probe {a.probe} articles per size", flush=True)

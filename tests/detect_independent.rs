@@ -28,6 +28,9 @@ fn independent_reports_sharing_names_are_not_rewrites() {
     assert!(f.coverage_a.max(f.coverage_b) >= 0.35 && f.substantive >= detect::MIN_PAIRS, "{f:?}");
     assert!(f.verbatim < MIN_REWRITE_VERBATIM, "verbatim {}", f.verbatim);
     assert_eq!(detect::classify(&f), None);
+    // Only the floor keeps it out: with the floor's verbatim share the same figures are a rewrite.
+    let at_floor = Figures { verbatim: MIN_REWRITE_VERBATIM, ..f };
+    assert_eq!(detect::classify(&at_floor).map(|c| c.0), Some(RelationKind::Rewrite));
 }
 
 fn figures(coverage: f32, verbatim: f32) -> Figures {

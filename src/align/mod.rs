@@ -319,8 +319,8 @@ pub fn fill_bounded_gaps(al: &mut Alignment, a: &[SentenceSig], b: &[SentenceSig
     // The anchors: a longest run of pairs in the same order on both sides (a moved sentence
     // between two neighbours is not one, and would otherwise hide the gap around it). Which of
     // the runs of that length decides which gaps are bounded, so three are tried (ties to the
-    // pairs met first, to the most text kept in place as the diff's same / moved split has it,
-    // to the later pairs) and the one that pairs the most sentences is kept.
+    // pairs met first, to the most bytes of text kept in place, to the later pairs) and the one
+    // that pairs the most sentences is kept.
     let len = |s: &SentenceSig| u64::from(s.end.saturating_sub(s.start));
     let kept = |p: &AlignedPair| a.get(p.a as usize).map_or(0, len) + b.get(p.b as usize).map_or(0, len);
     let chains = [

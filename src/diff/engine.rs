@@ -116,10 +116,11 @@ fn order_preserving(pairs: &[Pair], a: &[&str], b: &[&str]) -> Vec<bool> {
         .iter()
         .map(|p| AlignedPair { a: p.a as u32, b: p.b as u32, sim: p.sim, overlap: 0.0, verbatim: false })
         .collect();
-    // Characters kept in place, then (in the low bits) similarity.
+    // Characters kept in place, then similarity: in the low 32 bits, which a chain's sum of
+    // similarities (at most 1023 per pair, 2,000 sentences a side) cannot carry out of.
     let kept = |p: &AlignedPair| {
         let chars = (a[p.a as usize].trim().chars().count() + b[p.b as usize].trim().chars().count()) as u64;
-        (chars << 10) + (p.sim.clamp(0.0, 1.0) * 1023.0) as u64
+        (chars << 32) + (p.sim.clamp(0.0, 1.0) * 1023.0) as u64
     };
     let mut keep = vec![false; pairs.len()];
     for k in crate::align::in_order_chain(&as_aligned, kept) {

@@ -104,7 +104,7 @@ pub fn extract(bytes: &[u8], name: &str) -> Result<Extracted, ExtractError> {
     } else {
         String::from_utf8_lossy(&bytes[..bytes.len().min(8192)]).into_owned()
     };
-    if let Some(kind) = sniff::link_list_kind(&sniff_text) {
+    if let Some(kind) = sniff::link_list_kind(&sniff_text, bytes) {
         return Err(ExtractError::LinkList(kind));
     }
     let format = sniff::detect(name, &sniff_text);

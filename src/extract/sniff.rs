@@ -85,38 +85,45 @@ pub(crate) fn content_is_html(text: &str) -> bool {
 }
 
 /// What a list of links is, when the input is one instead of an article: a news feed (RSS 0.9x,
-/// 1.0 and 2.0, Atom, JSON Feed) or a sitemap, known by its root element (or JSON Feed's
-/// `version`), whatever its language.
-pub(crate) fn link_list_kind(text: &str) -> Option<&'static str> {
-    let mut rest = text.trim_start_matches('\u{feff}').trim_start();
+/// 1.0 and 2.0, Atom, JSON Feed) or a sitemap, whatever its language. Known by its root element
+/// together with what marks it (a version, a namespace, or the first child element: an article
+/// that merely starts with `<feed>` is none), or by JSON Feed's `version`. `head` is the decoded
+/// start of the input, `whole` all its bytes (a JSON Feed's keys may come in any order).
+pub(crate) fn link_list_kind(head: &str, whole: &[u8]) -> Option<&'static str> {
+    let mut rest = head.trim_start_matches('\u{feff}').trim_start();
     if rest.starts_with('{') {
-        let head: String = rest.chars().take(SNIFF_LEN).collect();
-        return head.contains("jsonfeed.org/version/").then_some("a JSON Feed");
+        let has = |needle: &[u8]| whole.windows(needle.len()).any(|w| w == needle);
+        return (has(b"\"version\"") && has(b"jsonfeed.org/version/")).then_some("a JSON Feed");
     }
-    // Past the XML declaration, processing instructions, comments and a doctype.
+    // Past the XML declaration, processing instructions, comments and a doctype (whose
+    // internal subset, in brackets, may hold `>`).
     loop {
         let skipped = if rest.starts_with("<?") {
             rest.find("?>").map(|i| i + 2)
         } else if rest.starts_with("<!--") {
             rest.find("-->").map(|i| i + 3)
         } else if rest.starts_with("<!") {
-            rest.find('>').map(|i| i + 1)
+            match (rest.find('['), rest.find('>')) {
+                (Some(open), Some(close)) if open < close => rest.find("]>").map(|i| i + 2),
+                (_, close) => close.map(|i| i + 1),
+            }
         } else {
             break;
         };
         rest = rest[skipped?..].trim_start();
     }
-    let root: String = rest
-        .strip_prefix('<')?
-        .chars()
-        .take_while(|c| !c.is_whitespace() && !matches!(c, '>' | '/'))
-        .collect::<String>()
-        .to_ascii_lowercase();
+    let tag_end = rest.strip_prefix('<')?.find('>')? + 1;
+    let tag = rest[..tag_end].to_ascii_lowercase();
+    let after: String = rest[tag_end..].chars().take(SNIFF_LEN).collect::<String>().to_ascii_lowercase();
+    let name: String = tag[1..].chars().take_while(|c| !c.is_whitespace() && !matches!(c, '>' | '/')).collect();
     // A namespace prefix (atom:feed) does not change what the element is.
-    match root.rsplit(':').next().unwrap_or("") {
-        "rss" | "rdf" => Some("an RSS feed"),
-        "feed" => Some("an Atom feed"),
-        "urlset" | "sitemapindex" => Some("a sitemap"),
+    match name.rsplit(':').next().unwrap_or("") {
+        "rss" if tag.contains("version=") || after.contains("<channel") => Some("an RSS feed"),
+        "rdf" if tag.contains("purl.org/rss/") || tag.contains("netscape.com/rdf") || after.contains("<channel") => {
+            Some("an RSS feed")
+        }
+        "feed" if tag.contains("w3.org/2005/atom") || after.contains("<entry") => Some("an Atom feed"),
+        "urlset" | "sitemapindex" if tag.contains("sitemaps.org") || after.contains("<loc>") => Some("a sitemap"),
         _ => None,
     }
 }
@@ -189,19 +196,30 @@ mod tests {
 
     #[test]
     fn link_lists() {
+        let kind = |t: &str| link_list_kind(t, t.as_bytes());
         let rss = "\u{feff}<?xml version=\"1.0\"?>\n<!-- generator -->\n<rss version=\"2.0\"><channel>";
-        assert_eq!(link_list_kind(rss), Some("an RSS feed"));
-        assert_eq!(link_list_kind("<rdf:RDF xmlns=\"http://purl.org/rss/1.0/\">"), Some("an RSS feed"));
-        assert_eq!(link_list_kind("<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\">"), Some("an Atom feed"));
-        assert_eq!(link_list_kind("<?xml version=\"1.0\"?><urlset>"), Some("a sitemap"));
-        assert_eq!(link_list_kind("{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": []}"), Some("a JSON Feed"));
+        assert_eq!(kind(rss), Some("an RSS feed"));
+        assert_eq!(kind("<?xml version=\"1.0\"?><rss><channel><item>"), Some("an RSS feed"));
+        assert_eq!(kind("<rdf:RDF xmlns=\"http://purl.org/rss/1.0/\">"), Some("an RSS feed"));
+        assert_eq!(kind("<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\">"), Some("an Atom feed"));
+        assert_eq!(kind("<?xml version=\"1.0\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"), Some("a sitemap"));
+        assert_eq!(kind("{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": []}"), Some("a JSON Feed"));
+        // Keys in any order: the version may come after long items.
+        let sorted = format!("{{\"items\": [{{\"content_text\": \"{}\"}}], \"version\": \"https://jsonfeed.org/version/1\"}}", "x".repeat(9000));
+        assert_eq!(link_list_kind(&sorted[..4096], sorted.as_bytes()), Some("a JSON Feed"));
+        // A doctype whose internal subset holds `>`.
+        let dtd = "<?xml version=\"1.0\"?><!DOCTYPE rss [<!ENTITY mdash \"&#8212;\"> <!ENTITY nbsp \"&#160;\">]>\n<rss version=\"2.0\">";
+        assert_eq!(kind(dtd), Some("an RSS feed"));
         // Articles, including ones that talk about feeds or hold XML.
-        assert_eq!(link_list_kind("<!DOCTYPE html><html><body><p>Subscribe to our RSS feed</p>"), None);
-        assert_eq!(link_list_kind("<?xml version=\"1.0\"?><html xmlns=\"http://www.w3.org/1999/xhtml\">"), None);
-        assert_eq!(link_list_kind("<nitf><body>A news story in NITF.</body></nitf>"), None);
-        assert_eq!(link_list_kind("RSS feeds: <rss> is the root element."), None);
-        assert_eq!(link_list_kind("{\"text\": \"not a feed\"}"), None);
-        assert_eq!(link_list_kind("<?xml version=\"1.0\""), None);
+        assert_eq!(kind("<!DOCTYPE html><html><body><p>Subscribe to our RSS feed</p>"), None);
+        assert_eq!(kind("<?xml version=\"1.0\"?><?xml-stylesheet href=\"a.xsl\"?><html xmlns=\"http://www.w3.org/1999/xhtml\">"), None);
+        assert_eq!(kind("<nitf><body>A news story in NITF.</body></nitf>"), None);
+        assert_eq!(kind("RSS feeds: <rss> is the root element."), None);
+        assert_eq!(kind("<feed> is how the Atom format names its root element, the council heard."), None);
+        assert_eq!(kind("<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description>"), None);
+        assert_eq!(kind("{\"text\": \"not a feed\"}"), None);
+        assert_eq!(kind("<?xml version=\"1.0\""), None);
+        assert_eq!(kind("<!DOCTYPE rss [ never closed"), None);
     }
 
     #[test]
