@@ -165,8 +165,8 @@ pub struct Finding {
     pub coverage_new: f32,
     /// Share of the other article's words in aligned sentences.
     pub coverage_other: f32,
-    /// Verbatim share: word-bigram overlap of the aligned pairs, averaged over the new side's
-    /// aligned words.
+    /// Verbatim share: word-bigram overlap of the aligned pairs (and the containment of sentences
+    /// split or merged), averaged over the covered words of both sides.
     pub verbatim: f32,
     /// Share of aligned pairs that keep their relative order.
     pub order: f32,
@@ -188,7 +188,9 @@ pub struct Figures {
     pub weighted_a: f32,
     /// Like `coverage_b`, each sentence counted by its similarity.
     pub weighted_b: f32,
-    /// Word-bigram overlap of the aligned pairs, averaged over side a's aligned words.
+    /// Word-bigram overlap of the aligned pairs, and the containment of sentences found split or
+    /// merged in the other text, averaged over the covered words of both sides (the same figure
+    /// whichever side is a).
     pub verbatim: f32,
     /// Order preservation of the aligned pairs.
     pub order: f32,
@@ -217,7 +219,7 @@ pub fn compare_indexed(a: &Profile, wa: &StemWeights, ia: &SigIndex, b: &Profile
 fn figures(a: &Profile, b: &Profile, al: align::Alignment) -> Figures {
     let words = |p: &Profile| p.sentences.iter().map(|s| s.words as f32).sum::<f32>().max(1.0);
     let (wa, wb) = (words(a), words(b));
-    let (mut ca, mut cb, mut sa, mut sb, mut verb) = (0f32, 0f32, 0f32, 0f32, 0f32);
+    let (mut ca, mut cb, mut sa, mut sb, mut verb_a, mut verb_b) = (0f32, 0f32, 0f32, 0f32, 0f32, 0f32);
     let mut substantive = 0;
     for p in &al.pairs {
         let (x, y) = (&a.sentences[p.a as usize], &b.sentences[p.b as usize]);
@@ -228,20 +230,24 @@ fn figures(a: &Profile, b: &Profile, al: align::Alignment) -> Figures {
         cb += y.words as f32;
         sa += x.words as f32 * p.sim;
         sb += y.words as f32 * p.sim;
-        verb += x.words as f32 * p.overlap;
+        verb_a += x.words as f32 * p.overlap;
+        verb_b += y.words as f32 * p.overlap;
     }
     // Sentences split or merged between the two texts: an unaligned sentence whose word bigrams
-    // are nearly all inside one sentence of the other side is covered too (not a pair).
+    // are nearly all inside one sentence of the other side is covered too (not a pair), and is
+    // verbatim by as much as it is contained.
     if al.pairs.len() >= MIN_PAIRS {
-        ca += fragments_covered(&a.sentences, &b.sentences, al.pairs.iter().map(|p| p.a as usize));
-        cb += fragments_covered(&b.sentences, &a.sentences, al.pairs.iter().map(|p| p.b as usize));
+        let (covered, contained) = fragments_covered(&a.sentences, &b.sentences, al.pairs.iter().map(|p| p.a as usize));
+        (ca, verb_a) = (ca + covered, verb_a + contained);
+        let (covered, contained) = fragments_covered(&b.sentences, &a.sentences, al.pairs.iter().map(|p| p.b as usize));
+        (cb, verb_b) = (cb + covered, verb_b + contained);
     }
     Figures {
         coverage_a: (ca / wa).min(1.0),
         coverage_b: (cb / wb).min(1.0),
         weighted_a: sa / wa,
         weighted_b: sb / wb,
-        verbatim: if ca > 0.0 { verb / ca } else { 0.0 },
+        verbatim: if ca + cb > 0.0 { (verb_a + verb_b) / (ca + cb) } else { 0.0 },
         order: al.order(),
         substantive,
         sentences: (a.sentences.len(), b.sentences.len()),
@@ -254,8 +260,9 @@ fn figures(a: &Profile, b: &Profile, al: align::Alignment) -> Figures {
 pub const FRAGMENT_CONTAINMENT: f32 = 0.8;
 
 /// Words of the unaligned sentences of `x` (of at least [`MIN_PAIR_WORDS`] words) that are
-/// verbatim fragments of a sentence of `y`.
-fn fragments_covered(x: &[SentenceSig], y: &[SentenceSig], aligned: impl Iterator<Item = usize>) -> f32 {
+/// verbatim fragments of a sentence of `y`, and the same words each counted by the share of its
+/// sentence's bigrams found in that sentence of `y`.
+fn fragments_covered(x: &[SentenceSig], y: &[SentenceSig], aligned: impl Iterator<Item = usize>) -> (f32, f32) {
     let mut done = vec![false; x.len()];
     for i in aligned {
         if let Some(d) = done.get_mut(i) {
@@ -264,14 +271,14 @@ fn fragments_covered(x: &[SentenceSig], y: &[SentenceSig], aligned: impl Iterato
     }
     let fragment = |s: &SentenceSig| s.grams.len() >= 3 && s.words >= MIN_PAIR_WORDS;
     if !x.iter().zip(&done).any(|(s, &d)| !d && fragment(s)) {
-        return 0.0;
+        return (0.0, 0.0);
     }
     let mut grams = Vec::with_capacity(y.iter().map(|s| s.grams.len()).sum());
     for (j, s) in y.iter().enumerate() {
         grams.extend(s.grams.iter().map(|&g| (g, j as u32)));
     }
     let index = KeyIndex::new(&grams);
-    let mut covered = 0f32;
+    let (mut covered, mut contained) = (0f32, 0f32);
     // Per sentence of x: the bigrams each sentence of y shares with it (reset after each).
     let mut hits: Vec<u32> = vec![0; y.len()];
     let mut touched: Vec<u32> = Vec::new();
@@ -291,9 +298,10 @@ fn fragments_covered(x: &[SentenceSig], y: &[SentenceSig], aligned: impl Iterato
         }
         if best as f32 >= FRAGMENT_CONTAINMENT * s.grams.len() as f32 {
             covered += s.words as f32;
+            contained += s.words as f32 * (best as f32 / s.grams.len() as f32).min(1.0);
         }
     }
-    covered
+    (covered, contained)
 }
 
 /// Verbatim share from which a pair is a copy (near-duplicate or excerpt) rather than a rewrite.
@@ -514,6 +522,24 @@ const PARALLEL_WORK: usize = 2_000;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A copy whose sentences were merged in pairs: half of each side's sentences align, the
+    /// rest are fragments of the other side's. Its verbatim share was 0.35 one way and 0.67 the
+    /// other (fragments counted in the words but not in the overlap, on the new side only), so
+    /// whether a pair cleared the rewrite floor depended on which text was archived first.
+    #[test]
+    fn verbatim_share_of_merged_sentences_is_the_same_both_ways() {
+        let sentences: Vec<String> = (0..12)
+            .map(|i| format!("The council member number {i} said the budget for district {i} would rise by {} percent next year", i * 3 + 2))
+            .collect();
+        let split = sentences.iter().map(|s| format!("{s}.")).collect::<Vec<_>>().join(" ");
+        let merged = sentences.chunks(2).map(|p| format!("{}, and {}.", p[0], p[1].to_lowercase())).collect::<Vec<_>>().join(" ");
+        let (a, b) = (profile(&split), profile(&merged));
+        let weight = |_| 1.0;
+        let (ab, ba) = (compare(&a, &b, &weight, crate::align::MIN_SIM), compare(&b, &a, &weight, crate::align::MIN_SIM));
+        assert!((ab.verbatim - ba.verbatim).abs() < 0.01, "{} against {}", ab.verbatim, ba.verbatim);
+        assert!(ab.verbatim >= COPY_VERBATIM, "{}", ab.verbatim);
+    }
 
     #[test]
     fn a_profile_rebuilt_in_its_recorded_language_is_the_same_profile() {
