@@ -4,7 +4,7 @@
 //! path) in one line. Library code never panics on anything a user or a file controls and
 //! never prints; the CLI adds hints and maps errors to exit codes. Errors about one input of
 //! a batch ([`InputError`]) are returned per input so the batch goes on; errors about the
-//! repository ([`Error`]) stop the command.
+//! repository ([`Error`](enum@Error)) stop the command.
 
 use crate::model::ArticleId;
 use stet_store::StoreError;

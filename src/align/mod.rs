@@ -104,7 +104,7 @@ pub fn align_sigs_weighted(
 /// [`align_sigs_weighted`] indexes `b` and looks up the stems of each sentence of `a`; this looks
 /// up the stems of each sentence of `b` in `a`'s index, which a text compared with several
 /// others builds once. The pairs scored are the same (the shared stems of two sentences are
-/// counted the same from either side) and their order does not matter ([`select`] sorts them in
+/// counted the same from either side) and their order does not matter (`select` sorts them in
 /// a total order). Only the stems of `b` found in more than `(b.len() / 4).max(64)` of its
 /// sentences count for nothing there: with at most 64 sentences in `b` none can, and longer
 /// texts go the way of [`align_sigs_weighted`].

@@ -326,7 +326,7 @@ impl Archive {
     }
 
     /// Adds a relation to a batch: the record under (a, b), an empty entry under (b, a's
-    /// [`id_prefix`]).
+    /// `id_prefix`).
     pub fn put_relation(batch: &mut stet_store::Batch<'_>, rel: &Relation) {
         batch.insert(ks::RELATIONS, &[rel.a.as_bytes().as_slice(), rel.b.as_bytes()].concat(), &stored::encode_relation(rel));
         batch.insert(ks::RELATIONS, &[rel.b.as_bytes().as_slice(), id_prefix(&rel.a)].concat(), &[]);
