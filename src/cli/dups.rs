@@ -164,13 +164,17 @@ fn render_families(archive: &stet::Archive, ui: &Ui, pairs: &[Relation], out: &m
     // columns of an 80-column terminal), elsewhere they keep the usual length. Where sharing
     // would leave each title fewer than 20 columns, the child goes on a line of its own.
     let (two_lines, title_cols) = pair_layout(super::ui::terminal_width());
-    let mut titles: HashMap<ArticleId, String> = HashMap::new();
+    let mut labels: HashMap<ArticleId, (String, String)> = HashMap::new();
     let mut label = |id: &ArticleId| -> Result<String, CliError> {
-        if !titles.contains_key(id) {
+        if !labels.contains_key(id) {
+            let short = archive.short_id(id, 8);
+            // An id longer than 8 digits (two ids share a prefix) takes its extra from the title.
+            let cols = title_cols.saturating_sub(short.len().saturating_sub(8)).max(8);
             let t = archive.article(id)?.and_then(|r| r.title);
-            titles.insert(*id, super::add::quote_title_in(t.as_deref().map(one_line).as_deref(), title_cols));
+            labels.insert(*id, (short, super::add::quote_title_in(t.as_deref().map(one_line).as_deref(), cols)));
         }
-        Ok(format!("{} {}", ui.paint(Style::Id, &archive.short_id(id, 8)), titles[id]))
+        let (short, title) = &labels[id];
+        Ok(format!("{} {}", ui.paint(Style::Id, short), title))
     };
     for (n, f) in order.iter().enumerate() {
         if n > 0 {
