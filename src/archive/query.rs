@@ -4,7 +4,7 @@ use super::{ks, Archive};
 use crate::error::Result;
 use crate::model::{ArticleId, ArticleRecord, Relation, RelationKind};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// Which related pairs to list.
 #[derive(Clone, Debug, Default)]
@@ -109,16 +109,12 @@ impl Archive {
     /// Figures about the repository.
     pub fn stats(&self) -> Result<Stats> {
         let mut s = Stats::default();
-        let mut raw_seen = BTreeSet::new();
         for kv in self.store.iter(ks::ARTICLES) {
             let (k, v) = kv?;
             let rec: ArticleRecord = super::stored::decode_article(&k, &v)?;
             s.articles += 1;
             s.captures += rec.captures.len() as u64;
-            for c in &rec.captures {
-                s.raw_bytes += c.size;
-                raw_seen.insert(c.raw.clone());
-            }
+            s.raw_bytes += rec.captures.iter().map(|c| c.size).sum::<u64>();
         }
         for r in self.pairs(&PairFilter::default())? {
             *s.relations.entry(r.kind.to_string()).or_default() += 1;
