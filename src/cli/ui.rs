@@ -118,15 +118,17 @@ pub fn count(n: impl Into<u64>, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// Escapes control characters (newlines, terminal escapes in file names) so that a message
-/// stays on one line and cannot drive the terminal.
+/// Escapes what would drive the terminal ([`stet::extract::drives_terminal`]: newlines, escape
+/// sequences, bidirectional overrides in file names or in titles archived before extraction
+/// cleaned them) so that a message stays on one line and shows as written.
 pub fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.chars().any(char::is_control) {
+    use stet::extract::drives_terminal;
+    if !s.chars().any(drives_terminal) {
         return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
-        if c.is_control() {
+        if drives_terminal(c) {
             out.extend(c.escape_default());
         } else {
             out.push(c);
@@ -269,6 +271,12 @@ pub fn day(date: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn one_line_escapes_bidi_overrides_too() {
+        assert_eq!(super::one_line("evil\u{202E}txt.exe\n"), "evil\\u{202e}txt.exe\\n");
+        assert!(matches!(super::one_line("plain title"), std::borrow::Cow::Borrowed(_)));
+    }
+
     #[test]
     fn titles_are_cut_by_columns_not_characters() {
         use super::fit_columns;

@@ -133,12 +133,18 @@ pub fn extract(bytes: &[u8], name: &str) -> Result<Extracted, ExtractError> {
     Ok(out)
 }
 
+/// True for a character that changes what a terminal shows instead of showing itself: control
+/// characters (line breaks, escape sequences) and bidirectional overrides and isolates (which
+/// reorder the text after them).
+pub fn drives_terminal(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// A metadata value as one line of printable text: control characters (an escape sequence in
 /// a page's `<title>` would reach the user's terminal), bidirectional overrides and isolates
 /// (which reorder what a terminal shows) and runs of whitespace become one space.
 pub(crate) fn one_line_meta(v: &str) -> String {
-    let hidden = |c: char| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
-    let spaced: String = v.chars().map(|c| if hidden(c) { ' ' } else { c }).collect();
+    let spaced: String = v.chars().map(|c| if drives_terminal(c) { ' ' } else { c }).collect();
     spaced.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
