@@ -47,22 +47,23 @@ pub(crate) fn open_sled(config: &sled::Config) -> sled::Result<sled::Db> {
 
 /// One attempt; a panic during sled's recovery becomes `Error::Corruption`.
 fn open_once(config: &sled::Config) -> sled::Result<sled::Db> {
+    quietly(|| config.open()).unwrap_or(Err(sled::Error::Corruption { at: None, bt: () }))
+}
+
+/// Runs `f` with its panic caught and kept off stderr: `None` when it panicked.
+fn quietly<T>(f: impl FnOnce() -> T) -> Option<T> {
     install_quiet_hook();
     OPENING.with(|o| o.set(true));
-    let outcome = panic::catch_unwind(AssertUnwindSafe(|| config.open()));
+    let outcome = panic::catch_unwind(AssertUnwindSafe(f));
     OPENING.with(|o| o.set(false));
-    outcome.unwrap_or(Err(sled::Error::Corruption { at: None, bt: () }))
+    outcome.ok()
 }
 
 /// Runs `f`, which reads a database [`open_sled`] has just opened: some damage gets past sled's
 /// recovery and makes the first reads panic (`cannot find pid ... in view_for_key`, seen once in
 /// the damaged-files test); that panic becomes a corruption error under `context`, as at open.
 pub(crate) fn guarded<T>(context: &str, f: impl FnOnce() -> crate::Result<T>) -> crate::Result<T> {
-    install_quiet_hook();
-    OPENING.with(|o| o.set(true));
-    let outcome = panic::catch_unwind(AssertUnwindSafe(f));
-    OPENING.with(|o| o.set(false));
-    outcome.unwrap_or_else(|_| {
+    quietly(f).unwrap_or_else(|| {
         Err(crate::StoreError::Database { context: context.into(), source: sled::Error::Corruption { at: None, bt: () } })
     })
 }
