@@ -335,7 +335,6 @@ pub fn fill_bounded_gaps(al: &mut Alignment, a: &[SentenceSig], b: &[SentenceSig
         }
         let anchors: Vec<(usize, usize)> = chain.iter().map(|&k| (al.pairs[k].a as usize, al.pairs[k].b as usize)).collect();
         let added = gap_pairs(&anchors, a, b, &used_a, &used_b, weight);
-        let rank = |v: &[AlignedPair]| (v.len(), v.iter().map(|p| f64::from(p.sim)).sum::<f64>());
         if best.as_deref().is_none_or(|kept| rank(&added) > rank(kept)) {
             best = Some(added);
         }
@@ -430,13 +429,17 @@ pub fn align(a: &[&str], b: &[&str]) -> Alignment {
     };
     let forward = one_way(&sa, &sb);
     let backward = swapped(one_way(&sb, &sa));
-    let rank = |al: &Alignment| (al.pairs.len(), al.pairs.iter().map(|p| f64::from(p.sim)).sum::<f64>());
-    let (f, g) = (rank(&forward), rank(&backward));
-    if g.0 > f.0 || (g.0 == f.0 && g.1 > f.1) {
+    if rank(&backward.pairs) > rank(&forward.pairs) {
         backward
     } else {
         forward
     }
+}
+
+/// How much a set of pairs aligns, to choose between two: the more pairs, then the greater
+/// total similarity.
+fn rank(pairs: &[AlignedPair]) -> (usize, f64) {
+    (pairs.len(), pairs.iter().map(|p| f64::from(p.sim)).sum())
 }
 
 /// The alignment with its sides swapped, sorted by the new side a.
@@ -447,18 +450,10 @@ fn swapped(al: Alignment) -> Alignment {
 }
 
 /// Aligns the sentences of two normalised texts; `pairs` index into
-/// [`crate::text::sentences`] of each text.
+/// [`crate::text::sentences`] of each text. The same as [`align`] on their sentences (it was a
+/// second copy of it, one way only, with its own sample for word forms).
 pub fn align_texts(a: &str, b: &str) -> Alignment {
-    let mut sample = String::new();
-    sample.push_str(a.get(..a.len().min(2000)).unwrap_or(""));
-    let tk = crate::text::Tokenizer::for_text(if sample.is_empty() { b } else { a });
-    let sa = sentence_sigs(a, &tk);
-    let sb = sentence_sigs(b, &tk);
-    let w = local_weights(&sa, &sb);
-    let weight = |h| w.get(&h).copied().unwrap_or(1.0);
-    let mut al = align_sigs_filled(&sa, &sb, &weight, MIN_SIM);
-    fill_bounded_gaps(&mut al, &sa, &sb, &weight);
-    al
+    align(&crate::text::sentence_slices(a), &crate::text::sentence_slices(b))
 }
 
 /// Share of aligned pairs in the longest run that keeps the same order on both sides

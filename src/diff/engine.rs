@@ -65,18 +65,9 @@ pub fn compute(a: &[&str], b: &[&str], pairs: &[AlignedPair]) -> Diff {
 /// Splits two normalised texts into sentences with [`crate::text::sentences`], aligns them
 /// with [`crate::align::align`] and computes their diff.
 pub fn diff_texts(a: &str, b: &str) -> Diff {
-    let sa = split_sentences(a);
-    let sb = split_sentences(b);
+    let (sa, sb) = (crate::text::sentence_slices(a), crate::text::sentence_slices(b));
     let alignment = crate::align::align(&sa, &sb);
     compute(&sa, &sb, &alignment.pairs)
-}
-
-/// The sentences of `text` as slices (ranges that are not valid slices are skipped).
-fn split_sentences(text: &str) -> Vec<&str> {
-    crate::text::sentences(text)
-        .into_iter()
-        .filter_map(|r| text.get(r))
-        .collect()
 }
 
 /// Drops pairs out of range and keeps pairs one to one, preferring higher similarity.

@@ -11,5 +11,5 @@ mod tokens;
 
 pub use hash::{mix, stable_hash, FastHasher, FastMap, IdHasher, IdMap, StableHasher};
 pub use normalize::normalize;
-pub use sentences::sentences;
+pub use sentences::{sentence_slices, sentences};
 pub use tokens::{is_stopword, tokens, Token, Tokenizer, Word};

@@ -126,6 +126,11 @@ fn period_ends(text: &str, dot: usize, next: usize) -> bool {
     true
 }
 
+/// The sentences of `text` as slices, in order ([`sentences`] as text rather than ranges).
+pub fn sentence_slices(text: &str) -> Vec<&str> {
+    sentences(text).into_iter().filter_map(|r| text.get(r)).collect()
+}
+
 /// Splits normalised text into sentences; returns byte ranges into `text`, trimmed of white
 /// space, in order, never overlapping and never empty.
 ///
