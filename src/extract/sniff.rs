@@ -114,16 +114,16 @@ pub(crate) fn link_list_kind(head: &str, whole: &[u8]) -> Option<&'static str> {
     }
     let tag_end = rest.strip_prefix('<')?.find('>')? + 1;
     let tag = rest[..tag_end].to_ascii_lowercase();
-    let after: String = rest[tag_end..].chars().take(SNIFF_LEN).collect::<String>().to_ascii_lowercase();
     let name: String = tag[1..].chars().take_while(|c| !c.is_whitespace() && !matches!(c, '>' | '/')).collect();
+    // What follows the root tag, read only for the few root names that may make a feed (every
+    // HTML page passes here).
+    let after = |child: &str| rest[tag_end..].chars().take(SNIFF_LEN).collect::<String>().to_ascii_lowercase().contains(child);
     // A namespace prefix (atom:feed) does not change what the element is.
     match name.rsplit(':').next().unwrap_or("") {
-        "rss" if tag.contains("version=") || after.contains("<channel") => Some("an RSS feed"),
-        "rdf" if tag.contains("purl.org/rss/") || tag.contains("netscape.com/rdf") || after.contains("<channel") => {
-            Some("an RSS feed")
-        }
-        "feed" if tag.contains("w3.org/2005/atom") || after.contains("<entry") => Some("an Atom feed"),
-        "urlset" | "sitemapindex" if tag.contains("sitemaps.org") || after.contains("<loc>") => Some("a sitemap"),
+        "rss" if tag.contains("version=") || after("<channel") => Some("an RSS feed"),
+        "rdf" if tag.contains("purl.org/rss/") || tag.contains("netscape.com/rdf") || after("<channel") => Some("an RSS feed"),
+        "feed" if tag.contains("w3.org/2005/atom") || after("<entry") => Some("an Atom feed"),
+        "urlset" | "sitemapindex" if tag.contains("sitemaps.org") || after("<loc>") => Some("a sitemap"),
         _ => None,
     }
 }
