@@ -119,8 +119,8 @@ fn period_ends(text: &str, dot: usize, next: usize) -> bool {
     if single && c0.is_some_and(|c| c.is_uppercase()) {
         return opener();
     }
-    // Dotted abbreviations such as "e.g." or "U.S.A.".
-    if word.contains('.') && word.split('.').all(|p| p.chars().count() <= 2) {
+    // Dotted abbreviations such as "e.g." or "U.S.A." (a number such as "34.19" is not one).
+    if word.contains('.') && word.contains(char::is_alphabetic) && word.split('.').all(|p| p.chars().count() <= 2) {
         return opener();
     }
     true
@@ -281,6 +281,15 @@ mod tests {
     #[test]
     fn basic() {
         assert_eq!(split("One two. Three four! Five?"), vec!["One two.", "Three four!", "Five?"]);
+    }
+
+    #[test]
+    fn a_period_after_a_decimal_number_ends_the_sentence() {
+        assert_eq!(
+            split("IAC's stock closed down $2.81, or 7.6 percent, at $34.19. Farmland Foods said it would grow."),
+            vec!["IAC's stock closed down $2.81, or 7.6 percent, at $34.19.", "Farmland Foods said it would grow."]
+        );
+        assert_eq!(split("Growth was 2.5. Rivals fell."), vec!["Growth was 2.5.", "Rivals fell."]);
     }
 
     #[test]
