@@ -14,7 +14,9 @@ scale.py's seed, so that every N has the same mix. Then, one after the other on 
   archived articles;
 - `tar -cf - FILES | zstd -q -3 -T1`: wall, CPU, size;
 - `git init && git add -A && git commit`: wall, CPU, size of .git (du); with --gc, then
-  `git gc --aggressive` (timed apart; slow at 300k);
+  `git gc --aggressive` (timed apart; slow at 300k). Automatic gc is off (`gc.auto 0`): from
+  ~6,700 loose objects `git commit` starts one in the background, which would overlap the
+  measurements that follow;
 - datasketch MinHash LSH, detection alone (word 3-gram shingles, 128 permutations, threshold
   0.15: its best setting on eval/dev), one document at a time, query then insert, as in
   bench/detect_vs_datasketch.py, in a child process: the time of the loop over the files
@@ -111,7 +113,7 @@ def one_size(n, a, stet):
     os.makedirs(g)
     env = dict(os.environ, GIT_AUTHOR_NAME="b", GIT_AUTHOR_EMAIL="b@b", GIT_COMMITTER_NAME="b",
                GIT_COMMITTER_EMAIL="b@b")
-    w, c, rss, _ = timed(["sh", "-c", f'git init -q && git --work-tree="{files}" add -A && git commit -qm x'],
+    w, c, rss, _ = timed(["sh", "-c", f'git init -q && git config gc.auto 0 && git --work-tree="{files}" add -A && git commit -qm x'],
                          cwd=g, env=env)
     rows["git add+commit"] = (w, c, rss, du(os.path.join(g, ".git")))
     if a.gc:
