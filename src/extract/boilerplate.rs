@@ -670,7 +670,13 @@ fn legal(c: &str, words: usize) -> bool {
         return false;
     }
     if c.starts_with('©') || c.starts_with("copyright") || c.starts_with("(c) ") {
-        return true;
+        // "© Reuters", "Copyright 2008 Associated Press...", "Copyright © 2023 Example Media":
+        // short, or a year among the first words. Article text may open with the word too
+        // ("Copyright holders have long argued...", "(C) - Sales made on exporters' own
+        // account."), and then it stays unless a notice phrase follows (below).
+        if words <= SHORT_NOTICE_WORDS || c.split_whitespace().take(4).any(is_year) || c.contains("rights reserved") {
+            return true;
+        }
     }
     // A notice phrase early in the line (a sentence of article text may come before it in
     // the same paragraph: then the paragraph stays).
@@ -684,6 +690,15 @@ fn legal(c: &str, words: usize) -> bool {
     .filter_map(|k| find_in_first_half(c, k))
     .min()
     .is_some()
+}
+
+/// Most words of a line that is a copyright notice by its first word alone.
+const SHORT_NOTICE_WORDS: usize = 6;
+
+/// True for a word that is a year from 1900 to 2099 ("2008", "©2023", "2023.").
+fn is_year(w: &str) -> bool {
+    let d = w.trim_matches(|c: char| !c.is_ascii_digit());
+    d.len() == 4 && (d.starts_with("19") || d.starts_with("20")) && w.chars().filter(char::is_ascii_digit).count() == 4
 }
 
 /// The first position of `k` in `c` when it is at most half of `c`'s length: only that part
@@ -803,6 +818,15 @@ mod tests {
         assert!(!is_legal(
             "The copyright dispute between the two firms went to court on Monday."
         ));
+        assert!(is_legal("© Reuters"));
+        assert!(is_legal("Copyright © 2023 Example Media Group"));
+        assert!(is_legal("Copyright (c) 2019 Example News, a division of Example Corp. Terms of use apply to all content on this site."));
+        assert!(is_legal("Copyright Example Media Group. All rights reserved."));
+        assert!(!is_legal(
+            "Copyright holders have long argued that file-sharing networks cost the music industry billions, a claim the networks dispute."
+        ));
+        assert!(!is_legal("Copyright infringement cost the industry $2bn in 2004, the BPI said."));
+        assert!(!is_legal("(C) - Sales made on exporters' own account."));
         assert!(is_credit("Palm Beach Post Staff Writer"));
         assert!(is_credit("CanWest News Service; with files from Reuters"));
         assert!(!is_credit(
