@@ -31,6 +31,8 @@ fn main() {
         Err(e) => eprintln!("{path}: {e}"),
     }
     blob_roles(&archive);
+    let (packs, pack_bytes) = store.pack_stats();
+    println!("packs {packs} holding {pack_bytes} bytes; superseded (count) {}", store.superseded_bytes().unwrap_or(0));
     println!("disk {}", store.disk_size().unwrap_or(0));
     match archive.index_memory() {
         Ok(m) => println!(

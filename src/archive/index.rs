@@ -111,6 +111,9 @@ pub(crate) struct IndexState {
     fetched: usize,
     fetched_stored: usize,
     fetched_bytes: usize,
+    /// Bytes of the stored entry (key and value) of each page loaded or written, by its first
+    /// bucket (0: none, or not read): what rewriting that page leaves dead in the packs.
+    stored_bytes: Vec<u32>,
 }
 
 impl IndexState {
@@ -127,6 +130,7 @@ impl IndexState {
             fetched: 0,
             fetched_stored: 0,
             fetched_bytes: 0,
+            stored_bytes: vec![0; BUCKETS],
         }
     }
 
@@ -134,6 +138,21 @@ impl IndexState {
     fn page_len(&self) -> usize {
         1 << self.shift
     }
+
+    /// Records the size of page `first`'s stored entry (`value_len` bytes of value).
+    fn note_stored(&mut self, first: usize, value_len: usize) {
+        self.stored_bytes[first] = u32::try_from(stored_entry_bytes(value_len)).unwrap_or(u32::MAX);
+    }
+
+    /// The recorded size of page `first`'s stored entry, forgotten: it is being replaced.
+    fn take_stored(&mut self, first: usize) -> u64 {
+        u64::from(std::mem::take(&mut self.stored_bytes[first]))
+    }
+}
+
+/// Bytes a page's entry takes in a pack, as the store counts them (composite key and value).
+fn stored_entry_bytes(value_len: usize) -> usize {
+    ks::INDEX.len() + 1 + 2 + value_len
 }
 
 fn meta_u64(archive: &Archive, key: &[u8]) -> Result<u64> {
@@ -169,6 +188,7 @@ impl Archive {
                         fetched: 0,
                         fetched_stored: 0,
                         fetched_bytes: 0,
+                        stored_bytes: vec![0; BUCKETS],
                     }
                 }
                 None => self.discard_stored_index()?,
@@ -245,6 +265,9 @@ impl Archive {
             self.with_index(|s| {
                 s.fetched_stored += usize::from(!bytes.is_empty());
                 s.fetched_bytes += bytes.len();
+                if !bytes.is_empty() {
+                    s.note_stored(p, bytes.len());
+                }
                 s.index.load_page_keyed(p, len, &bytes, s.stored_key_bits)
             })?
             .map_err(index_error)?;
@@ -264,8 +287,14 @@ impl Archive {
             if first % len != 0 {
                 return Err(index_error(format!("page key {first} is not a multiple of {len}")));
             }
-            self.with_index(|s| if s.index.is_loaded(first) { Ok(()) } else { s.index.load_page_keyed(first, len, &v, s.stored_key_bits) })?
-                .map_err(index_error)?;
+            self.with_index(|s| {
+                if s.index.is_loaded(first) {
+                    return Ok(());
+                }
+                s.note_stored(first, v.len());
+                s.index.load_page_keyed(first, len, &v, s.stored_key_bits)
+            })?
+            .map_err(index_error)?;
         }
         self.with_index(|s| {
             for p in (0..BUCKETS).step_by(len) {
@@ -373,6 +402,21 @@ impl Archive {
         else {
             return Ok(());
         };
+        // The stored versions these pages replace are dead in the packs until merged away.
+        let dead = self.with_index(|s| {
+            let mut dead = 0;
+            for k in &stale {
+                if let Ok(k) = <[u8; 2]>::try_from(k.as_slice()) {
+                    dead += s.take_stored(usize::from(u16::from_be_bytes(k)));
+                }
+            }
+            for (k, bytes) in &pages {
+                let first = usize::from(u16::from_be_bytes(*k));
+                dead += s.take_stored(first);
+                s.note_stored(first, bytes.len());
+            }
+            dead
+        })?;
         let mut batch = self.store.batch();
         for k in &stale {
             batch.remove(ks::INDEX, k);
@@ -380,6 +424,7 @@ impl Archive {
         for (k, bytes) in &pages {
             batch.insert(ks::INDEX, k, bytes);
         }
+        batch.supersedes(dead);
         batch.insert(ks::META, b"indexed-seq", &covered.to_be_bytes());
         batch.insert(ks::META, FORMAT_KEY, &[INDEX_FORMAT, new as u8]);
         // A pack of its own: through sled, a checkpoint of the whole index took ~9 times its
@@ -440,6 +485,41 @@ mod tests {
         let a = open(dir.path());
         assert!(a.store.get(super::ks::META, b"indexed-seq").unwrap().is_none());
         assert!(rewrite_found(&a), "the rewrite of 000 is found after catching up");
+    }
+
+    /// Bytes of the stored index pages as the store counts entries (composite key and value).
+    fn stored_page_bytes(a: &Archive) -> u64 {
+        a.store.iter(super::ks::INDEX).map(|kv| kv.unwrap()).map(|(k, v)| (super::ks::INDEX.len() + 1 + k.len() + v.len()) as u64).sum()
+    }
+
+    #[test]
+    fn rewritten_index_pages_are_counted_superseded_until_merged_away() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = open(dir.path());
+        a.add(&seed("000_856e4ff5e2b4e0a7.txt")).unwrap();
+        a.add(&seed("001_1848e0611e54fac2.txt")).unwrap();
+        a.checkpoint_index().unwrap();
+        // The rest of a bigger archive, packed and merged with the pages: one pack, big beside
+        // the next checkpoint's, which therefore stays apart.
+        let mut b = a.store.batch();
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let filler: Vec<u8> = (0..256 * 1024).map(|_| { x ^= x << 13; x ^= x >> 7; x ^= x << 17; x as u8 }).collect();
+        b.insert("filler", b"k", &filler);
+        a.store.commit(b).unwrap();
+        a.store.pack().unwrap();
+        assert_eq!(a.store.pack_stats().0, 1);
+        let first = stored_page_bytes(&a);
+        assert!(first > 0);
+        assert_eq!(a.store.superseded_bytes().unwrap(), 0, "nothing was stored before");
+        a.add(&seed("003_0340407d416bbbc1.txt")).unwrap();
+        a.add(&seed("004_e346fb210af27363.txt")).unwrap();
+        a.checkpoint_index().unwrap();
+        // Both pages (two at this size) took new features: every first version is dead.
+        assert_eq!(a.store.pack_stats().0, 2);
+        assert_eq!(a.store.superseded_bytes().unwrap(), first);
+        a.close().unwrap();
+        assert_eq!(a.store.pack_stats().0, 1);
+        assert_eq!(a.store.superseded_bytes().unwrap(), 0, "the merge at close dropped them");
     }
 
     #[test]

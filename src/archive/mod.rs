@@ -117,6 +117,9 @@ pub(crate) fn id_prefix(id: &ArticleId) -> &[u8] {
 const PROFILE_CACHE: usize = 4_096;
 /// At close, packs totalling at most this are merged into one (a rewrite of at most this much).
 const SMALL_PACKS_BYTES: u64 = 16 << 20;
+/// At close, every pack is merged into one when the superseded versions of index pages they
+/// hold reach `1 / SUPERSEDED_DENOMINATOR` of their bytes (see `Store::merge_if_superseded`).
+const SUPERSEDED_DENOMINATOR: u64 = 8;
 
 impl Archive {
     /// Opens (or creates) the repository at `path`.
@@ -150,7 +153,9 @@ impl Archive {
         self.close_index()?;
         self.flush()?;
         self.store.pack()?;
-        self.store.merge_small_packs(SMALL_PACKS_BYTES)?;
+        if !self.store.merge_small_packs(SMALL_PACKS_BYTES)? {
+            self.store.merge_if_superseded(SUPERSEDED_DENOMINATOR)?;
+        }
         Ok(())
     }
 

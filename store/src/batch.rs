@@ -25,6 +25,9 @@ pub struct Batch<'s> {
     /// The bytes of blobs put in this batch (up to [`codec::MAX_DELTA_SPAN`] each), so that a
     /// delta against one of them (a text against its own raw input) does not decode it again.
     put_bytes: BTreeMap<BlobId, Vec<u8>>,
+    /// Bytes of packed entries this batch makes dead, as its author counted them
+    /// ([`Batch::supersedes`]).
+    pub(crate) superseded: u64,
 }
 
 impl fmt::Debug for Batch<'_> {
@@ -39,7 +42,7 @@ impl fmt::Debug for Batch<'_> {
 impl<'s> Batch<'s> {
     /// An empty batch for `store`.
     pub(crate) fn new(store: &'s Store) -> Batch<'s> {
-        Batch { store, blobs: BTreeMap::new(), records: BTreeMap::new(), put_bytes: BTreeMap::new() }
+        Batch { store, blobs: BTreeMap::new(), records: BTreeMap::new(), put_bytes: BTreeMap::new(), superseded: 0 }
     }
 
     pub(crate) fn lookup(&self, id: &BlobId) -> Result<Option<IVec>> {
@@ -331,6 +334,15 @@ impl<'s> Batch<'s> {
     /// Sets `key` to `value` in `keyspace` (created on first use) when the batch commits.
     pub fn insert(&mut self, keyspace: &str, key: &[u8], value: &[u8]) {
         self.records.entry(keyspace.to_string()).or_default().insert(key.to_vec(), Some(value.to_vec()));
+    }
+
+    /// Declares that this batch's writes make `bytes` (keys and values) of entries already in
+    /// packs dead: the caller rewrites records it read and knows their sizes; the store cannot
+    /// tell without reading them. Committing adds them to the store's count of superseded bytes
+    /// ([`Store::superseded_bytes`]), which decides when merging every pack pays
+    /// ([`Store::merge_if_superseded`]).
+    pub fn supersedes(&mut self, bytes: u64) {
+        self.superseded = self.superseded.saturating_add(bytes);
     }
 
     /// Removes `key` from `keyspace` when the batch commits.

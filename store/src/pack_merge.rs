@@ -40,11 +40,13 @@ impl Input {
     }
 }
 
-/// What a merge did: blocks copied as stored, entries written one by one.
+/// What a merge did: blocks copied as stored, entries written one by one, and the bytes (keys
+/// and values) of the older entries it dropped because a newer input had their key.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct MergeStats {
     pub(crate) copied_blocks: u64,
     pub(crate) pushed_entries: u64,
+    pub(crate) shadowed_bytes: u64,
 }
 
 /// Writes the merged entries of `packs` (oldest first, as in the catalog) to `w`, dropping
@@ -105,8 +107,8 @@ pub(crate) fn merge_into(packs: &[Arc<Pack>], drop_tombstones: bool, w: &mut Pac
                 }
                 if unread {
                     input.read_next()?;
-                } else {
-                    input.current.pop_front();
+                } else if let Some((k, v)) = input.current.pop_front() {
+                    stats.shadowed_bytes += (k.len() + v.map_or(0, |v| v.len())) as u64;
                 }
             }
         }

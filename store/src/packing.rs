@@ -14,7 +14,7 @@ use std::fs;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use sled::transaction::TransactionError;
+use sled::transaction::{ConflictableTransactionResult, TransactionError, TransactionalTree};
 use sled::{Transactional, Tree};
 
 use crate::error::{db_err, io_err};
@@ -25,6 +25,9 @@ use crate::{Result, StoreError};
 pub(crate) const PACKS_DIR: &str = "packs";
 const CATALOG_KEY: &[u8] = b"packs";
 const NEXT_PACK_KEY: &[u8] = b"next-pack";
+/// Bytes of packed entries superseded by newer ones, about: what batches declared
+/// ([`crate::Batch::supersedes`]) less what merges dropped since (0 after a merge of every pack).
+const SUPERSEDED_KEY: &[u8] = b"superseded-bytes";
 /// Loose bytes gathered into one pack at most (a repository written before packs existed is
 /// packed in several).
 const MAX_PACK_INPUT: u64 = 64 << 20;
@@ -44,6 +47,17 @@ pub(crate) fn parse_catalog(v: &[u8]) -> Option<Vec<u64>> {
         return None;
     }
     Some(v.chunks(8).map(|c| u64::from_be_bytes(c.try_into().unwrap_or_default())).collect())
+}
+
+fn be_u64(v: Option<impl AsRef<[u8]>>) -> u64 {
+    v.and_then(|v| <[u8; 8]>::try_from(v.as_ref()).ok()).map_or(0, u64::from_be_bytes)
+}
+
+/// Adds `n` to the superseded-bytes count, inside a transaction on the meta tree.
+pub(crate) fn add_superseded(meta: &TransactionalTree, n: u64) -> ConflictableTransactionResult<(), ()> {
+    let now = be_u64(meta.get(SUPERSEDED_KEY)?);
+    meta.insert(SUPERSEDED_KEY, &now.saturating_add(n).to_be_bytes()[..])?;
+    Ok(())
 }
 
 fn encode_catalog(nos: &[u64]) -> Vec<u8> {
@@ -161,6 +175,32 @@ impl Store {
         Ok(true)
     }
 
+    /// The superseded-bytes count (see [`crate::Batch::supersedes`]): about how many bytes of
+    /// the packs' entries newer entries shadow, which only a merge of every pack drops.
+    pub fn superseded_bytes(&self) -> Result<u64> {
+        Ok(be_u64(self.meta.get(SUPERSEDED_KEY).map_err(db_err("reading the pack catalog"))?))
+    }
+
+    /// Merges every pack into one when the superseded bytes are at least `1 / denominator` of
+    /// the packs' size on disk: the merge costs a rewrite of everything, which this bounds to
+    /// about `denominator` bytes written per dead byte dropped. (The count is of uncompressed
+    /// bytes; what gets superseded is mostly the candidate index's pages, which do not
+    /// compress.) Returns whether it merged.
+    pub fn merge_if_superseded(&self, denominator: u64) -> Result<bool> {
+        let _writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let packs = self.packs_snapshot();
+        let dead = self.superseded_bytes()?;
+        if packs.len() < 2 || dead == 0 {
+            return Ok(false);
+        }
+        let size: u64 = packs.iter().map(|p| p.size()).sum();
+        if dead.saturating_mul(denominator.max(1)) < size {
+            return Ok(false);
+        }
+        self.merge_range(&packs, 0)?;
+        Ok(true)
+    }
+
     /// Packs loose entries up to [`MAX_PACK_INPUT`] bytes into one new pack; returns how many.
     fn pack_some_loose(&self) -> Result<u64> {
         let trees = self.loose_trees()?;
@@ -187,20 +227,22 @@ impl Store {
         let unique = entries.iter().filter(|(ck, ..)| last.replace(ck.as_slice()) != Some(ck.as_slice()));
         let loose: Vec<Tree> = trees.iter().map(|lt| lt.tree.clone()).collect();
         let superseded: Vec<(usize, &[u8])> = entries.iter().map(|(_, _, t, k)| (*t, k.as_slice())).collect();
-        self.add_listed_pack(entries.len() as u64, unique.map(|(ck, v, ..)| (ck.as_slice(), v.as_deref())), &loose, &superseded)?;
+        self.add_listed_pack(entries.len() as u64, unique.map(|(ck, v, ..)| (ck.as_slice(), v.as_deref())), &loose, &superseded, 0)?;
         self.has_tombstones.store(false, Ordering::SeqCst);
         Ok(entries.len() as u64)
     }
 
     /// Writes `entries` (composite keys in order, at most `max_entries`) into a new pack file,
     /// then in one sled transaction lists it in the catalog and removes the `superseded` keys
-    /// (an index into `loose`, a key) that it now holds; durable when it returns.
+    /// (an index into `loose`, a key) that it now holds, adding `dead` to the superseded-bytes
+    /// count; durable when it returns.
     fn add_listed_pack<'e>(
         &self,
         max_entries: u64,
         entries: impl Iterator<Item = (&'e [u8], Option<&'e [u8]>)>,
         loose: &[Tree],
         superseded: &[(usize, &[u8])],
+        dead: u64,
     ) -> Result<()> {
         let no = self.next_pack_no()?;
         let path = self.path.join(PACKS_DIR).join(pack_file_name(no));
@@ -222,6 +264,9 @@ impl Store {
             for &(t, k) in superseded {
                 views[1 + t].remove(k)?;
             }
+            if dead > 0 {
+                add_superseded(&views[0], dead)?;
+            }
             Ok(())
         });
         tx_result(result, "recording a new pack")?;
@@ -237,6 +282,7 @@ impl Store {
     /// of the candidate index at 100,000 articles, 17 MB of pages, took 157 MB), a pack only its
     /// block index and Bloom filter. A batch that holds blobs is committed the usual way.
     pub fn commit_packed(&self, batch: crate::Batch<'_>) -> Result<()> {
+        let dead = batch.superseded;
         let records = match batch.into_records() {
             Ok(r) => r,
             Err(batch) => return self.commit(batch),
@@ -271,7 +317,7 @@ impl Store {
             }
             loose.extend(trees);
         }
-        self.add_listed_pack(entries.len() as u64, entries.iter().map(|(ck, v)| (ck.as_slice(), v.as_deref())), &loose, &superseded)?;
+        self.add_listed_pack(entries.len() as u64, entries.iter().map(|(ck, v)| (ck.as_slice(), v.as_deref())), &loose, &superseded, dead)?;
         drop(entries);
         // What it supersedes (an earlier checkpoint's pages) goes when it merges with them.
         self.merge_packs()
@@ -317,14 +363,17 @@ impl Store {
         let path = self.path.join(PACKS_DIR).join(pack_file_name(no));
         let max_entries: u64 = inputs.iter().map(|p| p.entries()).fold(0, u64::saturating_add);
         let mut w = PackWriter::create(&path, max_entries, PACK_LEVEL)?;
-        crate::pack_merge::merge_into(inputs, start == 0, &mut w)?;
+        let stats = crate::pack_merge::merge_into(inputs, start == 0, &mut w)?;
         w.finish()?;
         let merged = Arc::new(Pack::open(no, &path)?);
         let mut catalog: Vec<u64> = packs[..start].iter().map(|p| p.no).collect();
         catalog.push(no);
+        // A merge of every pack leaves nothing superseded; a partial one what it did not drop.
+        let dead = if start == 0 { 0 } else { self.superseded_bytes()?.saturating_sub(stats.shadowed_bytes) };
         let mut batch = sled::Batch::default();
         batch.insert(CATALOG_KEY, encode_catalog(&catalog));
         batch.insert(NEXT_PACK_KEY, &(no + 1).to_be_bytes()[..]);
+        batch.insert(SUPERSEDED_KEY, &dead.to_be_bytes()[..]);
         self.meta.apply_batch(batch).map_err(db_err("recording merged packs"))?;
         self.dirty.store(true, Ordering::SeqCst);
         self.flush_db()?;

@@ -555,6 +555,10 @@ impl Store {
                 trees.push(self.tombstone_tree(keyspace.as_bytes())?);
             }
         }
+        let superseded = batch.superseded;
+        if superseded > 0 {
+            trees.push(self.meta.clone());
+        }
         let written = std::cell::Cell::new(0u64);
         let result: std::result::Result<(), TransactionError<()>> = trees[..].transaction(|views| {
             written.set(0);
@@ -586,6 +590,11 @@ impl Store {
                             }
                         }
                     };
+                }
+            }
+            if superseded > 0 {
+                if let Some(meta) = views.next() {
+                    crate::packing::add_superseded(meta, superseded)?;
                 }
             }
             Ok(())

@@ -195,6 +195,67 @@ fn packs_merge_to_a_logarithmic_count() {
     }
 }
 
+/// 1,000 bytes that do not compress, different for each page and round.
+fn page_value(page: u16, round: u8) -> Vec<u8> {
+    let mut x = (u64::from(page) << 8 | u64::from(round)).wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    (0..1000)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect()
+}
+
+/// Rewrites pages `0..n` of keyspace "idx" (keys u16 BE) as a pack of their own, declaring the
+/// previous round's entries superseded.
+fn rewrite_pages(store: &Store, n: u16, round: u8) -> u64 {
+    let entry = "idx".len() as u64 + 1 + 2 + 1000;
+    let mut b = store.batch();
+    for p in 0..n {
+        b.insert("idx", &p.to_be_bytes(), &page_value(p, round));
+    }
+    let dead = if round == 0 { 0 } else { entry * u64::from(n) };
+    b.supersedes(dead);
+    store.commit_packed(b).unwrap();
+    dead
+}
+
+#[test]
+fn superseded_bytes_are_counted_dropped_by_merges_and_trigger_a_full_merge() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open_manual(dir.path());
+    // A big pack of other records, then the pages, then two rewrites of a tenth of them.
+    fill(&store, 0, 2000);
+    store.pack().unwrap();
+    rewrite_pages(&store, 500, 0);
+    assert_eq!(store.superseded_bytes().unwrap(), 0);
+    let once = rewrite_pages(&store, 50, 1);
+    assert_eq!(store.superseded_bytes().unwrap(), once);
+    rewrite_pages(&store, 50, 2);
+    // The two small packs merged (the newest is not under half the one before): round 1's
+    // entries were dropped there, and only round 0's versions remain superseded.
+    let packs = store.pack_stats().0;
+    assert!(packs >= 2, "{packs} packs");
+    assert_eq!(store.superseded_bytes().unwrap(), once);
+
+    assert!(!store.merge_if_superseded(2).unwrap(), "dead bytes under half of everything: left as they are");
+    assert_eq!(store.pack_stats().0, packs);
+    let before = store.pack_stats().1;
+    assert!(once * 1000 >= before);
+    assert!(store.merge_if_superseded(1000).unwrap());
+    assert_eq!(store.pack_stats().0, 1);
+    assert_eq!(store.superseded_bytes().unwrap(), 0);
+    assert!(store.pack_stats().1 < before, "the merge dropped the dead pages");
+    assert_eq!(store.get("idx", &7u16.to_be_bytes()).unwrap(), Some(page_value(7, 2)));
+    assert_eq!(store.get("idx", &70u16.to_be_bytes()).unwrap(), Some(page_value(70, 0)));
+    drop(store);
+    let store = open_manual(dir.path());
+    assert_eq!(store.superseded_bytes().unwrap(), 0);
+    assert_eq!(store.len("idx").unwrap(), 500);
+}
+
 #[test]
 fn flush_packs_past_the_threshold() {
     let dir = tempfile::tempdir().unwrap();
