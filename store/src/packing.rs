@@ -8,6 +8,13 @@
 //! size of the one before it (a binary counter: O(log n) packs, each byte rewritten O(log n)
 //! times). Files in `packs/` that the catalog does not list are leftovers of an interrupted
 //! pack or merge and are removed at open.
+//!
+//! A newer entry shadows an older one under the same key in an older pack; only a merge that
+//! takes in both drops the older. The binary counter rarely merges into the oldest, biggest
+//! pack, so records rewritten often (the candidate index's pages) would leave dead versions
+//! there. Batches declare the bytes they supersede ([`crate::Batch::supersedes`]), merges
+//! subtract what they drop, and [`Store::merge_if_superseded`] merges everything once the
+//! count is a set share of the packs.
 
 use std::collections::HashSet;
 use std::fs;
