@@ -207,12 +207,15 @@ impl Archive {
     /// one batch; returns the empty index that replaces it.
     fn discard_stored_index(&self) -> Result<IndexState> {
         let mut batch = self.store.batch();
-        let mut pages = 0u64;
+        let (mut pages, mut dead) = (0u64, 0u64);
         for kv in self.store.iter(ks::INDEX) {
-            let (k, _) = kv?;
+            let (k, v) = kv?;
             batch.remove(ks::INDEX, &k);
             pages += 1;
+            dead += (ks::INDEX.len() + 1 + k.len() + v.len()) as u64;
         }
+        // Counted so that the space they hold in packs is merged away (`stet reindex` at scale).
+        batch.supersedes(dead);
         if pages > 0 {
             tracing::info!(pages, "candidate index from an older format: rebuilding it from the article log");
         }
@@ -557,6 +560,25 @@ mod tests {
         assert!(err.contains("candidate index"), "{err}");
         assert_eq!(a.reindex(&crate::archive::NoProgress).unwrap(), 1);
         assert!(rewrite_found(&a), "found once the index is rebuilt");
+    }
+
+    #[test]
+    fn reindex_counts_the_old_pages_superseded_and_merging_drops_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = open(dir.path());
+        for name in ["000_856e4ff5e2b4e0a7.txt", "001_1848e0611e54fac2.txt", "003_0340407d416bbbc1.txt"] {
+            a.add(&seed(name)).unwrap();
+        }
+        a.checkpoint_index().unwrap();
+        a.close().unwrap();
+        let old = stored_page_bytes(&a);
+        assert!(old > 0);
+        a.reindex(&crate::archive::NoProgress).unwrap();
+        assert!(a.store.superseded_bytes().unwrap() >= old, "the discarded pages are counted");
+        assert!(a.merge_superseded().unwrap());
+        assert_eq!(a.store.superseded_bytes().unwrap(), 0);
+        assert_eq!(a.store.pack_stats().0, 1);
+        assert_eq!(stored_page_bytes(&a), old, "the same index, rebuilt");
     }
 
     /// Every article's features are found in the index with the article among their postings.

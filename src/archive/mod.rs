@@ -159,6 +159,14 @@ impl Archive {
         Ok(())
     }
 
+    /// Packs what is loose and merges every pack when any superseded bytes are counted in them
+    /// (after `reindex`, the whole old index): [`Self::close`] waits for them to be a share of
+    /// the packs. Returns whether it merged.
+    pub fn merge_superseded(&self) -> Result<bool> {
+        self.store.pack()?;
+        Ok(self.store.merge_if_superseded(u64::MAX)?)
+    }
+
     /// Gives back the space sled keeps after everything was packed (see
     /// [`stet_store::compact_database`]); call it on a closed archive. Returns whether it did.
     pub fn compact_database(path: &Path) -> Result<bool> {

@@ -13,6 +13,8 @@ pub fn cmd_reindex(cli: &Cli, ui: &Ui, _args: &ReindexArgs) -> Result<i32, CliEr
     let bar = Bar::new(ui, 0, 20);
     let n = archive.reindex(&bar)?;
     archive.close()?;
+    // The old index's pages are dead in the packs: reclaiming them is what reindex is for too.
+    archive.merge_superseded()?;
     super::add::compact_after(archive);
     if !ui.quiet {
         println!("indexed {n} articles");
