@@ -25,7 +25,7 @@ scale.py's seed, so that every N has the same mix. Then, one after the other on 
 Prints one table per N and the ratios stet / other (time: lower is better for stet).
 Peak RSS comes from /usr/bin/time -f %M of each child.
 """
-import argparse, json, os, random, re, resource, statistics, subprocess, sys, tempfile, time
+import argparse, json, os, random, statistics, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from benchlib import du, run_once  # noqa: E402
@@ -72,25 +72,14 @@ def write_files(n, d):
 
 
 def datasketch_child(files):
-    """Runs in a child process: LSH detection over the files; prints {"wall", "cpu", "pairs"}."""
-    from datasketch import MinHash, MinHashLSH
-    word = re.compile(r"\w+")
+    """Runs in a child process: bench/detect_vs_datasketch.py's LSH detection (3-grams, threshold
+    0.15, 128 permutations, verified) over the files; prints {"wall", "cpu", "pairs"}."""
+    from detect_vs_datasketch import datasketch_run  # noqa: E402
+    import datasketch  # noqa: F401  (imported before timing starts)
     names = sorted(f for f in os.listdir(files) if f.endswith(".txt"))
     t, c = time.perf_counter(), time.process_time()
-    lsh = MinHashLSH(threshold=0.15, num_perm=128)
-    sigs, pairs = {}, 0
-    for name in names:
-        with open(os.path.join(files, name), encoding="utf-8", errors="replace") as f:
-            words = word.findall(f.read().lower())
-        sh = {" ".join(words[j:j + 3]).encode() for j in range(max(1, len(words) - 2))}
-        m = MinHash(num_perm=128)
-        m.update_batch(list(sh))
-        for other in lsh.query(m):
-            if m.jaccard(sigs[other]) >= 0.15:
-                pairs += 1
-        lsh.insert(name, m)
-        sigs[name] = m
-    print(json.dumps({"wall": time.perf_counter() - t, "cpu": time.process_time() - c, "pairs": pairs}))
+    pairs = datasketch_run(files, names, 3, 0.15, 128, True)
+    print(json.dumps({"wall": time.perf_counter() - t, "cpu": time.process_time() - c, "pairs": len(pairs)}))
 
 
 def one_size(n, a, stet):

@@ -141,18 +141,14 @@ impl IndexState {
 
     /// Records the size of page `first`'s stored entry (`value_len` bytes of value).
     fn note_stored(&mut self, first: usize, value_len: usize) {
-        self.stored_bytes[first] = u32::try_from(stored_entry_bytes(value_len)).unwrap_or(u32::MAX);
+        let bytes = stet_store::Batch::entry_bytes(ks::INDEX, page_key(first).len(), value_len);
+        self.stored_bytes[first] = u32::try_from(bytes).unwrap_or(u32::MAX);
     }
 
     /// The recorded size of page `first`'s stored entry, forgotten: it is being replaced.
     fn take_stored(&mut self, first: usize) -> u64 {
         u64::from(std::mem::take(&mut self.stored_bytes[first]))
     }
-}
-
-/// Bytes a page's entry takes in a pack, as the store counts them (composite key and value).
-fn stored_entry_bytes(value_len: usize) -> usize {
-    ks::INDEX.len() + 1 + 2 + value_len
 }
 
 fn meta_u64(archive: &Archive, key: &[u8]) -> Result<u64> {
@@ -212,7 +208,7 @@ impl Archive {
             let (k, v) = kv?;
             batch.remove(ks::INDEX, &k);
             pages += 1;
-            dead += (ks::INDEX.len() + 1 + k.len() + v.len()) as u64;
+            dead += stet_store::Batch::entry_bytes(ks::INDEX, k.len(), v.len());
         }
         // Counted so that the space they hold in packs is merged away (`stet reindex` at scale).
         batch.supersedes(dead);
@@ -492,7 +488,7 @@ mod tests {
 
     /// Bytes of the stored index pages as the store counts entries (composite key and value).
     fn stored_page_bytes(a: &Archive) -> u64 {
-        a.store.iter(super::ks::INDEX).map(|kv| kv.unwrap()).map(|(k, v)| (super::ks::INDEX.len() + 1 + k.len() + v.len()) as u64).sum()
+        a.store.iter(super::ks::INDEX).map(|kv| kv.unwrap()).map(|(k, v)| stet_store::Batch::entry_bytes(super::ks::INDEX, k.len(), v.len())).sum()
     }
 
     #[test]
@@ -505,8 +501,8 @@ mod tests {
         // The rest of a bigger archive, packed and merged with the pages: one pack, big beside
         // the next checkpoint's, which therefore stays apart.
         let mut b = a.store.batch();
-        let mut x = 0x9e37_79b9_7f4a_7c15u64;
-        let filler: Vec<u8> = (0..256 * 1024).map(|_| { x ^= x << 13; x ^= x >> 7; x ^= x << 17; x as u8 }).collect();
+        let mut filler = vec![0; 256 * 1024];
+        blake3::Hasher::new().finalize_xof().fill(&mut filler);
         b.insert("filler", b"k", &filler);
         a.store.commit(b).unwrap();
         a.store.pack().unwrap();

@@ -345,6 +345,12 @@ impl<'s> Batch<'s> {
         self.superseded = self.superseded.saturating_add(bytes);
     }
 
+    /// The bytes a packed record counts for in [`Batch::supersedes`] (and in what merges drop):
+    /// its key within the pack (keyspace, a separator, key) and its value.
+    pub fn entry_bytes(keyspace: &str, key_len: usize, value_len: usize) -> u64 {
+        (keyspace.len() + 1 + key_len + value_len) as u64
+    }
+
     /// Removes `key` from `keyspace` when the batch commits.
     pub fn remove(&mut self, keyspace: &str, key: &[u8]) {
         self.records.entry(keyspace.to_string()).or_default().insert(key.to_vec(), None);

@@ -56,6 +56,7 @@ pub(crate) fn parse_catalog(v: &[u8]) -> Option<Vec<u64>> {
     Some(v.chunks(8).map(|c| u64::from_be_bytes(c.try_into().unwrap_or_default())).collect())
 }
 
+/// A big-endian u64 meta value; 0 when absent or not 8 bytes.
 fn be_u64(v: Option<impl AsRef<[u8]>>) -> u64 {
     v.and_then(|v| <[u8; 8]>::try_from(v.as_ref()).ok()).map_or(0, u64::from_be_bytes)
 }
@@ -173,13 +174,7 @@ impl Store {
     /// `max_total` bytes: drops the older versions of rewritten records (the candidate index
     /// is rewritten at every checkpoint) and the tombstones. Returns whether it merged.
     pub fn merge_small_packs(&self, max_total: u64) -> Result<bool> {
-        let _writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        let packs = self.packs_snapshot();
-        if packs.len() < 2 || packs.iter().map(|p| p.size()).sum::<u64>() > max_total {
-            return Ok(false);
-        }
-        self.merge_range(&packs, 0)?;
-        Ok(true)
+        self.merge_all_when(|size| Ok(size <= max_total))
     }
 
     /// The superseded-bytes count (see [`crate::Batch::supersedes`]): about how many bytes of
@@ -194,14 +189,18 @@ impl Store {
     /// bytes; what gets superseded is mostly the candidate index's pages, which do not
     /// compress.) Returns whether it merged.
     pub fn merge_if_superseded(&self, denominator: u64) -> Result<bool> {
+        self.merge_all_when(|size| {
+            let dead = self.superseded_bytes()?;
+            Ok(dead > 0 && dead.saturating_mul(denominator.max(1)) >= size)
+        })
+    }
+
+    /// Merges every pack into one when there are several and `due` says so, given their total
+    /// size on disk; returns whether it merged.
+    fn merge_all_when(&self, due: impl FnOnce(u64) -> Result<bool>) -> Result<bool> {
         let _writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         let packs = self.packs_snapshot();
-        let dead = self.superseded_bytes()?;
-        if packs.len() < 2 || dead == 0 {
-            return Ok(false);
-        }
-        let size: u64 = packs.iter().map(|p| p.size()).sum();
-        if dead.saturating_mul(denominator.max(1)) < size {
+        if packs.len() < 2 || !due(packs.iter().map(|p| p.size()).sum())? {
             return Ok(false);
         }
         self.merge_range(&packs, 0)?;
@@ -331,8 +330,8 @@ impl Store {
     }
 
     fn next_pack_no(&self) -> Result<u64> {
-        let stored = self.meta.get(NEXT_PACK_KEY).map_err(db_err("reading the pack catalog"))?;
-        let stored = stored.and_then(|v| <[u8; 8]>::try_from(v.as_ref()).ok()).map(u64::from_be_bytes).unwrap_or(1);
+        // Pack numbers start at 1, and the stored next number is never 0.
+        let stored = be_u64(self.meta.get(NEXT_PACK_KEY).map_err(db_err("reading the pack catalog"))?).max(1);
         let after_listed = self.packs_snapshot().iter().map(|p| p.no + 1).max().unwrap_or(1);
         Ok(stored.max(after_listed))
     }

@@ -197,15 +197,9 @@ fn packs_merge_to_a_logarithmic_count() {
 
 /// 1,000 bytes that do not compress, different for each page and round.
 fn page_value(page: u16, round: u8) -> Vec<u8> {
-    let mut x = (u64::from(page) << 8 | u64::from(round)).wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
-    (0..1000)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x as u8
-        })
-        .collect()
+    let mut v = vec![0; 1000];
+    blake3::Hasher::new().update(&page.to_be_bytes()).update(&[round]).finalize_xof().fill(&mut v);
+    v
 }
 
 /// Rewrites pages `0..n` of keyspace "idx" (keys u16 BE) as a pack of their own, declaring the
