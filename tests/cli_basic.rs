@@ -330,3 +330,24 @@ fn add_of_several_inputs_ends_with_a_summary_on_stderr() {
     let again = stet(repo.path()).args(["add", "-q", "seeds"]).assert().success().get_output().stderr.clone();
     assert!(again.is_empty(), "{}", String::from_utf8_lossy(&again));
 }
+
+/// With no memory for cached profiles every candidate's profile is rebuilt from its archived
+/// text (in parallel): the relations found are the same.
+#[test]
+fn detection_without_a_profile_cache_finds_the_same_relations() {
+    let relations = |cache_mb: &str| {
+        let repo = tempfile::tempdir().unwrap();
+        let out = stet(repo.path()).env("STET_PROFILE_CACHE_MB", cache_mb).args(["add", "--json", "seeds"]).assert().success().get_output().stdout.clone();
+        json_lines(&out).iter().map(|o| (o["input"].clone(), o["relations"].clone())).collect::<Vec<_>>()
+    };
+    let cached = relations("256");
+    assert!(cached.iter().any(|(_, r)| r.as_array().is_some_and(|r| !r.is_empty())), "the seeds hold one rewrite");
+    assert_eq!(relations("0"), cached);
+    let repo = tempfile::tempdir().unwrap();
+    stet(repo.path())
+        .env("STET_PROFILE_CACHE_MB", "lots")
+        .args(["add", "seeds"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("STET_PROFILE_CACHE_MB"));
+}

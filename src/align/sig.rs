@@ -44,10 +44,19 @@ impl SentenceSig {
     /// The same as [`SentenceSig::from_tokens`] of [`Tokenizer::tokens`], computed word by word
     /// without building the tokens, with stems cached by the tokenizer.
     pub fn of(s: &str, start: usize, tk: &Tokenizer) -> SentenceSig {
-        let mut stems = Vec::new();
-        let mut numbers = Vec::new();
+        SCRATCH.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            let (stems, numbers, grams) = &mut *scratch;
+            stems.clear();
+            numbers.clear();
+            grams.clear();
+            SentenceSig::of_into(s, start, tk, stems, numbers, grams)
+        })
+    }
+
+    /// [`SentenceSig::of`] collecting the hashes in the given (cleared) buffers.
+    fn of_into(s: &str, start: usize, tk: &Tokenizer, stems: &mut Vec<u64>, numbers: &mut Vec<u64>, grams: &mut Vec<u64>) -> SentenceSig {
         let mut names: Vec<(u64, String)> = Vec::new();
-        let mut grams = Vec::new();
         let mut exact = StableHasher::new(TAG_SENTENCE);
         let mut words = 0usize;
         // The previous word, for bigrams.
@@ -137,16 +146,18 @@ impl SentenceSig {
             }
             exact.write(t.lower.as_bytes());
         }
-        SentenceSig::assemble(stems, numbers, names, grams, exact.finish(), toks.len(), start, end)
+        SentenceSig::assemble(&mut stems, &mut numbers, names, &mut grams, exact.finish(), toks.len(), start, end)
     }
 
-    /// The signature from its parts, sorting and deduplicating the hash lists.
+    /// The signature from its parts, sorting and deduplicating the hash lists, which are copied
+    /// into vectors of their exact size (profiles of archived articles are cached for a whole
+    /// command: spare capacity would be a sixth of their memory).
     #[allow(clippy::too_many_arguments)]
     fn assemble(
-        mut stems: Vec<u64>,
-        mut numbers: Vec<u64>,
+        stems: &mut Vec<u64>,
+        numbers: &mut Vec<u64>,
         names: Vec<(u64, String)>,
-        mut grams: Vec<u64>,
+        grams: &mut Vec<u64>,
         exact: u64,
         words: usize,
         start: usize,
@@ -162,10 +173,10 @@ impl SentenceSig {
             start: u32::try_from(start).unwrap_or(u32::MAX),
             end: u32::try_from(end).unwrap_or(u32::MAX),
             words: u32::try_from(words).unwrap_or(u32::MAX),
-            stems,
-            numbers,
+            stems: stems.to_vec(),
+            numbers: numbers.to_vec(),
             names,
-            grams,
+            grams: grams.to_vec(),
             exact,
         }
     }
@@ -174,6 +185,11 @@ impl SentenceSig {
     pub fn content_len(&self) -> usize {
         self.stems.len()
     }
+}
+
+thread_local! {
+    /// Buffers [`SentenceSig::of`] collects hashes in, reused from sentence to sentence.
+    static SCRATCH: std::cell::RefCell<(Vec<u64>, Vec<u64>, Vec<u64>)> = const { std::cell::RefCell::new((Vec::new(), Vec::new(), Vec::new())) };
 }
 
 /// True for a single Han, Hiragana or Katakana character.

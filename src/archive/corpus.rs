@@ -17,6 +17,18 @@ impl<'a> StoreCorpus<'a> {
     }
 }
 
+impl StoreCorpus<'_> {
+    /// The id of the article archived as number `doc`.
+    fn id_of(&self, doc: u64) -> Result<ArticleId, CorpusError> {
+        Ok(self
+            .archive
+            .store
+            .get(ks::LOG, &doc.to_be_bytes())?
+            .and_then(|v| ArticleId::from_slice(&v))
+            .ok_or_else(|| format!("archive log entry {doc} is missing"))?)
+    }
+}
+
 impl Corpus for StoreCorpus<'_> {
     fn article_count(&self) -> Result<u64, CorpusError> {
         Ok(self.archive.article_count()?)
@@ -47,12 +59,12 @@ impl Corpus for StoreCorpus<'_> {
     }
 
     fn profile(&self, doc: u64) -> Result<Arc<Profile>, CorpusError> {
-        let id = self
-            .archive
-            .store
-            .get(ks::LOG, &doc.to_be_bytes())?
-            .and_then(|v| ArticleId::from_slice(&v))
-            .ok_or_else(|| format!("archive log entry {doc} is missing"))?;
-        Ok(self.archive.cached_profile(&id)?)
+        Ok(self.archive.cached_profile(&self.id_of(doc)?)?)
+    }
+
+    /// Rebuilds the profiles missing from the cache in parallel.
+    fn profiles(&self, docs: &[u64]) -> Result<Vec<Arc<Profile>>, CorpusError> {
+        let ids = docs.iter().map(|&d| self.id_of(d)).collect::<Result<Vec<_>, _>>()?;
+        Ok(self.archive.profiles_of(&ids)?)
     }
 }

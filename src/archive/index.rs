@@ -61,6 +61,8 @@ pub const MIN_CHECKPOINT: u64 = 2_000;
 /// log on the next open, which is cheaper than rewriting their pages).
 pub const CLOSE_CHECKPOINT: u64 = 256;
 /// Bytes of the store's blocks (pack blocks, about): what reading one page costs.
+/// Articles whose profiles `catch_up` rebuilds at once (in parallel).
+const CATCH_UP_CHUNK: u64 = 64;
 const STORE_BLOCK_BYTES: usize = 32 * 1024;
 /// Articles whose features one stored page holds, about (see the module doc).
 pub const ARTICLES_PER_PAGE: u64 = 2;
@@ -343,16 +345,22 @@ impl Archive {
             tracing::info!(from = seq, to = next, "indexing articles the candidate index does not hold yet");
         }
         progress.start("indexing", next - seq.min(next));
+        // Profiles are rebuilt a chunk at a time, on both cores; indexing stays in order.
         while seq < next {
-            progress.inc(1);
-            let id = self
-                .store
-                .get(ks::LOG, &seq.to_be_bytes())?
-                .and_then(|v| ArticleId::from_slice(&v))
-                .ok_or_else(|| Error::Record { what: format!("archive log entry {seq}"), reason: "missing".into() })?;
-            let profile = self.cached_profile(&id)?;
-            self.index_article(seq, &profile.index_features())?;
-            seq += 1;
+            let end = next.min(seq + CATCH_UP_CHUNK);
+            let ids = (seq..end)
+                .map(|k| {
+                    self.store
+                        .get(ks::LOG, &k.to_be_bytes())?
+                        .and_then(|v| ArticleId::from_slice(&v))
+                        .ok_or_else(|| Error::Record { what: format!("archive log entry {k}"), reason: "missing".into() })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            for profile in self.profiles_of(&ids)? {
+                self.index_article(seq, &profile.index_features())?;
+                progress.inc(1);
+                seq += 1;
+            }
         }
         Ok(())
     }

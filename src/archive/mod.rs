@@ -10,6 +10,7 @@ mod dictionary;
 mod export;
 mod furniture;
 mod index;
+mod profiles;
 mod query;
 mod stored;
 mod verify;
@@ -18,6 +19,7 @@ pub use dictionary::{RawDictionary, SharedEncoder, DICTIONARY_ARTICLES, DICTIONA
 pub use add::{AddOutcome, AddRequest, AddStatus, FoundRelation, PreparedInput};
 pub use query::{PairFilter, Stats};
 pub use verify::VerifyReport;
+pub use profiles::PROFILE_CACHE_BYTES;
 pub use export::{ExportReport, ImportReport, TransferReport};
 
 use crate::error::{Error, Result};
@@ -64,11 +66,14 @@ pub struct OpenOptions {
     /// Many writes are coming (`add`, `import`, `reindex`): see
     /// [`stet_store::StoreOptions::bulk_writes`].
     pub bulk_writes: bool,
+    /// Memory budget of the cache of detection profiles of archived articles (estimated bytes):
+    /// candidates whose profile is not held are rebuilt from their text.
+    pub profile_cache_bytes: usize,
 }
 
 impl Default for OpenOptions {
     fn default() -> Self {
-        OpenOptions { create: true, now: None, detect: true, bulk_writes: false }
+        OpenOptions { create: true, now: None, detect: true, bulk_writes: false, profile_cache_bytes: PROFILE_CACHE_BYTES }
     }
 }
 
@@ -91,7 +96,7 @@ pub struct Archive {
     store: Store,
     opts: OpenOptions,
     /// Detection profiles of archived articles, kept across inputs of one command.
-    profiles: std::cell::RefCell<std::collections::HashMap<ArticleId, std::sync::Arc<crate::detect::Profile>>>,
+    profiles: std::cell::RefCell<profiles::ProfileCache>,
     /// The candidate index, opened on first use (this process is the only writer).
     index: std::cell::RefCell<Option<index::IndexState>>,
     /// The raw-input dictionary's encoder, once known, for threads that prepare inputs.
@@ -111,10 +116,6 @@ pub(crate) fn id_prefix(id: &ArticleId) -> &[u8] {
     &id.as_bytes()[..ID_PREFIX_BYTES]
 }
 
-/// How many detection profiles an open archive keeps in memory (a few KB to tens of KB each). The
-/// hits that matter are recent articles (copies of a story arrive close together); candidates
-/// among older articles mostly miss at any size that fits in memory, so the cache stays small.
-const PROFILE_CACHE: usize = 4_096;
 /// At close, packs totalling at most this are merged into one (a rewrite of at most this much).
 const SMALL_PACKS_BYTES: u64 = 16 << 20;
 /// At close, every pack is merged into one when the superseded versions of index pages they
@@ -128,8 +129,8 @@ impl Archive {
         Ok(Archive {
             raw_encoder: dictionary::SharedEncoder::of(&store),
             store,
+            profiles: std::cell::RefCell::new(profiles::ProfileCache::new(opts.profile_cache_bytes)),
             opts,
-            profiles: Default::default(),
             index: Default::default(),
             line_keys_short: Default::default(),
         })
@@ -150,6 +151,9 @@ impl Archive {
     /// written into a pack file: call it when done adding (dropping the archive checkpoints and
     /// flushes too, ignoring errors).
     pub fn close(&self) -> Result<()> {
+        let (hits, misses) = self.profile_cache_hits_and_misses();
+        let (held, bytes) = self.profiles.borrow().held();
+        tracing::debug!(hits, misses, held, bytes, "profile cache");
         self.close_index()?;
         self.flush()?;
         self.store.pack()?;
@@ -181,36 +185,9 @@ impl Archive {
         }
     }
 
-    /// The detection profile of an archived article, from the cache or computed from its text.
-    pub(crate) fn cached_profile(&self, id: &ArticleId) -> Result<std::sync::Arc<crate::detect::Profile>> {
-        if let Some(p) = self.profiles.borrow().get(id) {
-            return Ok(p.clone());
-        }
-        let rec = self.article_required(id)?;
-        let text = self.text(&rec)?;
-        let p = std::sync::Arc::new(match &rec.lang {
-            Some(lang) => crate::detect::profile_in(&text, lang),
-            None => crate::detect::profile(&text),
-        });
-        self.remember_profile(*id, p.clone());
-        Ok(p)
-    }
-
-    /// Keeps a profile in the bounded cache.
-    pub(crate) fn remember_profile(&self, id: ArticleId, p: std::sync::Arc<crate::detect::Profile>) {
-        let mut cache = self.profiles.borrow_mut();
-        if cache.len() >= PROFILE_CACHE {
-            cache.clear();
-        }
-        cache.insert(id, p);
-    }
-
     /// Reads an article record.
     pub fn article(&self, id: &ArticleId) -> Result<Option<ArticleRecord>> {
-        match self.store.get(ks::ARTICLES, id.as_bytes())? {
-            None => Ok(None),
-            Some(v) => stored::decode_article(id.as_bytes(), &v).map(Some),
-        }
+        profiles::read_article(&self.store, id)
     }
 
     /// Reads an article record that must exist.
@@ -220,12 +197,7 @@ impl Archive {
 
     /// The normalised text of an article, verified against its hash.
     pub fn text(&self, rec: &ArticleRecord) -> Result<String> {
-        let id = parse_blob(&rec.text, &rec.id)?;
-        let bytes = self.store.get_blob(&id)?;
-        String::from_utf8(bytes).map_err(|_| Error::Record {
-            what: format!("text of article {}", rec.id.hex()),
-            reason: "not UTF-8".into(),
-        })
+        profiles::read_text(&self.store, rec)
     }
 
     /// The original bytes of an article's first capture, verified against their hash.

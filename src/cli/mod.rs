@@ -204,7 +204,11 @@ impl Cli {
     fn open_with(&self, create: bool, bulk_writes: bool) -> Result<Archive, CliError> {
         let path = self.repo_path()?;
         let now = std::env::var("STET_NOW").ok().filter(|s| !s.is_empty());
-        let opts = OpenOptions { create, now, bulk_writes, ..OpenOptions::default() };
+        let mut opts = OpenOptions { create, now, bulk_writes, ..OpenOptions::default() };
+        if let Some(mb) = std::env::var("STET_PROFILE_CACHE_MB").ok().filter(|s| !s.is_empty()) {
+            let mb: usize = mb.trim().parse().map_err(|_| CliError::msg(format!("STET_PROFILE_CACHE_MB: '{mb}' is not a number of megabytes")))?;
+            opts.profile_cache_bytes = mb.saturating_mul(1 << 20);
+        }
         Archive::open(&path, opts).map_err(|e| CliError::from(e).with_repo(&path))
     }
 }

@@ -140,6 +140,10 @@ pub trait Corpus {
     }
     /// The profile of an archived document.
     fn profile(&self, doc: u64) -> Result<Arc<Profile>, CorpusError>;
+    /// The profiles of `docs`, in their order (all at once, in parallel, when the corpus can).
+    fn profiles(&self, docs: &[u64]) -> Result<Vec<Arc<Profile>>, CorpusError> {
+        docs.iter().map(|&d| self.profile(d)).collect()
+    }
 }
 
 /// One side of a pair.
@@ -462,13 +466,9 @@ pub fn examine_with(new: &Profile, corpus: &dyn Corpus, min_sim: f32) -> Result<
 
     // The candidates' profiles, then the rarity weights of every stem they hold (the new
     // article's own features count it in), then the comparisons, in parallel.
-    let mut others: Vec<(Arc<Profile>, f32)> = Vec::with_capacity(cands.len());
-    for (doc, v) in cands {
-        let other = corpus.profile(doc)?;
-        if other.id != new.id {
-            others.push((other, v));
-        }
-    }
+    let docs: Vec<u64> = cands.iter().map(|c| c.0).collect();
+    let others: Vec<(Arc<Profile>, f32)> =
+        corpus.profiles(&docs)?.into_iter().zip(cands.iter().map(|c| c.1)).filter(|(p, _)| p.id != new.id).collect();
     // The weights of the new article's features come from their counts; each distinct stem of
     // the candidates not among them is looked up once, in sorted order (neighbouring lookups fall
     // in neighbouring buckets of the index), all in one call.
