@@ -125,10 +125,18 @@ pub fn cmd_add(cli: &Cli, ui: &Ui, args: &AddArgs) -> Result<i32, CliError> {
     };
     std::thread::scope(|scope| -> Result<(), CliError> {
         scope.spawn(move || {
+            // Preparing runs on a pool of its own: the writer's parallel work (rebuilding the
+            // profiles of candidates, verifying them) goes to the global pool, where it would
+            // otherwise wait behind a whole chunk of preparing.
+            let pool = rayon::ThreadPoolBuilder::new().thread_name(|i| format!("prepare-{i}")).build().ok();
             let mut items = items.into_iter().peekable();
             while items.peek().is_some() {
                 let chunk: Vec<_> = items.by_ref().take(PREPARE_CHUNK).collect();
-                let done: Vec<_> = chunk.into_par_iter().map(|(input, item)| prepare(input, item)).collect();
+                let run = move || chunk.into_par_iter().map(|(input, item)| prepare(input, item)).collect::<Vec<_>>();
+                let done = match &pool {
+                    Some(pool) => pool.install(run),
+                    None => run(),
+                };
                 for d in done {
                     if tx.send(d).is_err() {
                         return; // the writer stopped (an error); nothing more to do
