@@ -15,9 +15,7 @@ impl<'a> StoreCorpus<'a> {
     pub(crate) fn new(archive: &'a Archive) -> Self {
         StoreCorpus { archive }
     }
-}
 
-impl StoreCorpus<'_> {
     /// The id of the article archived as number `doc`.
     fn id_of(&self, doc: u64) -> Result<ArticleId, CorpusError> {
         Ok(self
