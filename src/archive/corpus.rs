@@ -1,9 +1,8 @@
 //! The archive as detection's [`Corpus`]: the candidate index (`index.rs`) and profiles of
 //! archived articles, documents numbered by archive sequence.
 
-use super::{ks, Archive};
+use super::Archive;
 use crate::detect::{Corpus, CorpusError, Profile};
-use crate::model::ArticleId;
 use std::sync::Arc;
 
 /// Read access to the candidate index and article texts for detection.
@@ -16,15 +15,6 @@ impl<'a> StoreCorpus<'a> {
         StoreCorpus { archive }
     }
 
-    /// The id of the article archived as number `doc`.
-    fn id_of(&self, doc: u64) -> Result<ArticleId, CorpusError> {
-        Ok(self
-            .archive
-            .store
-            .get(ks::LOG, &doc.to_be_bytes())?
-            .and_then(|v| ArticleId::from_slice(&v))
-            .ok_or_else(|| format!("archive log entry {doc} is missing"))?)
-    }
 }
 
 impl Corpus for StoreCorpus<'_> {
@@ -57,12 +47,12 @@ impl Corpus for StoreCorpus<'_> {
     }
 
     fn profile(&self, doc: u64) -> Result<Arc<Profile>, CorpusError> {
-        Ok(self.archive.cached_profile(&self.id_of(doc)?)?)
+        Ok(self.archive.cached_profile(&self.archive.logged_id(doc)?)?)
     }
 
     /// Rebuilds the profiles missing from the cache in parallel.
     fn profiles(&self, docs: &[u64]) -> Result<Vec<Arc<Profile>>, CorpusError> {
-        let ids = docs.iter().map(|&d| self.id_of(d)).collect::<Result<Vec<_>, _>>()?;
+        let ids = docs.iter().map(|&d| self.archive.logged_id(d)).collect::<Result<Vec<_>, _>>()?;
         Ok(self.archive.profiles_of(&ids)?)
     }
 }

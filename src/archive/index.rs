@@ -53,16 +53,15 @@ use super::add::be_u64;
 use super::{ks, Archive};
 use crate::detect::{bucket_of, FeatureIndex, BUCKETS, BUCKET_BITS, KEY_BITS};
 use crate::error::{Error, Result};
-use crate::model::ArticleId;
 
 /// Fewest pending articles that trigger a checkpoint while archiving.
 pub const MIN_CHECKPOINT: u64 = 2_000;
 /// Pending articles above which closing the archive checkpoints (fewer are re-indexed from the
 /// log on the next open, which is cheaper than rewriting their pages).
 pub const CLOSE_CHECKPOINT: u64 = 256;
-/// Bytes of the store's blocks (pack blocks, about): what reading one page costs.
 /// Articles whose profiles `catch_up` rebuilds at once (in parallel).
 const CATCH_UP_CHUNK: u64 = 64;
+/// Bytes of the store's blocks (pack blocks, about): what reading one page costs.
 const STORE_BLOCK_BYTES: usize = 32 * 1024;
 /// Articles whose features one stored page holds, about (see the module doc).
 pub const ARTICLES_PER_PAGE: u64 = 2;
@@ -348,14 +347,7 @@ impl Archive {
         // Profiles are rebuilt a chunk at a time, on both cores; indexing stays in order.
         while seq < next {
             let end = next.min(seq + CATCH_UP_CHUNK);
-            let ids = (seq..end)
-                .map(|k| {
-                    self.store
-                        .get(ks::LOG, &k.to_be_bytes())?
-                        .and_then(|v| ArticleId::from_slice(&v))
-                        .ok_or_else(|| Error::Record { what: format!("archive log entry {k}"), reason: "missing".into() })
-                })
-                .collect::<Result<Vec<_>>>()?;
+            let ids = (seq..end).map(|k| self.logged_id(k)).collect::<Result<Vec<_>>>()?;
             for profile in self.profiles_of(&ids)? {
                 self.index_article(seq, &profile.index_features())?;
                 progress.inc(1);
@@ -589,7 +581,7 @@ mod tests {
     fn every_article_is_indexed(a: &Archive) {
         let n = a.article_count().unwrap();
         for seq in 0..n {
-            let id = a.store.get(super::ks::LOG, &seq.to_be_bytes()).unwrap().and_then(|v| super::ArticleId::from_slice(&v)).unwrap();
+            let id = a.logged_id(seq).unwrap();
             let features = a.cached_profile(&id).unwrap().index_features();
             a.load_buckets(&features).unwrap();
             a.with_index(|s| {
@@ -666,7 +658,7 @@ mod tests {
             }
             let mut old: std::collections::BTreeMap<u16, Vec<u8>> = Default::default();
             for seq in 0..2u8 {
-                let id = a.store.get(super::ks::LOG, &u64::from(seq).to_be_bytes()).unwrap().and_then(|v| super::ArticleId::from_slice(&v)).unwrap();
+                let id = a.logged_id(u64::from(seq)).unwrap();
                 for f in a.cached_profile(&id).unwrap().index_features() {
                     let v = old.entry((f >> 52) as u16).or_default();
                     v.extend_from_slice(&f.to_le_bytes());

@@ -151,8 +151,10 @@ impl Archive {
     /// written into a pack file: call it when done adding (dropping the archive checkpoints and
     /// flushes too, ignoring errors).
     pub fn close(&self) -> Result<()> {
-        let (hits, misses) = self.profile_cache_hits_and_misses();
-        let (held, bytes) = self.profiles.borrow().held();
+        let ((hits, misses), (held, bytes)) = {
+            let cache = self.profiles.borrow();
+            (cache.hits_and_misses(), cache.held())
+        };
         tracing::debug!(hits, misses, held, bytes, "profile cache");
         self.close_index()?;
         self.flush()?;
@@ -183,6 +185,14 @@ impl Archive {
             Some(t) => t.clone(),
             None => chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         }
+    }
+
+    /// The id of the article archived as number `seq` (its entry in [`ks::LOG`]).
+    pub(crate) fn logged_id(&self, seq: u64) -> Result<ArticleId> {
+        self.store
+            .get(ks::LOG, &seq.to_be_bytes())?
+            .and_then(|v| ArticleId::from_slice(&v))
+            .ok_or_else(|| Error::Record { what: format!("archive log entry {seq}"), reason: "missing".into() })
     }
 
     /// Reads an article record.

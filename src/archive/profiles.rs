@@ -118,11 +118,6 @@ impl Archive {
     pub(crate) fn remember_profile(&self, id: ArticleId, p: Arc<Profile>) {
         self.profiles.borrow_mut().insert(id, p);
     }
-
-    /// Profile cache lookups so far that found their profile, and those that did not.
-    pub fn profile_cache_hits_and_misses(&self) -> (u64, u64) {
-        self.profiles.borrow().hits_and_misses()
-    }
 }
 
 /// Rebuilds the profile of archived article `id` from its record and text (any thread).

@@ -130,8 +130,7 @@ impl Tokenizer {
     /// their stems, and without allocating for each word.
     pub fn for_each_word(&self, s: &str, mut f: impl FnMut(&Word<'_>)) {
         let mut buf = String::new();
-        let words: Box<dyn Iterator<Item = &str>> = if s.is_ascii() { Box::new(ascii_words(s)) } else { Box::new(s.unicode_words()) };
-        for w in words {
+        let mut word = |w: &str| {
             let capital = w.chars().next().is_some_and(char::is_uppercase);
             buf.clear();
             if w.is_ascii() {
@@ -148,11 +147,16 @@ impl Tokenizer {
             }
             let lower = buf.trim_matches('\'');
             if lower.is_empty() {
-                continue;
+                return;
             }
             let number = lower.chars().any(|c| c.is_numeric())
                 && lower.chars().all(|c| c.is_numeric() || c == '.' || c == ',');
             f(&Word { lower, number, capital });
+        };
+        if s.is_ascii() {
+            ascii_words(s).for_each(&mut word);
+        } else {
+            s.unicode_words().for_each(&mut word);
         }
     }
 
@@ -196,7 +200,7 @@ impl Tokenizer {
 /// two equal). Letters and digits join; a letter, then `:` `.` or `'`, then a letter stay one word
 /// ("e.g", "o'neill"); a digit, then `,` `;` `.` or `'`, then a digit too ("1,200", "3.5");
 /// `_` joins anything alphanumeric. Segments without a letter or digit are skipped.
-pub(crate) fn ascii_words(s: &str) -> impl Iterator<Item = &str> {
+fn ascii_words(s: &str) -> impl Iterator<Item = &str> {
     #[derive(Clone, Copy, PartialEq)]
     enum Class {
         Letter,
