@@ -3,7 +3,9 @@
 mod cli;
 
 /// mimalloc instead of the system allocator: detection allocates many small vectors (sentence
-/// signatures, candidate lists); see BENCHMARKS.md for the measured difference.
+/// signatures, candidate lists); see BENCHMARKS.md for the measured difference. Built without
+/// transparent huge pages (`no_thp`): with them, a 500-article add peaked at twice the memory
+/// and spent its system time zeroing 2 MB pages on first touch.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
