@@ -62,8 +62,7 @@ impl<'s> Batch<'s> {
         if let Some(bytes) = self.put_bytes.get(id) {
             return Ok(bytes.clone());
         }
-        let mut bases = self.store.bases.lock().unwrap_or_else(|p| p.into_inner());
-        decode_blob_cached(id, &|i| self.lookup(i), Some(&mut bases))
+        decode_blob_cached(id, &|i| self.lookup(i), Some(&self.store.bases))
     }
 
     fn compress_error(&self, reason: String) -> StoreError {

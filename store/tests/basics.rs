@@ -472,6 +472,40 @@ fn store_and_batch_can_cross_threads() {
 }
 
 #[test]
+fn delta_chains_read_back_from_many_threads_at_once() {
+    // Reads share the store's cache of delta bases but decode outside its lock: each thread
+    // must still get its own blob's bytes, bases filled in by whichever thread came first.
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    let mut expected = Vec::new();
+    let mut b = store.batch();
+    for chain in 0..8u64 {
+        let mut cur = text(4000, chain);
+        let mut prev = b.put_blob(&cur).unwrap();
+        for v in 0..4u8 {
+            cur[200 + usize::from(v) * 300] = b'A' + v;
+            prev = b.put_blob_delta(&cur, &prev).unwrap();
+            expected.push((prev, cur.clone()));
+        }
+    }
+    store.commit(b).unwrap();
+    store.flush().unwrap();
+    std::thread::scope(|s| {
+        for t in 0..4usize {
+            let (store, expected) = (&store, &expected);
+            s.spawn(move || {
+                for round in 0..5 {
+                    for k in 0..expected.len() {
+                        let (id, bytes) = &expected[(k * 7 + t * 3 + round) % expected.len()];
+                        assert_eq!(&store.get_blob(id).unwrap(), bytes);
+                    }
+                }
+            });
+        }
+    });
+}
+
+#[test]
 fn reopen_right_after_drop() {
     let dir = tempfile::tempdir().unwrap();
     for i in 0..15u32 {
