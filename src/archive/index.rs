@@ -64,8 +64,6 @@ pub const MIN_CHECKPOINT: u64 = 2_000;
 pub const CLOSE_CHECKPOINT: u64 = 0;
 /// Articles whose profiles `catch_up` rebuilds at once (in parallel).
 const CATCH_UP_CHUNK: u64 = 64;
-/// Bytes of the store's blocks (pack blocks, about): what reading one page costs.
-const STORE_BLOCK_BYTES: usize = 32 * 1024;
 /// Articles whose features one stored page holds, about (see the module doc).
 pub const ARTICLES_PER_PAGE: u64 = 2;
 /// The layout of the stored index this build writes (see the module doc): 4, keys of
@@ -273,7 +271,7 @@ impl Archive {
         if scan {
             return self.load_all_pages();
         }
-        let reads_before = self.store.block_cache_hits_and_reads().1;
+        let read_before = self.store.block_reads().bytes;
         for p in missing {
             let bytes = self.store.get(ks::INDEX, &page_key(p))?.unwrap_or_default();
             self.with_index(|s| {
@@ -285,8 +283,8 @@ impl Archive {
             })?
             .map_err(index_error)?;
         }
-        let blocks = self.store.block_cache_hits_and_reads().1.saturating_sub(reads_before);
-        self.with_index(|s| s.read_bytes = s.read_bytes.saturating_add(blocks * STORE_BLOCK_BYTES as u64))?;
+        let read = self.store.block_reads().bytes.saturating_sub(read_before);
+        self.with_index(|s| s.read_bytes = s.read_bytes.saturating_add(read))?;
         Ok(())
     }
 
@@ -530,7 +528,8 @@ mod tests {
     /// whole index was decoded for it (290 ms for a one-file add, 30 ms without).
     #[test]
     fn two_articles_lookups_at_a_million_articles_do_not_load_the_whole_index() {
-        let block = super::STORE_BLOCK_BYTES as u64;
+        // Stored blocks of pages are about 32 KB.
+        let block = 32 * 1024;
         // What that add had read when it decided: 208 pages, 128,666 bytes, 236 blocks.
         assert!(!super::load_all_at_once(515, super::BUCKETS, 208, 128_666, 236 * block));
         // A quarter of the pages asked for: the rest will be needed too.

@@ -156,8 +156,8 @@ impl Archive {
             (cache.hits_and_misses(), cache.held())
         };
         tracing::debug!(hits, misses, held, bytes, "profile cache");
-        let (hits, reads) = self.store.block_cache_hits_and_reads();
-        tracing::debug!(hits, reads, "pack block cache");
+        let blocks = self.store.block_reads();
+        tracing::debug!(hits = blocks.hits, read = blocks.misses, bytes_read = blocks.bytes, "pack block cache");
         self.close_index()?;
         self.flush()?;
         self.store.pack()?;

@@ -10,65 +10,16 @@ use super::{parse_blob, stored, ks, Archive};
 use crate::detect::Profile;
 use crate::error::{Error, Result};
 use crate::model::{ArticleId, ArticleRecord};
-use lru::LruCache;
 use rayon::prelude::*;
 use std::sync::Arc;
-use stet_store::Store;
+use stet_store::{SizedLru, Store};
 
 /// Default memory budget of the profile cache (estimated heap bytes of the profiles held).
 pub const PROFILE_CACHE_BYTES: usize = 256 << 20;
 
-/// Profiles kept in memory, least recently used evicted first once their estimated size passes
-/// the budget.
-pub(crate) struct ProfileCache {
-    lru: LruCache<ArticleId, (Arc<Profile>, usize)>,
-    bytes: usize,
-    budget: usize,
-    hits: u64,
-    misses: u64,
-}
-
-impl ProfileCache {
-    /// An empty cache holding up to about `budget` bytes of profiles.
-    pub(crate) fn new(budget: usize) -> Self {
-        ProfileCache { lru: LruCache::unbounded(), bytes: 0, budget, hits: 0, misses: 0 }
-    }
-
-    /// The profile of `id` when held, now the most recently used; counts a hit or a miss.
-    pub(crate) fn get(&mut self, id: &ArticleId) -> Option<Arc<Profile>> {
-        let p = self.lru.get(id).map(|(p, _)| p.clone());
-        match p {
-            Some(_) => self.hits += 1,
-            None => self.misses += 1,
-        }
-        p
-    }
-
-    /// Holds `p` as the most recently used, evicting the least recently used past the budget.
-    pub(crate) fn insert(&mut self, id: ArticleId, p: Arc<Profile>) {
-        let size = heap_bytes(&p);
-        if let Some((_, old)) = self.lru.put(id, (p, size)) {
-            self.bytes -= old;
-        }
-        self.bytes += size;
-        while self.bytes > self.budget {
-            match self.lru.pop_lru() {
-                Some((_, (_, s))) => self.bytes -= s,
-                None => break,
-            }
-        }
-    }
-
-    /// Lookups that found their profile, and lookups that did not.
-    pub(crate) fn hits_and_misses(&self) -> (u64, u64) {
-        (self.hits, self.misses)
-    }
-
-    /// Profiles held, and their estimated bytes.
-    pub(crate) fn held(&self) -> (usize, usize) {
-        (self.lru.len(), self.bytes)
-    }
-}
+/// Profiles kept in memory, least recently used evicted first once their estimated size
+/// ([`heap_bytes`]) passes the budget.
+pub(crate) type ProfileCache = SizedLru<ArticleId, Arc<Profile>>;
 
 /// An estimate of the memory a profile holds: its vectors' capacities and the strings of names,
 /// plus a fixed allowance per allocation.
@@ -116,7 +67,8 @@ impl Archive {
 
     /// Keeps a profile in the bounded cache.
     pub(crate) fn remember_profile(&self, id: ArticleId, p: Arc<Profile>) {
-        self.profiles.borrow_mut().insert(id, p);
+        let size = heap_bytes(&p);
+        self.profiles.borrow_mut().insert(id, p, size);
     }
 }
 
@@ -162,25 +114,25 @@ mod tests {
         // Room for three of the four (they are about the same size).
         let mut cache = ProfileCache::new(3 * size + size / 2);
         for p in &ps[..3] {
-            cache.insert(p.id, p.clone());
+            cache.insert(p.id, p.clone(), heap_bytes(p));
         }
         // Using the oldest makes the second the least recently used.
         assert!(cache.get(&ps[0].id).is_some());
-        cache.insert(ps[3].id, ps[3].clone());
+        cache.insert(ps[3].id, ps[3].clone(), heap_bytes(&ps[3]));
         assert!(cache.get(&ps[1].id).is_none(), "the least recently used one stayed");
         for k in [0, 2, 3] {
             assert!(cache.get(&ps[k].id).is_some(), "profile {k} was evicted");
         }
         assert_eq!(cache.hits_and_misses(), (4, 1));
-        assert!(cache.bytes <= cache.budget);
+        assert!(cache.held().1 <= 3 * size + size / 2);
     }
 
     #[test]
     fn a_profile_bigger_than_the_budget_is_not_kept() {
         let p = profile_of("One sentence here. And another one there.");
         let mut cache = ProfileCache::new(10);
-        cache.insert(p.id, p.clone());
+        cache.insert(p.id, p.clone(), heap_bytes(&p));
         assert!(cache.get(&p.id).is_none());
-        assert_eq!(cache.bytes, 0);
+        assert_eq!(cache.held(), (0, 0));
     }
 }

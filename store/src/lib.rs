@@ -36,8 +36,8 @@
 //! a new pack once they reach [`StoreOptions::pack_threshold`] bytes, and packs are merged as a
 //! binary counter (O(log n) packs). A big batch of records can skip sled and be committed as a
 //! pack of its own ([`Store::commit_packed`]). Reads look in sled first, then in packs from newest to
-//! oldest (a Bloom filter per pack, read a 4 KB page at a time, blocks of ~32 KB, a 16 MB cache
-//! of decoded blocks);
+//! oldest (a Bloom filter per pack, read a 4 KB page at a time, blocks of ~32 KB, a 64 MB cache
+//! of decoded blocks, least recently used out first);
 //! [`Records`] merges both in key order. sled 0.34 keeps the space of removed records, so once
 //! everything is packed [`compact_database`] rewrites its folder, in 4 KiB segments (sled's file is
 //! one segment at rest); a bulk writer copies it back into 64 KiB segments first. Why packs:
@@ -71,6 +71,7 @@ mod pack;
 mod pack_merge;
 mod packing;
 mod records;
+mod sized_lru;
 mod sled_open;
 mod store;
 
@@ -81,7 +82,8 @@ pub use compact::compact_database;
 pub use encoder::{DeltaEncoder, DictionaryEncoder, EncodedBlob, EncodedDelta};
 pub use records::Records;
 pub use batch::Batch;
-pub use store::Store;
+pub use sized_lru::SizedLru;
+pub use store::{BlockReads, Store};
 
 /// The repository format version this build reads and writes. Version 4 writes packs of
 /// format 2 (the Bloom filter outside the index, read a page at a time); it reads version 3's

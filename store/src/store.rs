@@ -1,7 +1,7 @@
 //! The repository: opening and locking, blob reads, keyspace records, committing a [`Batch`]
 //! (which the `batch` module builds) and flushing loose records into packs.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::Write;
@@ -17,6 +17,7 @@ use crate::codec::{self, Header};
 use crate::error::{db_err, io_err};
 use crate::pack::{self, KeyHash, Pack, BLOB_KEYSPACE};
 use crate::records::{Records, Scope};
+use crate::sized_lru::SizedLru;
 use crate::sled_open::open_sled;
 use crate::batch::Batch;
 use crate::{BlobId, BlobInfo, BlobStats, Codec, Damage, Result, StoreError, StoreOptions, FORMAT_VERSION};
@@ -67,6 +68,8 @@ pub struct Store {
     /// Whether any tombstone tree may hold keys.
     pub(crate) has_tombstones: AtomicBool,
     blocks: Mutex<BlockCache>,
+    /// Stored bytes of the pack blocks read from disk for point reads.
+    block_bytes_read: AtomicU64,
     pub(crate) cctx: Mutex<Option<CCtx<'static>>>,
     /// The last big delta base digested for writing.
     pub(crate) prepared: Mutex<Option<codec::PreparedBase>>,
@@ -219,43 +222,18 @@ fn tombstone_tree_name(keyspace: &[u8]) -> Vec<u8> {
     [TOMB_PREFIX.as_bytes(), keyspace].concat()
 }
 
-/// Decoded pack blocks by (pack number, block index), the least recently used dropped first
-/// once their bytes pass [`BLOCK_CACHE_BYTES`].
-struct BlockCache {
-    entries: lru::LruCache<(u64, usize), Arc<Vec<u8>>>,
-    bytes: usize,
-    budget: usize,
-    hits: u64,
-    reads: u64,
-}
+/// Decoded pack blocks by (pack number, block index).
+type BlockCache = SizedLru<(u64, usize), Arc<Vec<u8>>>;
 
-impl BlockCache {
-    fn new(budget: usize) -> Self {
-        BlockCache { entries: lru::LruCache::unbounded(), bytes: 0, budget, hits: 0, reads: 0 }
-    }
-
-    /// The block under `key`, now the most recently used; counts a hit.
-    fn get(&mut self, key: (u64, usize)) -> Option<Arc<Vec<u8>>> {
-        let b = self.entries.get(&key).cloned();
-        self.hits += u64::from(b.is_some());
-        b
-    }
-
-    /// Holds `raw`, just read from disk, as the most recently used block, dropping the least
-    /// recently used past the budget; counts a read.
-    fn insert(&mut self, key: (u64, usize), raw: Arc<Vec<u8>>) {
-        self.reads += 1;
-        self.bytes += raw.len();
-        if let Some(old) = self.entries.put(key, raw) {
-            self.bytes -= old.len();
-        }
-        while self.bytes > self.budget {
-            match self.entries.pop_lru() {
-                Some((_, b)) => self.bytes -= b.len(),
-                None => break,
-            }
-        }
-    }
+/// Point reads of pack blocks by an open store so far ([`Store::block_reads`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BlockReads {
+    /// Blocks found in the cache of decoded blocks.
+    pub hits: u64,
+    /// Blocks read from disk (checked and decoded).
+    pub misses: u64,
+    /// Stored bytes of the blocks read from disk.
+    pub bytes: u64,
 }
 
 pub(crate) fn disk_usage(path: &Path) -> Result<u64> {
@@ -288,31 +266,10 @@ fn corrupt_at(id: &BlobId, cur: &BlobId, reason: String) -> StoreError {
     }
 }
 
-/// Verified raw bytes of delta bases, reused across [`decode_blob_cached`] calls (shared, not
-/// copied: the raw-content dictionary, 110 KB, is the base of most inputs).
-pub(crate) struct BaseCache {
-    entries: HashMap<BlobId, (u8, Arc<Vec<u8>>)>,
-    bytes: usize,
-    budget: usize,
-}
-
-impl BaseCache {
-    fn new(budget: usize) -> BaseCache {
-        BaseCache { entries: HashMap::new(), bytes: 0, budget }
-    }
-
-    fn put(&mut self, id: BlobId, depth: u8, bytes: Arc<Vec<u8>>) {
-        if bytes.len() > self.budget {
-            return;
-        }
-        if self.bytes + bytes.len() > self.budget {
-            self.entries.clear();
-            self.bytes = 0;
-        }
-        self.bytes += bytes.len();
-        self.entries.insert(id, (depth, bytes));
-    }
-}
+/// Verified raw bytes of delta bases by blob id, with their depth, reused across
+/// [`decode_blob_cached`] calls (shared, not copied: the raw-content dictionary, ~160 KB, is the
+/// base of most inputs), the least recently used dropped first.
+pub(crate) type BaseCache = SizedLru<BlobId, (u8, Arc<Vec<u8>>)>;
 
 /// Delta bases at least this big are digested once and kept (see [`codec::PreparedBase`]).
 pub(crate) const PREPARED_BASE_BYTES: usize = 16 * 1024;
@@ -370,7 +327,7 @@ pub(crate) fn decode_blob_cached(id: &BlobId, lookup: &Lookup<'_>, cache: Option
     let mut start: Option<Arc<Vec<u8>>> = None;
     let mut cur = *id;
     loop {
-        if let Some((depth, bytes)) = cache.and_then(|c| lock_bases(c).entries.get(&cur).cloned()) {
+        if let Some((depth, bytes)) = cache.and_then(|c| lock_bases(c).get(&cur)) {
             match chain.last() {
                 None => return Ok(bytes.as_ref().clone()),
                 Some((_, _, child)) if child.depth.checked_sub(1) == Some(depth) => {
@@ -421,7 +378,7 @@ pub(crate) fn decode_blob_cached(id: &BlobId, lookup: &Lookup<'_>, cache: Option
         }
         let bytes = Arc::new(bytes);
         if let Some(c) = cache {
-            lock_bases(c).put(*cid, header.depth, Arc::clone(&bytes));
+            lock_bases(c).insert(*cid, (header.depth, Arc::clone(&bytes)), bytes.len());
         }
         decoded = Some(bytes);
     }
@@ -549,6 +506,7 @@ impl Store {
             loose_counted: AtomicBool::new(false),
             has_tombstones: AtomicBool::new(has_tombstones),
             blocks: Mutex::new(BlockCache::new(BLOCK_CACHE_BYTES)),
+            block_bytes_read: AtomicU64::new(0),
             cctx: Mutex::new(None),
             prepared: Mutex::new(None),
             bases: Mutex::new(BaseCache::new(BASE_CACHE_BYTES)),
@@ -693,24 +651,24 @@ impl Store {
         self.packs.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
-    /// Point reads of pack blocks so far: found in the block cache, and read from disk.
-    pub fn block_cache_hits_and_reads(&self) -> (u64, u64) {
-        let cache = self.blocks.lock().unwrap_or_else(|p| p.into_inner());
-        (cache.hits, cache.reads)
+    /// Point reads of pack blocks so far.
+    pub fn block_reads(&self) -> BlockReads {
+        let (hits, misses) = self.blocks.lock().unwrap_or_else(|p| p.into_inner()).hits_and_misses();
+        BlockReads { hits, misses, bytes: self.block_bytes_read.load(Ordering::Relaxed) }
     }
 
     pub(crate) fn forget_cached_blocks(&self) {
-        let mut cache = self.blocks.lock().unwrap_or_else(|p| p.into_inner());
-        cache.entries.clear();
-        cache.bytes = 0;
+        self.blocks.lock().unwrap_or_else(|p| p.into_inner()).clear();
     }
 
     fn cached_block(&self, pack: &Pack, i: usize) -> Result<Arc<Vec<u8>>> {
-        if let Some(b) = self.blocks.lock().unwrap_or_else(|p| p.into_inner()).get((pack.no, i)) {
+        if let Some(b) = self.blocks.lock().unwrap_or_else(|p| p.into_inner()).get(&(pack.no, i)) {
             return Ok(b);
         }
         let raw = Arc::new(pack.read_block(i)?);
-        self.blocks.lock().unwrap_or_else(|p| p.into_inner()).insert((pack.no, i), Arc::clone(&raw));
+        self.block_bytes_read.fetch_add(pack.block_sizes(i).0, Ordering::Relaxed);
+        let size = raw.len();
+        self.blocks.lock().unwrap_or_else(|p| p.into_inner()).insert((pack.no, i), Arc::clone(&raw), size);
         Ok(raw)
     }
 
@@ -1032,31 +990,6 @@ pub(crate) fn malformed_key(key: &[u8]) -> StoreError {
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_block_cache_drops_the_least_recently_used_block_past_its_budget() {
-        let block = |n: u8| Arc::new(vec![n; 100]);
-        let mut cache = BlockCache::new(350);
-        for n in 0..3u8 {
-            cache.insert((1, usize::from(n)), block(n));
-        }
-        // Using block 0 makes block 1 the least recently used; a fourth passes the budget.
-        assert_eq!(cache.get((1, 0)).as_deref(), Some(&vec![0; 100]));
-        cache.insert((2, 0), block(9));
-        assert!(cache.get((1, 1)).is_none(), "the least recently used block stayed");
-        for key in [(1, 0), (1, 2), (2, 0)] {
-            assert!(cache.get(key).is_some(), "{key:?} was dropped");
-        }
-        assert_eq!(cache.bytes, 300);
-        assert_eq!((cache.hits, cache.reads), (4, 4));
-        // A block bigger than the whole budget is not kept.
-        cache.insert((3, 0), Arc::new(vec![0; 400]));
-        assert!(cache.get((3, 0)).is_none());
-        assert_eq!(cache.bytes, 0);
-    }
-
-    /// Regression: sled's `conf` ends in binary checksum bytes, so reading it as UTF-8 failed,
-    /// the default segment size was used, and every repository created with sled's 512 KiB
-    /// segments (all of them before session 3) refused to open.
     #[test]
     fn databases_created_with_other_segment_sizes_reopen() {
         let dir = tempfile::tempdir().unwrap();
