@@ -9,7 +9,8 @@ use zstd::zstd_safe::CCtx;
 
 use crate::codec;
 use crate::encoder::EncodedDelta;
-use crate::store::{decode_blob_cached, delta_level, dictionary_level, dictionary_value, Store, MAX_LEVEL, MAX_PREPARED_BASE_BYTES, PREPARED_BASE_BYTES};
+use crate::chain::decode_blob_cached;
+use crate::store::{delta_level, dictionary_level, dictionary_value, Store, MAX_LEVEL, MAX_PREPARED_BASE_BYTES, PREPARED_BASE_BYTES};
 use crate::{BlobId, Codec, Result, StoreError};
 
 /// A batch's record operations: per keyspace, each key's new value (`None`: removed).

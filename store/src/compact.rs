@@ -20,10 +20,11 @@ use sled::IVec;
 
 use crate::error::{db_err, io_err};
 use crate::sled_open::open_sled;
-use crate::store::{
-    disk_usage, existing_segment_size, read_marker, sled_config, sled_config_sized, take_lock, AT_REST_SEGMENT_SIZE, DB_DIR,
+use crate::folder::{
+    disk_usage, existing_segment_size, read_marker, sled_config, sled_config_sized, take_lock, AT_REST_SEGMENT_SIZE,
     NEW_SEGMENT_SIZE,
 };
+use crate::store::DB_DIR;
 use crate::{Result, StoreError};
 
 const DB_NEW: &str = "db.new";

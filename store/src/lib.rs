@@ -62,10 +62,12 @@
 
 mod batch;
 mod bloom;
+mod chain;
 mod codec;
 mod compact;
 mod encoder;
 mod error;
+mod folder;
 mod id;
 mod pack;
 mod pack_merge;

@@ -1,10 +1,10 @@
-//! The repository: opening and locking, blob reads, keyspace records, committing a [`Batch`]
-//! (which the `batch` module builds) and flushing loose records into packs.
+//! The repository: opening and locking (files around the database: the `folder` module), blob
+//! reads (delta chains: the `chain` module), keyspace records, committing a [`Batch`] (which the
+//! `batch` module builds) and flushing loose records into packs.
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::fs::{self, File, OpenOptions, TryLockError};
-use std::io::Write;
+use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -13,25 +13,24 @@ use sled::transaction::TransactionError;
 use sled::{IVec, Transactional, Tree};
 use zstd::zstd_safe::CCtx;
 
-use crate::codec::{self, Header};
+use crate::codec;
 use crate::error::{db_err, io_err};
 use crate::pack::{self, KeyHash, Pack, BLOB_KEYSPACE};
 use crate::records::{Records, Scope};
 use crate::sized_lru::SizedLru;
 use crate::sled_open::open_sled;
 use crate::batch::Batch;
+use crate::chain::{decode_blob_cached, BaseCache, BASE_CACHE_BYTES};
+use crate::folder::{
+    check_version, disk_usage, is_fresh_folder, lost_data, read_marker, read_generation_file, sled_config, take_lock, write_generation_file, write_marker,
+};
 use crate::{BlobId, BlobInfo, BlobStats, Codec, Damage, Result, StoreError, StoreOptions, FORMAT_VERSION};
 
-const MARKER: &str = "stet-repository";
-const MARKER_TMP: &str = "stet-repository.tmp";
-const LOCK: &str = "lock";
 pub(crate) const DB_DIR: &str = "db";
 pub(crate) const BLOBS_TREE: &str = "blobs";
 const META_TREE: &str = "meta";
 const FORMAT_KEY: &[u8] = b"format_version";
 const GENERATION_KEY: &[u8] = b"generation";
-const GENERATION_FILE: &str = "generation";
-const GENERATION_TMP: &str = "generation.tmp";
 /// Loose records of keyspace `NAME` live in sled tree `k:NAME`.
 pub(crate) const LOOSE_PREFIX: &str = "k:";
 /// Keys of keyspace `NAME` removed since the last pack, in sled tree `d:NAME`.
@@ -86,133 +85,6 @@ impl fmt::Debug for Store {
     }
 }
 
-fn marker_text(version: u32) -> String {
-    format!("stet repository\nformat {version}\n")
-}
-
-/// Reads the marker's format version; `None` when there is no marker.
-pub(crate) fn read_marker(root: &Path) -> Result<Option<u32>> {
-    let path = root.join(MARKER);
-    let text = match fs::read(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(io_err(path)(e)),
-    };
-    let text = String::from_utf8_lossy(&text);
-    let mut lines = text.lines();
-    if lines.next() != Some("stet repository") {
-        return Err(StoreError::NotARepository { path: root.to_path_buf() });
-    }
-    let version = lines
-        .next()
-        .and_then(|l| l.strip_prefix("format "))
-        .and_then(|v| v.trim().parse::<u32>().ok())
-        .ok_or_else(|| StoreError::NotARepository { path: root.to_path_buf() })?;
-    Ok(Some(version))
-}
-
-fn write_marker(root: &Path) -> Result<()> {
-    let tmp = root.join(MARKER_TMP);
-    let mut f = File::create(&tmp).map_err(io_err(&tmp))?;
-    f.write_all(marker_text(FORMAT_VERSION).as_bytes()).map_err(io_err(&tmp))?;
-    f.sync_all().map_err(io_err(&tmp))?;
-    fs::rename(&tmp, root.join(MARKER)).map_err(io_err(root.join(MARKER)))
-}
-
-/// True when the folder holds nothing but leftovers of our own interrupted initialisation.
-fn is_fresh_folder(root: &Path) -> Result<bool> {
-    for entry in fs::read_dir(root).map_err(io_err(root))? {
-        let entry = entry.map_err(io_err(root))?;
-        let name = entry.file_name();
-        if name != LOCK && name != MARKER_TMP && name != GENERATION_TMP {
-            return Ok(false);
-        }
-    }
-    Ok(true)
-}
-
-/// sled's segment size for new databases and while writing in bulk: 64 KiB rather than sled's
-/// 512 KiB default. sled refuses to change a database's segment size, so the database is
-/// copied when it must change (see `compact`): everything is packed at the end of each `add`
-/// and the folder compacted into [`AT_REST_SEGMENT_SIZE`] segments, and a store opened with
-/// [`StoreOptions::bulk_writes`] copies such a database back into segments of this size first.
-pub(crate) const NEW_SEGMENT_SIZE: usize = 64 * 1024;
-/// sled's segment size for a compacted database, which holds a few hundred bytes (the pack
-/// catalog, the generation, markers): one 4 KiB segment on disk instead of 64 KiB, 60 KiB less
-/// for every repository at rest. Writing into segments this small costs more CPU per commit
-/// (16 KiB segments: +20-40% for a bulk `add`), hence the copy back for bulk writes.
-pub(crate) const AT_REST_SEGMENT_SIZE: usize = 4 * 1024;
-
-/// The segment size a database folder was created with (from sled's `conf` file), if any.
-pub(crate) fn existing_segment_size(dir: &Path) -> Option<usize> {
-    // sled ends the file with a binary checksum: not UTF-8 as a whole.
-    let conf = fs::read(dir.join("conf")).ok()?;
-    let conf = String::from_utf8_lossy(&conf);
-    let size: usize = conf.lines().find_map(|l| l.strip_prefix("segment_size: "))?.trim().parse().ok()?;
-    ((256..=1 << 24).contains(&size) && size.is_power_of_two()).then_some(size)
-}
-
-/// The sled configuration of a repository's database folder.
-pub(crate) fn sled_config(dir: &Path) -> sled::Config {
-    sled_config_sized(dir, existing_segment_size(dir).unwrap_or(NEW_SEGMENT_SIZE))
-}
-
-/// The sled configuration of a database folder with `segment_size` (which must be the folder's
-/// own when it exists).
-pub(crate) fn sled_config_sized(dir: &Path, segment_size: usize) -> sled::Config {
-    sled::Config::new()
-        .path(dir)
-        .segment_size(segment_size)
-        .cache_capacity(64 * 1024 * 1024)
-        .mode(sled::Mode::LowSpace)
-        .use_compression(false)
-}
-
-/// Takes the repository's exclusive lock, failing at once when another holder has it.
-pub(crate) fn take_lock(root: &Path) -> Result<File> {
-    let lock_path = root.join(LOCK);
-    let lock = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(&lock_path)
-        .map_err(io_err(&lock_path))?;
-    match lock.try_lock() {
-        Ok(()) => Ok(lock),
-        Err(TryLockError::WouldBlock) => Err(StoreError::Locked { path: root.to_path_buf() }),
-        Err(TryLockError::Error(e)) => Err(io_err(&lock_path)(e)),
-    }
-}
-
-/// The generation recorded by the last flush, if the file is there and readable.
-fn read_generation_file(root: &Path) -> Option<u64> {
-    let text = fs::read_to_string(root.join(GENERATION_FILE)).ok()?;
-    text.trim().parse().ok()
-}
-
-/// Records the flushed generation beside the database (written to a temporary file, then renamed).
-fn write_generation_file(root: &Path, generation: u64) -> Result<()> {
-    let tmp = root.join(GENERATION_TMP);
-    fs::write(&tmp, format!("{generation}\n")).map_err(io_err(&tmp))?;
-    fs::rename(&tmp, root.join(GENERATION_FILE)).map_err(io_err(root.join(GENERATION_FILE)))
-}
-
-fn lost_data(root: &Path, detail: &str) -> StoreError {
-    StoreError::Database {
-        context: format!("opening the database in {} ({detail}; restore it from a backup)", root.display()),
-        source: sled::Error::Corruption { at: None, bt: () },
-    }
-}
-
-/// Versions this build opens: 1 (no packs yet) is upgraded to the current one on open.
-fn check_version(found: u32) -> Result<()> {
-    if (1..=FORMAT_VERSION).contains(&found) {
-        Ok(())
-    } else {
-        Err(StoreError::FormatVersion { found, supported: FORMAT_VERSION })
-    }
-}
 
 fn keyspace_tree_name(keyspace: &str) -> String {
     format!("{LOOSE_PREFIX}{keyspace}")
@@ -235,41 +107,6 @@ pub struct BlockReads {
     /// Stored bytes of the blocks read from disk.
     pub bytes: u64,
 }
-
-pub(crate) fn disk_usage(path: &Path) -> Result<u64> {
-    let meta = match fs::symlink_metadata(path) {
-        Ok(m) => m,
-        // Files may vanish under us (sled removes old segments/snapshots).
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
-        Err(e) => return Err(io_err(path)(e)),
-    };
-    if !meta.is_dir() {
-        return Ok(meta.len());
-    }
-    let mut total = 0;
-    for entry in fs::read_dir(path).map_err(io_err(path))? {
-        let entry = entry.map_err(io_err(path))?;
-        total += disk_usage(&entry.path())?;
-    }
-    Ok(total)
-}
-
-/// Where a chain lookup reads blob values from.
-pub(crate) type Lookup<'a> = dyn Fn(&BlobId) -> Result<Option<IVec>> + 'a;
-
-/// Reports damage found while decoding `cur` on the way to `id`.
-fn corrupt_at(id: &BlobId, cur: &BlobId, reason: String) -> StoreError {
-    if cur == id {
-        StoreError::Corrupt { id: *id, reason }
-    } else {
-        StoreError::Corrupt { id: *id, reason: format!("its delta base {cur} is damaged: {reason}") }
-    }
-}
-
-/// Verified raw bytes of delta bases by blob id, with their depth, reused across
-/// [`decode_blob_cached`] calls (shared, not copied: the raw-content dictionary, ~160 KB, is the
-/// base of most inputs), the least recently used dropped first.
-pub(crate) type BaseCache = SizedLru<BlobId, (u8, Arc<Vec<u8>>)>;
 
 /// Delta bases at least this big are digested once and kept (see [`codec::PreparedBase`]).
 pub(crate) const PREPARED_BASE_BYTES: usize = 16 * 1024;
@@ -311,79 +148,6 @@ pub(crate) fn dictionary_value(bytes: &[u8], frame: Option<Vec<u8>>, plain: impl
 /// Bigger bases are compressed against as a prefix, with a window sized to reach all of them.
 pub(crate) const MAX_PREPARED_BASE_BYTES: usize = 1 << 20;
 
-/// Bytes of verified delta bases an open store keeps for reads.
-const BASE_CACHE_BYTES: usize = 8 << 20;
-
-/// The base cache, locked only to look up or keep one entry: decoding runs unlocked, so that
-/// threads reading blobs at once (profiles rebuilt in parallel) do not queue behind each other.
-fn lock_bases(c: &Mutex<BaseCache>) -> std::sync::MutexGuard<'_, BaseCache> {
-    c.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-/// Decodes blob `id`, resolving and verifying its whole delta chain, starting from (and filling)
-/// a cache of verified delta bases.
-pub(crate) fn decode_blob_cached(id: &BlobId, lookup: &Lookup<'_>, cache: Option<&Mutex<BaseCache>>) -> Result<Vec<u8>> {
-    let mut chain: Vec<(BlobId, IVec, Header)> = Vec::new();
-    let mut start: Option<Arc<Vec<u8>>> = None;
-    let mut cur = *id;
-    loop {
-        if let Some((depth, bytes)) = cache.and_then(|c| lock_bases(c).get(&cur)) {
-            match chain.last() {
-                None => return Ok(bytes.as_ref().clone()),
-                Some((_, _, child)) if child.depth.checked_sub(1) == Some(depth) => {
-                    start = Some(bytes);
-                    break;
-                }
-                // A stale entry (the blob was recompressed at another depth since): read it
-                // from storage, where its depth is checked.
-                Some(_) => {}
-            }
-        }
-        let Some(value) = lookup(&cur)? else {
-            return Err(if chain.is_empty() {
-                StoreError::NotFound { id: *id }
-            } else {
-                StoreError::Corrupt { id: *id, reason: format!("its delta base {cur} is missing") }
-            });
-        };
-        let header = codec::parse_header(&value).map_err(|r| corrupt_at(id, &cur, r))?;
-        if let Some((_, _, child)) = chain.last() {
-            if child.depth.checked_sub(1) != Some(header.depth) {
-                return Err(corrupt_at(
-                    id,
-                    &cur,
-                    format!("depth {} does not fit under a delta of depth {}", header.depth, child.depth),
-                ));
-            }
-        }
-        let next = header.base;
-        chain.push((cur, value, header));
-        // Depths strictly decrease along the chain, so it ends within 256 steps.
-        match next {
-            Some(base) => cur = base,
-            None => break,
-        }
-    }
-    let mut decoded = start;
-    for (i, (cid, value, header)) in chain.iter().enumerate().rev() {
-        let body = &value[header.body_offset..];
-        let dictionary = header.codec == Codec::ZstdDict;
-        let bytes = codec::decode_body(body, header.raw_len, decoded.as_deref().map(Vec::as_slice), dictionary)
-            .map_err(|r| corrupt_at(id, cid, r))?;
-        if BlobId::of(&bytes) != *cid {
-            return Err(corrupt_at(id, cid, "content does not match its hash".to_string()));
-        }
-        if i == 0 {
-            return Ok(bytes);
-        }
-        let bytes = Arc::new(bytes);
-        if let Some(c) = cache {
-            lock_bases(c).insert(*cid, (header.depth, Arc::clone(&bytes)), bytes.len());
-        }
-        decoded = Some(bytes);
-    }
-    Err(StoreError::NotFound { id: *id })
-}
 
 impl Store {
     /// Opens (and on first use creates) the repository at `path`.
@@ -984,23 +748,4 @@ pub(crate) fn malformed_key(key: &[u8]) -> StoreError {
     let n = key.len().min(32);
     id[..n].copy_from_slice(&key[..n]);
     StoreError::Corrupt { id: BlobId(id), reason: format!("malformed blob key of {} bytes", key.len()) }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn databases_created_with_other_segment_sizes_reopen() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("db");
-        {
-            let old = sled::Config::new().path(&db).segment_size(512 * 1024).open().unwrap();
-            old.insert(b"k", b"v").unwrap();
-            old.flush().unwrap();
-        }
-        assert_eq!(existing_segment_size(&db), Some(512 * 1024));
-        let reopened = open_sled(&sled_config(&db)).unwrap();
-        assert_eq!(reopened.get(b"k").unwrap().as_deref(), Some(&b"v"[..]));
-    }
 }
