@@ -173,6 +173,15 @@ struct Candidate {
     off: f32,
 }
 
+/// Scores the candidate pairs of `a` and `b` and selects the alignment (see [`align_sigs`]).
+///
+/// Identical sentences are paired first: a pair of identical sentences scores 1 and any other
+/// pair less (at most 0.934 with [`COEF`]; the test `scored_pairs_stay_below_identical` checks
+/// it), so [`select`] takes the identical pairs before all others, and
+/// a sentence they take leaves every other pair of it unused. Those other pairs are therefore
+/// neither looked up nor scored: two near-copies of a long text cost what their differing
+/// sentences cost (`stet diff` of two 6 MB near-copies scored every pair of sentences sharing
+/// two words, 22 s). The alignment is the same as scoring every pair.
 fn align_sigs_inner(
     a: &[SentenceSig],
     wa: &StemWeights,
@@ -184,24 +193,44 @@ fn align_sigs_inner(
     let index = KeyIndex::of_stems(b);
     let exact: Vec<(u64, u32)> = b.iter().enumerate().filter(|(_, s)| s.words > 0).map(|(j, s)| (s.exact, j as u32)).collect();
     let exact = KeyIndex::new(&exact);
-    let mut cands: Vec<Candidate> = Vec::new();
+    // Stems found in very many sentences of b do not propose pairs on their own (bounds the work
+    // on huge texts; pairs sharing only such a stem do not reach the thresholds anyway).
+    let common = (b.len() / 4).max(COMMON_FLOOR);
+    let (mut cands, used_a, used_b) = identical_first(a, wa, b, wb, &index, &exact, common, min_sim);
+    // The stems of the sentences of b left to pair (all of them when none is taken).
+    let free_index;
+    let free = if used_b.iter().any(|&u| u) {
+        let left: Vec<(u64, u32)> = b
+            .iter()
+            .enumerate()
+            .filter(|&(j, _)| !used_b[j])
+            .flat_map(|(j, s)| s.stems.iter().map(move |&h| (h, j as u32)))
+            .collect();
+        free_index = KeyIndex::new(&left);
+        &free_index
+    } else {
+        &index
+    };
     // For the current sentence of a: the number of stems each sentence of b shares with it, and
     // the sentences of b with a non-zero count (the count is reset as they are visited).
     let mut count: Vec<u32> = vec![0; b.len()];
     let mut touched: Vec<u32> = Vec::new();
-    // Stems found in very many sentences of b do not propose pairs on their own (bounds the work
-    // on huge texts; pairs sharing only such a stem do not reach the thresholds anyway).
-    let common = (b.len() / 4).max(COMMON_FLOOR);
     for (i, s) in a.iter().enumerate() {
+        if used_a[i] {
+            continue;
+        }
         touched.clear();
         for &h in &s.stems {
-            let js = index.get(h);
-            if js.len() <= common {
-                tally(js, 1, &mut count, &mut touched);
+            if index.get(h).len() <= common {
+                tally(free.get(h), 1, &mut count, &mut touched);
             }
         }
-        // Counted twice: an identical sentence is always scored.
-        tally(exact.get(s.exact), 2, &mut count, &mut touched);
+        // Counted twice: an identical sentence is always scored (when not paired already).
+        for &j in exact.get(s.exact) {
+            if !used_b[j as usize] {
+                tally(&[j], 2, &mut count, &mut touched);
+            }
+        }
         if touched.is_empty() {
             continue;
         }
@@ -212,6 +241,56 @@ fn align_sigs_inner(
         }
     }
     select(cands, a.len(), b.len(), min_sim)
+}
+
+/// The candidate pairs of identical sentences (similarity 1), with the sentences of `a` and of
+/// `b` that [`select`] will pair among them: it takes these pairs before any other.
+///
+/// Identical means what [`scored_pair`] scores 1: the same whole-sentence hash and words in the
+/// sentence of `a`. Its sentence of `b` either has words too (then it is looked up in `exact`),
+/// or has none and shares a stem with it (a hash collision; looked up the slow way, in the same
+/// shared-stem count as the main loop). Nothing is taken when `min_sim` is above 1 (identical
+/// pairs are then not selected first).
+#[allow(clippy::too_many_arguments)]
+fn identical_first(
+    a: &[SentenceSig],
+    wa: &StemWeights,
+    b: &[SentenceSig],
+    wb: &StemWeights,
+    index: &KeyIndex,
+    exact: &KeyIndex,
+    common: usize,
+    min_sim: f32,
+) -> (Vec<Candidate>, Vec<bool>, Vec<bool>) {
+    let (mut used_a, mut used_b) = (vec![false; a.len()], vec![false; b.len()]);
+    if min_sim > 1.0 {
+        return (Vec::new(), used_a, used_b);
+    }
+    let empty: Vec<(u64, u32)> = b.iter().enumerate().filter(|(_, s)| s.words == 0).map(|(j, s)| (s.exact, j as u32)).collect();
+    let empty = KeyIndex::new(&empty);
+    let mut cands: Vec<Candidate> = Vec::new();
+    for (i, s) in a.iter().enumerate().filter(|(_, s)| s.words > 0) {
+        for &j in exact.get(s.exact) {
+            // Each shared stem once, the identical sentence twice, as in the main loop.
+            cands.extend(scored_pair(a, wa, i, b, wb, j as usize, 2, min_sim, None));
+        }
+        for &j in empty.get(s.exact) {
+            let Some(t) = b.get(j as usize) else { continue };
+            let n = s.stems.iter().filter(|&&h| t.stems.binary_search(&h).is_ok() && index.get(h).len() <= common).count() as u32;
+            if n > 0 {
+                cands.extend(scored_pair(a, wa, i, b, wb, j as usize, n, min_sim, None));
+            }
+        }
+    }
+    cands.retain(|c| c.sim == 1.0);
+    cands.sort_unstable_by(candidate_order);
+    for c in &cands {
+        let (i, j) = (c.a as usize, c.b as usize);
+        if !used_a[i] && !used_b[j] {
+            (used_a[i], used_b[j]) = (true, true);
+        }
+    }
+    (cands, used_a, used_b)
 }
 
 /// The candidate pair of sentence `i` of `a` and `j` of `b`, which share `n` counted keys (each
@@ -249,13 +328,17 @@ fn scored_pair(
     Some(Candidate { sim, overlap, a: i as u32, b: j as u32, off })
 }
 
+/// The order in which [`select`] considers candidates: the most similar first, then the nearest
+/// to the diagonal, then by sentence indexes.
+fn candidate_order(x: &Candidate, y: &Candidate) -> std::cmp::Ordering {
+    y.sim.total_cmp(&x.sim).then(x.off.total_cmp(&y.off)).then(x.a.cmp(&y.a)).then(x.b.cmp(&y.b))
+}
+
 /// The alignment from the scored pairs, whatever their order: greedy from the most similar down,
 /// then the low pairs (gap filling) that keep the order of the aligned ones.
 fn select(mut cands: Vec<Candidate>, a_len: usize, b_len: usize, min_sim: f32) -> Alignment {
     // A total order (no two candidates share both sentences): unstable sorting is exact.
-    cands.sort_unstable_by(|x, y| {
-        y.sim.total_cmp(&x.sim).then(x.off.total_cmp(&y.off)).then(x.a.cmp(&y.a)).then(x.b.cmp(&y.b))
-    });
+    cands.sort_unstable_by(candidate_order);
     let mut used_a = vec![false; a_len];
     let mut used_b = vec![false; b_len];
     let mut pairs = Vec::new();
@@ -530,6 +613,17 @@ mod tests {
         }
         let (s000, s002): (Vec<&str>, Vec<&str>) = (all[0].iter().map(String::as_str).collect(), all[2].iter().map(String::as_str).collect());
         assert!(align(&s000, &s002).pairs.len() >= 16);
+    }
+
+    /// No pair of different sentences scores 1, whatever its features: identical pairs (1) are
+    /// selected before all others, which `align_sigs_inner` relies on to skip scoring the rest.
+    #[test]
+    fn scored_pairs_stay_below_identical() {
+        for bits in 0u32..32 {
+            let f = |k: u32| if bits >> k & 1 == 1 { 1.0 } else { 0.0 };
+            let features = PairFeatures { wdice: f(0), dice: f(1), overlap: f(2), num_mismatch: f(3), len_ratio: f(4) };
+            assert!(features.sim() < 0.99, "{features:?}");
+        }
     }
 
     #[test]
