@@ -188,12 +188,14 @@ impl Archive {
 
         // Detection against what is archived, then the url's earlier versions.
         let profile = profile.unwrap_or_else(|| detect::profile(&text));
+        let started = std::time::Instant::now();
         let mut findings = if self.opts.detect {
             let corpus = StoreCorpus::new(self);
             detect::detect(&profile, &corpus).map_err(|e| Error::Record { what: "candidate index".into(), reason: e.to_string() })?
         } else {
             Vec::new()
         };
+        tracing::info!(input = %req.input, sentences = profile.sentences.len(), related = findings.len(), ms = %format!("{:.2}", started.elapsed().as_secs_f64() * 1e3), "detection");
         findings.retain(|f| f.other != id);
         let mut relations = Vec::new();
         let mut delta_base: Option<(ArticleRecord, f32)> = None;

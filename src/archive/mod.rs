@@ -158,12 +158,21 @@ impl Archive {
         tracing::debug!(hits, misses, held, bytes, "profile cache");
         let blocks = self.store.block_reads();
         tracing::debug!(hits = blocks.hits, read = blocks.misses, bytes_read = blocks.bytes, "pack block cache");
+        let started = std::time::Instant::now();
         self.close_index()?;
+        let indexed = started.elapsed();
         self.flush()?;
         self.store.pack()?;
-        if !self.store.merge_small_packs(SMALL_PACKS_BYTES)? {
-            self.store.merge_if_superseded(SUPERSEDED_DENOMINATOR)?;
-        }
+        let merged = self.store.merge_small_packs(SMALL_PACKS_BYTES)? || self.store.merge_if_superseded(SUPERSEDED_DENOMINATOR)?;
+        let (packs, pack_bytes) = self.store.pack_stats();
+        tracing::info!(
+            index_ms = %format!("{:.1}", indexed.as_secs_f64() * 1e3),
+            total_ms = %format!("{:.1}", started.elapsed().as_secs_f64() * 1e3),
+            merged,
+            packs,
+            pack_bytes,
+            "closed: candidate index written, records packed"
+        );
         Ok(())
     }
 

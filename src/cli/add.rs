@@ -79,6 +79,10 @@ pub fn cmd_add(cli: &Cli, ui: &Ui, args: &AddArgs) -> Result<i32, CliError> {
             items.push((path.display().to_string(), res.map(|_| Some(path.clone())).map_err(|e| e.to_string())));
         }
     }
+    if items.is_empty() {
+        return Err(CliError::msg(format!("no input files found in {}", args.paths.join(", ")))
+            .hint("folders are walked recursively; hidden files and folders (names starting with '.') are skipped"));
+    }
     // One url or title for many articles would make unrelated inputs versions of each other.
     if items.len() > 1 {
         for (flag, given) in [("--url", args.url.is_some()), ("--title", args.title.is_some())] {
@@ -99,7 +103,10 @@ pub fn cmd_add(cli: &Cli, ui: &Ui, args: &AddArgs) -> Result<i32, CliError> {
     let inputs = items.len();
     // Lines are reported only once what they report is flushed to disk, so that a kill
     // never loses an article that was reported archived. Flushes are batched.
-    let mut pending: Vec<String> = Vec::new();
+    let mut pending: Vec<Report> = Vec::new();
+    // Whether standard output is still read: `stet add DIR | head` archives everything all the
+    // same, and says so on stderr.
+    let mut stdout_open = true;
     let mut last_flush = std::time::Instant::now();
     // Reading, extraction and profiling run ahead on other threads (in order, a few inputs at a
     // time), archiving and detection on this one: the single writer.
@@ -153,7 +160,7 @@ pub fn cmd_add(cli: &Cli, ui: &Ui, args: &AddArgs) -> Result<i32, CliError> {
                 identical += usize::from(o.status == AddStatus::Identical);
                 related += usize::from(!o.relations.is_empty());
                 for w in &o.warnings {
-                    ui.warn(&format!("{input}: {w}"));
+                    pending.push(Report::Warning(format!("{input}: {w}")));
                 }
                 if args.json {
                     let status = match o.status {
@@ -162,9 +169,9 @@ pub fn cmd_add(cli: &Cli, ui: &Ui, args: &AddArgs) -> Result<i32, CliError> {
                     };
                     let mut line = Vec::new();
                     json_line(&mut line, &AddJson { input: &input, status, id: Some(o.id), title: o.title.as_deref(), relations: &o.relations, error: None, warnings: &o.warnings })?;
-                    pending.push(String::from_utf8_lossy(&line).trim_end().to_string());
+                    pending.push(Report::Line(String::from_utf8_lossy(&line).trim_end().to_string()));
                 } else if !ui.quiet {
-                    pending.push(human_line(&archive, ui, &input, &o));
+                    pending.push(Report::Line(human_line(&archive, ui, &input, &o)));
                 }
             }
             Err(e) => {
@@ -172,26 +179,25 @@ pub fn cmd_add(cli: &Cli, ui: &Ui, args: &AddArgs) -> Result<i32, CliError> {
                 if args.json {
                     let mut line = Vec::new();
                     json_line(&mut line, &AddJson { input: &input, status: "error", id: None, title: None, relations: &[], error: Some(e.clone()), warnings: &[] })?;
-                    pending.push(String::from_utf8_lossy(&line).trim_end().to_string());
+                    pending.push(Report::Line(String::from_utf8_lossy(&line).trim_end().to_string()));
                 }
-                ui.error(&CliError::msg(format!("{input}: {e}")));
+                pending.push(Report::Error(CliError::msg(format!("{input}: {e}"))));
             }
         }
         if pending.len() >= 64 || last_flush.elapsed().as_millis() >= 200 {
             archive.flush()?;
-            emit(&bar, &mut out, &mut pending, args.json)?;
+            emit(&bar, ui, &mut out, &mut pending, args.json, &mut stdout_open)?;
             last_flush = std::time::Instant::now();
         }
     }
         Ok(())
     })?;
     archive.close()?;
-    emit(&bar, &mut out, &mut pending, args.json)?;
+    emit(&bar, ui, &mut out, &mut pending, args.json, &mut stdout_open)?;
     stet::Progress::finish(&bar);
-    out.flush()?;
     compact_after(archive);
-    if ok == 0 && failed == 0 {
-        return Err(CliError::msg("no input files found"));
+    if !stdout_open {
+        ui.warn("standard output was closed early: the rest of the report was not printed, but every input was processed");
     }
     if inputs > 1 {
         // A run over a folder scrolls by; what it came to, on stderr.
@@ -208,16 +214,35 @@ pub fn cmd_add(cli: &Cli, ui: &Ui, args: &AddArgs) -> Result<i32, CliError> {
     })
 }
 
-/// Prints the reported lines (after their articles were flushed).
-fn emit(bar: &Bar, out: &mut impl Write, pending: &mut Vec<String>, json: bool) -> Result<(), CliError> {
-    for line in pending.drain(..) {
-        if json {
-            writeln!(out, "{line}")?;
-        } else {
-            bar.println(&line);
+/// What `add` reports of one input, kept in input order until its article is flushed.
+enum Report {
+    /// A line for standard output (human or JSON).
+    Line(String),
+    /// A warning for stderr.
+    Warning(String),
+    /// An input that failed, for stderr.
+    Error(CliError),
+}
+
+/// Prints the reports in input order (after their articles were flushed): results on stdout,
+/// warnings and errors on stderr, so that on a terminal each error stands where its input does.
+/// Once stdout is closed (`BrokenPipe`) its lines are dropped and archiving goes on.
+fn emit(bar: &Bar, ui: &Ui, out: &mut impl Write, pending: &mut Vec<Report>, json: bool, stdout_open: &mut bool) -> Result<(), CliError> {
+    for report in pending.drain(..) {
+        match report {
+            Report::Line(line) if *stdout_open => {
+                let written = if json { writeln!(out, "{line}").and_then(|()| out.flush()) } else { bar.println(&line) };
+                match written {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => *stdout_open = false,
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            Report::Line(_) => {}
+            Report::Warning(w) => bar.suspend(|| ui.warn(&w)),
+            Report::Error(e) => bar.suspend(|| ui.error(&e)),
         }
     }
-    out.flush()?;
     Ok(())
 }
 

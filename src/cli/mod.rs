@@ -54,7 +54,7 @@ pub struct Cli {
     /// Print less (errors only)
     #[arg(short, long, global = true, help_heading = GLOBAL)]
     quiet: bool,
-    /// Print more (repeat for debug logs)
+    /// Print more: -v detection and write timings, -vv stet's debug logs, -vvv its libraries' too
     #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = GLOBAL)]
     verbose: u8,
     #[command(subcommand)]
@@ -103,6 +103,16 @@ pub fn main() -> i32 {
             return code;
         }
     };
+    // `add` finishes its work when its reader goes away
+    // (`stet add DIR | head`): a closed pipe is a write error they handle, not a signal that
+    // kills them half-way through the inputs (main sets SIGPIPE to die quietly for the others).
+    if matches!(cli.command, Command::Add(_)) {
+        #[cfg(unix)]
+        // SAFETY: setting a signal disposition before any thread starts.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+        }
+    }
     let ui = Ui::new(cli.color, cli.quiet, cli.verbose);
     ui.init_tracing();
     // A panic (a bug, or a dependency failing on damaged files it did not check) ends in one

@@ -60,17 +60,18 @@ impl Ui {
         }
     }
 
-    /// Sets up tracing on stderr: warnings by default, more with -v.
+    /// Sets up tracing on stderr: warnings by default; -v: what each input's detection found and
+    /// took, and what closing the repository took; -vv: stet's debug lines; -vvv: its libraries'.
     pub fn init_tracing(&self) {
+        // sled logs its own view of damage (one line per retry, sometimes thousands) and its
+        // internals at debug; stet reports damage itself, so sled speaks only at -vvv.
         let level = match (self.quiet, self.verbose) {
-            (true, _) => "error",
-            (_, 0) => "warn",
-            (_, 1) => "info",
+            (true, _) => "error,sled=off",
+            (_, 0) => "warn,sled=off",
+            (_, 1) => "info,sled=off",
+            (_, 2) => "info,stet=debug,stet_store=debug,sled=off",
             _ => "debug",
         };
-        // sled logs its own view of damage (one line per retry, sometimes thousands); stet
-        // reports damage itself, so sled speaks only at -vv.
-        let level = if self.verbose >= 2 { level.to_string() } else { format!("{level},sled=off") };
         let filter = tracing_subscriber::EnvFilter::try_from_env("STET_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
         let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).without_time().with_target(false).with_ansi(self.color_err).try_init();
     }
@@ -169,7 +170,9 @@ impl Bar {
             return Bar(None);
         }
         let pb = indicatif::ProgressBar::new(total);
-        if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {rate} eta {eta} {msg}") {
+        // `wide_bar` takes what the terminal's width leaves: a fixed 30 columns wrapped on
+        // narrow terminals and left a stray line behind at every redraw.
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{wide_bar} {pos}/{len} {rate} eta {eta} {msg}") {
             // indicatif's own {per_sec} prints four decimals ("603.8922/s").
             let style = style.with_key("rate", |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
                 let _ = write!(w, "{:.0}/s", s.per_sec());
@@ -184,10 +187,24 @@ impl Bar {
     /// Not `ProgressBar::println`, which writes above the bar on stderr: `stet add DIR >
     /// report.txt` lost its whole report once the bar showed (regression test by hand: `script
     /// -qc "stet add DIR > out.txt" /dev/null`, which gives the bar a terminal).
-    pub fn println(&self, line: &str) {
+    /// A closed standard output is an error (`BrokenPipe`), not a panic.
+    pub fn println(&self, line: &str) -> std::io::Result<()> {
+        let print = || {
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "{line}")?;
+            out.flush()
+        };
         match &self.0 {
-            Some(pb) => pb.suspend(|| println!("{line}")),
-            None => println!("{line}"),
+            Some(pb) => pb.suspend(print),
+            None => print(),
+        }
+    }
+
+    /// Runs `f` (which writes to stderr) with the bar hidden.
+    pub fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        match &self.0 {
+            Some(pb) => pb.suspend(f),
+            None => f(),
         }
     }
 }

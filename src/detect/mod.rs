@@ -426,7 +426,9 @@ pub fn direction_hint(f: &Figures) -> Option<Side> {
 /// Finds archived articles related to `new`, strongest first. Call it before `new`'s features
 /// are added to the corpus (an archived copy with the same id is skipped anyway).
 pub fn detect(new: &Profile, corpus: &dyn Corpus) -> Result<Vec<Finding>, CorpusError> {
-    let mut out: Vec<Finding> = examine(new, corpus)?.iter().filter_map(finding).collect();
+    let examined = examine(new, corpus)?;
+    tracing::debug!(candidates = examined.len(), "candidates verified");
+    let mut out: Vec<Finding> = examined.iter().filter_map(finding).collect();
     out.sort_by(|x, y| y.score.total_cmp(&x.score).then(x.other.cmp(&y.other)));
     Ok(out)
 }
