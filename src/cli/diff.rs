@@ -11,7 +11,7 @@ use stet::{ArticleId, ArticleRecord, Archive};
 /// Arguments of `stet diff`.
 #[derive(clap::Args, Debug)]
 pub struct DiffArgs {
-    /// The first article: id, unique prefix, or URL@N (the url's N-th version)
+    /// The first article: id, unique prefix, a url (its latest version) or URL@N (its N-th version)
     a: String,
     /// The second article
     b: String,
@@ -53,11 +53,14 @@ fn detected(archive: &Archive, a: &ArticleId, b: &ArticleId) -> Result<Option<di
     Ok(Some(diff::Detected { kind: r.kind.as_str().to_string(), score: r.score, parent, coverage_a, coverage_b, verbatim: r.verbatim }))
 }
 
-/// Resolves an id, a prefix, or `URL@N` (1-based version number of a url).
+/// Resolves how every command names an article: an id or a unique prefix of one (hex digits),
+/// `URL@N` (the url's N-th archived version, 1-based), or a url (its latest version). An id
+/// never holds `/` or `.`, so the forms cannot be confused.
 pub fn resolve_target(archive: &Archive, s: &str) -> Result<ArticleId, CliError> {
+    let is_url = |u: &str| u.contains('/') || u.contains('.');
     if let Some((url, n)) = s.rsplit_once('@') {
         if let Ok(n) = n.parse::<usize>() {
-            if url.contains('/') || url.contains('.') {
+            if is_url(url) {
                 let versions = archive.versions(url)?;
                 return match versions.get(n.wrapping_sub(1)) {
                     Some(id) => Ok(*id),
@@ -65,6 +68,13 @@ pub fn resolve_target(archive: &Archive, s: &str) -> Result<ArticleId, CliError>
                 };
             }
         }
+    }
+    if is_url(s) {
+        return match archive.versions(s)?.last() {
+            Some(id) => Ok(*id),
+            None => Err(CliError::msg(format!("no article archived under {s}"))
+                .hint("urls match without scheme, `www.`, fragment and trailing slash; `stet log --json` shows archived urls")),
+        };
     }
     Ok(archive.resolve(s)?)
 }

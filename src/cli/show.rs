@@ -10,7 +10,7 @@ use stet::model::Capture;
 /// Arguments of `stet show`.
 #[derive(clap::Args, Debug)]
 pub struct ShowArgs {
-    /// Article id or unique prefix (4+ hex digits)
+    /// Article: id or unique prefix (4+ hex digits), a url (its latest version) or URL@N
     id: String,
     /// One JSON object on stdout (with `text`)
     #[arg(long)]
@@ -42,7 +42,7 @@ struct ShowJson<'a> {
 /// Runs `stet show`.
 pub fn cmd_show(cli: &Cli, ui: &Ui, args: &ShowArgs) -> Result<i32, CliError> {
     let archive = cli.open(false)?;
-    let id = archive.resolve(&args.id)?;
+    let id = super::diff::resolve_target(&archive, &args.id)?;
     let rec = archive.article_required(&id)?;
     let text = archive.text(&rec).map_err(|e| CliError::from(e).about(&id))?;
     let rels = archive.relations_of(&id)?;
