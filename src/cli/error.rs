@@ -89,6 +89,13 @@ impl From<stet::Error> for CliError {
             stet::Error::Store(StoreError::FormatVersion { .. }) => Some("this repository was written by a newer stet; upgrade stet".to_string()),
             stet::Error::Ambiguous { .. } => Some("give more digits of the id".to_string()),
             stet::Error::NotFound(_) => Some("`stet log` lists archived articles".to_string()),
+            stet::Error::Store(StoreError::Io { source, .. }) if source.kind() == std::io::ErrorKind::PermissionDenied => {
+                Some("stet writes to the repository folder (its lock and database) even to read it: it needs write access there".to_string())
+            }
+            stet::Error::Store(StoreError::Pack { .. }) => Some(
+                "run `stet verify` to list what is damaged; `stet export` then `stet import` into a new repository keeps everything that verifies"
+                    .to_string(),
+            ),
             _ => None,
         };
         CliError { message: e.to_string(), hint, code }
