@@ -6,7 +6,9 @@
 //!
 //! The terminal tree starts at the oldest ancestors shown and goes down parent -> child; each
 //! line is `kind score ─ ○ short-id "title" · date · source`, the given article marked `●`;
-//! an article with several parents is drawn once in full, later as `(repeat, shown above)`.
+//! an article with several parents is drawn in full once, under the parent nearest the given
+//! article (ties: the stronger relation; the rule is [`stet::lineage::Lineage::tree`]'s), and
+//! under its other parents as `(repeat, shown above)` or `(repeat, shown below)`.
 //! Relations without a known direction are listed under `related, direction unknown`.
 //!
 //! `--json` writes JSON Lines: first one object per article,
@@ -30,8 +32,10 @@ use stet::{ArticleId, ArticleRecord, Archive, RelationKind};
 #[derive(clap::Args, Debug)]
 #[command(after_long_help = "\
 The tree starts at the oldest ancestors and goes down parent -> child; the given article is
-marked ●, an article with several parents is drawn in full once, then as \"(repeat, shown
-above)\". Relations whose direction is unknown are listed under \"related, direction unknown\".
+marked ●. An article with several parents is drawn in full once, under the parent nearest
+the given article (a direct relation first; among equally near parents, the strongest), and
+under its other parents as \"(repeat, shown above)\" or \"(repeat, shown below)\".
+Relations whose direction is unknown are listed under \"related, direction unknown\".
 
 --json writes one object per article, then one per relation:
   {\"type\":\"node\", \"id\", \"short\", \"role\": self|ancestor|descendant|related, \"depth\",
@@ -225,7 +229,9 @@ fn node_label(l: &Lineage, info: &Info, ui: &Ui, id: &ArticleId) -> String {
 }
 
 fn write_tree(l: &Lineage, info: &Info, ui: &Ui, out: &mut impl Write) -> Result<(), CliError> {
-    for row in l.tree(|id| info.order(id)) {
+    let rows = l.tree(|id| info.order(id));
+    let full_at: HashMap<ArticleId, usize> = rows.iter().enumerate().filter(|(_, r)| !r.repeat).map(|(i, r)| (r.id, i)).collect();
+    for (i, row) in rows.iter().enumerate() {
         let mut line = String::new();
         if let Some((last, above)) = row.lasts.split_last() {
             for l in above {
@@ -238,7 +244,8 @@ fn write_tree(l: &Lineage, info: &Info, ui: &Ui, out: &mut impl Write) -> Result
         }
         line.push_str(&node_label(l, info, ui, &row.id));
         if row.repeat {
-            line.push_str(&ui.paint(Style::Dim, " (repeat, shown above)"));
+            let where_ = if full_at.get(&row.id).is_some_and(|&f| f > i) { "below" } else { "above" };
+            line.push_str(&ui.paint(Style::Dim, &format!(" (repeat, shown {where_})")));
         } else {
             let more = match (l.more_above.contains(&row.id), l.more_below.contains(&row.id)) {
                 (true, true) => " (more above and below: raise --depth)",

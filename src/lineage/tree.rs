@@ -3,6 +3,9 @@
 //!
 //! Main items: [`lineage`] (walks both ways from an article), [`Lineage`], [`Member`] and
 //! [`Role`], [`Edge`], and [`TreeRow`] (one line of the drawn tree, from [`Lineage::tree`]).
+//!
+//! An article reachable several ways is drawn in full once, under its parent nearest the root
+//! (ties: the stronger relation), and as a repeat line elsewhere: see [`Lineage::tree`].
 
 use super::graph::RelationSource;
 use super::walk::{predecessors, successors, Direction, Step};
@@ -76,7 +79,8 @@ pub struct TreeRow<'a> {
     /// For each level above and including this one, whether that line is the last child of
     /// its parent; empty on a top line. Enough to draw box-drawing prefixes.
     pub lasts: Vec<bool>,
-    /// The article was drawn before; its children are not drawn again.
+    /// The article is drawn in full on another line (above or below this one, see the
+    /// placement rule of [`Lineage::tree`]); its children are not drawn here.
     pub repeat: bool,
 }
 
@@ -143,9 +147,24 @@ impl Lineage {
     /// The directed part of the lineage as a tree to draw, top ancestors first.
     ///
     /// Lines start at the articles without a parent in the lineage and go down parent ->
-    /// child; `key` orders top lines and siblings (e.g. by date). An article with several
-    /// parents is drawn in full once, then as a `repeat` line. Every article of the directed
-    /// part appears, even on inconsistent data with cycles.
+    /// child; `key` orders top lines and siblings (e.g. by date). Every article of the
+    /// directed part appears, even on inconsistent data with cycles.
+    ///
+    /// Placement rule: an article with several parents in the lineage is drawn in full (with
+    /// its own children) exactly once, under its *home* parent, and as a `repeat` line under
+    /// each other parent. The home parent is, in this order of preference:
+    ///
+    /// 1. the parent nearest the root (fewest edges from the article the lineage is about,
+    ///    as the breadth-first walks found them: a direct edge from the root beats any path
+    ///    through another article);
+    /// 2. among parents equally near, the one with the stronger relation (higher score);
+    /// 3. then the parent first in `key` order, then the lower id.
+    ///
+    /// So `A -> C` (near-duplicate 0.97) drawn from `A` puts `C` under `A` even when `A -> B
+    /// -> C` also exists, and `B -> C` is the repeat line. A repeat line may come before or
+    /// after the full one, depending on the sibling order `key` gives. On cycles, where
+    /// following home parents up never reaches a top line, the root (then the others in
+    /// `key` order) starts a line of its own.
     pub fn tree<K: Ord>(&self, key: impl Fn(&ArticleId) -> K) -> Vec<TreeRow<'_>> {
         let directed: Vec<Edge<'_>> = self.edges().into_iter().filter(|e| e.directed).collect();
         let mut nodes: Vec<ArticleId> = vec![self.root];
@@ -163,6 +182,7 @@ impl Lineage {
         for list in children.values_mut() {
             list.sort_by_key(|e| (key(&e.to), e.to));
         }
+        let mut home = self.home_parents(&directed, &key);
         let has_parent: HashSet<ArticleId> = directed.iter().map(|e| e.to).collect();
         let mut tops: Vec<ArticleId> = nodes.iter().copied().filter(|n| !has_parent.contains(n)).collect();
         tops.sort_by_key(|n| (key(n), *n));
@@ -170,21 +190,40 @@ impl Lineage {
         let mut rest: Vec<ArticleId> = nodes.clone();
         rest.sort_by_key(|n| (*n != self.root, key(n), *n));
 
-        let mut rows = Vec::new();
-        let mut drawn: HashSet<ArticleId> = HashSet::new();
-        for top in tops.into_iter().chain(rest) {
-            if drawn.contains(&top) {
+        // Which articles start lines: the tops, then one article of each cycle of home parents
+        // (a start line is its article's full placement, so it loses its home parent).
+        let mut home_children: HashMap<ArticleId, Vec<ArticleId>> = HashMap::new();
+        for (child, parent) in &home {
+            home_children.entry(*parent).or_default().push(*child);
+        }
+        let mut placed: HashSet<ArticleId> = HashSet::new();
+        let mut starts: Vec<ArticleId> = Vec::new();
+        for start in tops.into_iter().chain(rest) {
+            if placed.contains(&start) {
                 continue;
             }
-            let mut stack: Vec<(ArticleId, Option<&Relation>, Vec<bool>)> = vec![(top, None, Vec::new())];
-            while let Some((id, via, lasts)) = stack.pop() {
-                let repeat = !drawn.insert(id);
+            starts.push(start);
+            home.remove(&start);
+            let mut stack = vec![start];
+            while let Some(n) = stack.pop() {
+                if placed.insert(n) {
+                    stack.extend(home_children.get(&n).into_iter().flatten().copied());
+                }
+            }
+        }
+
+        let mut rows = Vec::new();
+        let mut drawn: HashSet<ArticleId> = HashSet::new();
+        for start in starts {
+            let mut stack: Vec<(ArticleId, Option<&Relation>, Vec<bool>, bool)> = vec![(start, None, Vec::new(), true)];
+            while let Some((id, via, lasts, at_home)) = stack.pop() {
+                let repeat = !(at_home && drawn.insert(id));
                 if !repeat {
                     if let Some(kids) = children.get(&id) {
                         for (i, e) in kids.iter().enumerate().rev() {
                             let mut l = lasts.clone();
                             l.push(i + 1 == kids.len());
-                            stack.push((e.to, Some(e.relation), l));
+                            stack.push((e.to, Some(e.relation), l, home.get(&e.to) == Some(&id)));
                         }
                     }
                 }
@@ -192,6 +231,37 @@ impl Lineage {
             }
         }
         rows
+    }
+
+    /// For each article with a parent in `directed`, the parent it is drawn under in full
+    /// (the placement rule of [`Lineage::tree`]).
+    fn home_parents<K: Ord>(&self, directed: &[Edge<'_>], key: &impl Fn(&ArticleId) -> K) -> HashMap<ArticleId, ArticleId> {
+        // Distance from the root: the walks are breadth-first, so a step's depth is the
+        // shortest; an article met both ways (a cycle) keeps the smaller.
+        let mut dist: HashMap<ArticleId, usize> = HashMap::from([(self.root, 0)]);
+        for (s, _) in self.steps() {
+            let d = dist.entry(s.to).or_insert(s.depth);
+            *d = (*d).min(s.depth);
+        }
+        let near = |id: &ArticleId| dist.get(id).copied().unwrap_or(usize::MAX);
+        let better = |x: &Edge<'_>, y: &Edge<'_>| {
+            near(&x.from)
+                .cmp(&near(&y.from))
+                .then(y.relation.score.total_cmp(&x.relation.score))
+                .then_with(|| key(&x.from).cmp(&key(&y.from)))
+                .then(x.from.cmp(&y.from))
+                .is_lt()
+        };
+        let mut best: HashMap<ArticleId, &Edge<'_>> = HashMap::new();
+        for e in directed {
+            match best.get(&e.to) {
+                Some(b) if !better(e, b) => {}
+                _ => {
+                    best.insert(e.to, e);
+                }
+            }
+        }
+        best.into_iter().map(|(child, e)| (child, e.from)).collect()
     }
 }
 
@@ -237,6 +307,52 @@ mod tests {
         let r = rows(&l);
         assert_eq!(r.iter().filter(|x| !x.2).count(), 3);
         assert_eq!(r[0].0, 2);
+    }
+
+    fn scored(parent: u8, child: u8, kind: RelationKind, score: f32) -> Relation {
+        crate::lineage::fixtures::rel(parent, child, kind, score)
+    }
+
+    #[test]
+    fn direct_strong_edge_beats_indirect_weak_path() {
+        // The seeds case: 1 -> 2 rewrite 0.29, 1 -> 3 near-duplicate 0.97, 2 -> 3 rewrite 0.25.
+        // Sibling order puts 2 first, but 3 belongs under 1 (direct), the 2 -> 3 line a repeat.
+        let g = MemoryGraph::new([
+            scored(1, 2, RelationKind::Rewrite, 0.29),
+            scored(1, 3, RelationKind::NearDuplicate, 0.97),
+            scored(2, 3, RelationKind::Rewrite, 0.25),
+        ]);
+        let l = lineage(&g, id(1), None).unwrap();
+        assert_eq!(rows(&l), vec![(1, 0, false), (2, 1, false), (3, 2, true), (3, 1, false)]);
+        let full = l.tree(|i| i.0[0]).into_iter().find(|r| r.id == id(3) && !r.repeat).unwrap();
+        assert_eq!(full.via.map(|r| r.kind), Some(RelationKind::NearDuplicate));
+        // Seen from 3: both parents are one edge away; the stronger relation wins.
+        let l = lineage(&g, id(3), None).unwrap();
+        let full = l.tree(|i| i.0[0]).into_iter().find(|r| r.id == id(3) && !r.repeat).unwrap();
+        assert_eq!(full.via.map(|r| r.score), Some(0.97));
+    }
+
+    #[test]
+    fn nearer_parent_beats_stronger_farther_one() {
+        // 1 -> 2 -> 4 -> 5 and 1 -> 3 -> 5 strong: from 1, 5 is two edges away through 3
+        // and three through 4; the nearer path wins whatever the scores.
+        let g = MemoryGraph::new([
+            scored(1, 2, RelationKind::Rewrite, 0.9),
+            scored(2, 4, RelationKind::Rewrite, 0.9),
+            scored(4, 5, RelationKind::NearDuplicate, 0.99),
+            scored(1, 3, RelationKind::Rewrite, 0.3),
+            scored(3, 5, RelationKind::Rewrite, 0.3),
+        ]);
+        let l = lineage(&g, id(1), None).unwrap();
+        assert_eq!(rows(&l), vec![(1, 0, false), (2, 1, false), (4, 2, false), (5, 3, true), (3, 1, false), (5, 2, false)]);
+    }
+
+    #[test]
+    fn equal_parents_fall_back_to_key_order() {
+        // Two parents of 3, same distance and score: the first in key order keeps it.
+        let g = MemoryGraph::new([scored(1, 3, RelationKind::Version, 0.0), scored(2, 3, RelationKind::Version, 0.0)]);
+        let l = lineage(&g, id(3), None).unwrap();
+        assert_eq!(rows(&l), vec![(1, 0, false), (3, 1, false), (2, 0, false), (3, 1, true)]);
     }
 
     #[test]

@@ -53,7 +53,10 @@ pub struct Step {
     pub relation: Relation,
     /// How many edges `to` is from the start of the walk (1 for direct neighbours).
     pub depth: usize,
-    /// `to` was reached before: the edge is reported but not followed again.
+    /// `to` was reached before: the edge is reported but not followed again. This is the
+    /// walk's discovery order (nearest first, then the order the source lists relations);
+    /// where the drawn tree places an article with several parents is decided by
+    /// [`crate::lineage::Lineage::tree`] (nearest the root, then the strongest relation).
     pub repeat: bool,
 }
 
