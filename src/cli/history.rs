@@ -73,20 +73,23 @@ fn minute(t: &str) -> String {
     t.get(..16).unwrap_or(t).replace('T', " ")
 }
 
-/// Runs `stet history`; exit 1 when the url has no versions.
+/// Runs `stet history`; exit 1 when the url has no versions, or when the target is an
+/// article without a url.
+///
+/// The target is a url first. When no version is archived under it and it names an article
+/// (an id or a unique prefix), a note on stderr says that history takes a url, and the
+/// versions of that article's url are shown; an article without a url is an error saying so.
 pub fn cmd_history(cli: &Cli, ui: &Ui, args: &HistoryArgs) -> Result<i32, CliError> {
     let archive = cli.open(false)?;
     let mut url = args.target.clone();
     let mut versions = stet::lineage::history(&archive, &url)?;
     if versions.is_empty() {
-        if let Some(u) = archive.resolve(&args.target).ok().and_then(|id| archive.article(&id).ok().flatten()).and_then(|r| r.url) {
-            url = u;
-            versions = stet::lineage::history(&archive, &url)?;
+        url = article_url(&archive, ui, &args.target)?;
+        versions = stet::lineage::history(&archive, &url)?;
+        if versions.is_empty() {
+            return Err(CliError::msg(format!("no versions archived under {} (the url of article {})", one_line(&url), args.target.trim()))
+                .hint("`stet log --json` shows archived urls"));
         }
-    }
-    if versions.is_empty() {
-        return Err(CliError::msg(format!("no versions archived under {}", args.target))
-            .hint("urls match without scheme, `www.`, fragment and trailing slash; `stet log --json` shows archived urls"));
     }
     let mut out = std::io::stdout().lock();
     let shorts: Vec<String> = versions.iter().map(|v| archive.short_id(&v.record.id, 8)).collect();
@@ -115,6 +118,34 @@ pub fn cmd_history(cli: &Cli, ui: &Ui, args: &HistoryArgs) -> Result<i32, CliErr
     }
     out.flush()?;
     Ok(exit::OK)
+}
+
+/// The url of the article `target` names, for a target under which no version is archived;
+/// the error when it names no article (no versions under that url) or one without a url.
+fn article_url(archive: &stet::Archive, ui: &Ui, target: &str) -> Result<String, CliError> {
+    let not_found = || {
+        CliError::msg(format!("no versions archived under {}", one_line(target)))
+            .hint("urls match without scheme, `www.`, fragment and trailing slash; `stet log --json` shows archived urls")
+    };
+    let id = match archive.resolve(target) {
+        Ok(id) => id,
+        Err(stet::Error::Ambiguous { .. }) => {
+            return Err(CliError::msg(format!("no versions archived under {}, and as an article id it matches several articles", one_line(target)))
+                .hint("`stet history` takes a url; give more of the id to use the url of one article"));
+        }
+        Err(stet::Error::BadId(_) | stet::Error::NotFound(_)) => return Err(not_found()),
+        Err(e) => return Err(e.into()),
+    };
+    let Some(rec) = archive.article(&id)? else { return Err(not_found()) };
+    let short = archive.short_id(&id, 8);
+    match rec.url {
+        Some(u) => {
+            ui.status(&format!("note: {} is an article id, not a url (`stet history` takes a url): showing the versions of its url {}", one_line(target.trim()), one_line(&u)));
+            Ok(u)
+        }
+        None => Err(CliError::msg(format!("{} is an article id, not a url, and article {short} has no url", one_line(target.trim())))
+            .hint(format!("`stet history` takes a url (the versions archived under it); `stet lineage {short}` shows the articles related to it"))),
+    }
 }
 
 fn write_table(out: &mut impl Write, ui: &Ui, key: &str, versions: &[Version], shorts: &[String]) -> Result<(), CliError> {
