@@ -1,7 +1,8 @@
 //! Finding and reading inputs: files, folders walked recursively, standard input.
 //!
-//! Main items: [`walk`] (paths to input files, with per-path errors), [`read_input`]
-//! (bytes of one file, with a size limit), [`InputProblem`].
+//! Main items: [`walk`] (paths to input files, with per-path errors, and the page assets it
+//! leaves out: [`Walked`]), [`read_input`] (bytes of one file, with a size limit),
+//! [`InputProblem`].
 
 use std::collections::HashSet;
 use std::fs;
@@ -37,11 +38,36 @@ pub enum InputProblem {
 /// One input found by [`walk`]: a file to read, or a path that cannot be.
 pub type Found = (PathBuf, Result<(), InputProblem>);
 
+/// What [`walk`] found.
+#[derive(Debug, Default)]
+pub struct Walked {
+    /// Input files (and paths that cannot be read), in walk order.
+    pub inputs: Vec<Found>,
+    /// Files and folders left out as the assets of saved web pages (see [`walk`]).
+    pub assets: Vec<PathBuf>,
+}
+
+/// Suffixes of the folder a browser saves a page's assets in beside `NAME.html` ("Save page
+/// as... complete"): `NAME_files` (Chrome, Edge, Firefox in English) and Firefox's
+/// translations for some languages.
+const ASSET_FOLDER_SUFFIXES: &[&str] = &["_files", "-Dateien", "_fichiers", "_archivos", "_arquivos", "_file", "-bestanden", "_pliki"];
+
+/// Extensions of files that are never articles: styles, scripts, images, fonts, audio, video.
+const ASSET_EXTENSIONS: &[&str] = &[
+    "css", "js", "mjs", "map", "png", "jpg", "jpeg", "gif", "webp", "avif", "svg", "ico", "bmp", "tif", "tiff", "woff", "woff2",
+    "ttf", "otf", "eot", "mp3", "mp4", "m4a", "webm", "ogg", "ogv", "wav", "mov",
+];
+
 /// Expands paths into input files: folders are walked recursively in name order, hidden
 /// entries (names starting with '.') inside folders are skipped, symlinks are followed once
 /// and loops are reported, not followed.
-pub fn walk(paths: &[PathBuf]) -> Vec<Found> {
-    let mut out = Vec::new();
+///
+/// Inside folders, what a saved web page brings along is left out and listed in
+/// [`Walked::assets`]: the `NAME_files` folder beside `NAME.html` (or `.htm`), and files whose
+/// extension says they are styles, scripts, images, fonts or media. A path given by itself is
+/// always an input.
+pub fn walk(paths: &[PathBuf]) -> Walked {
+    let mut out = Walked::default();
     let mut seen_dirs = HashSet::new();
     for p in paths {
         visit(p, &mut seen_dirs, &mut out, 0);
@@ -49,7 +75,27 @@ pub fn walk(paths: &[PathBuf]) -> Vec<Found> {
     out
 }
 
-fn visit(path: &Path, seen: &mut HashSet<PathBuf>, out: &mut Vec<Found>, depth: usize) {
+/// Whether a folder entry is a saved page's asset (see [`walk`]); `pages` holds the stems of the
+/// HTML files in the same folder.
+fn is_asset(entry: &Path, is_dir: bool, pages: &HashSet<String>) -> bool {
+    let Some(name) = entry.file_name().and_then(|n| n.to_str()) else { return false };
+    if is_dir {
+        return ASSET_FOLDER_SUFFIXES.iter().any(|s| name.strip_suffix(s).is_some_and(|stem| pages.contains(stem)));
+    }
+    entry.extension().and_then(|e| e.to_str()).is_some_and(|e| ASSET_EXTENSIONS.iter().any(|a| a.eq_ignore_ascii_case(e)))
+}
+
+/// The stems of the HTML files among `entries` (`page` for `page.html`).
+fn page_stems(entries: &[PathBuf]) -> HashSet<String> {
+    entries
+        .iter()
+        .filter(|e| e.extension().and_then(|x| x.to_str()).is_some_and(|x| x.eq_ignore_ascii_case("html") || x.eq_ignore_ascii_case("htm")))
+        .filter_map(|e| e.file_stem().and_then(|s| s.to_str()).map(str::to_string))
+        .collect()
+}
+
+fn visit(path: &Path, seen: &mut HashSet<PathBuf>, walked: &mut Walked, depth: usize) {
+    let out = &mut walked.inputs;
     let meta = match fs::metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -76,11 +122,16 @@ fn visit(path: &Path, seen: &mut HashSet<PathBuf>, out: &mut Vec<Found>, depth: 
             }
         };
         entries.sort();
+        let pages = page_stems(&entries);
         for e in entries {
             if e.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.')) {
                 continue;
             }
-            visit(&e, seen, out, depth + 1);
+            if is_asset(&e, e.is_dir(), &pages) {
+                walked.assets.push(e);
+                continue;
+            }
+            visit(&e, seen, walked, depth + 1);
         }
     } else if meta.is_file() {
         out.push((path.to_path_buf(), Ok(())));
@@ -133,9 +184,30 @@ mod tests {
         fs::write(d.path().join(".hidden"), "h").unwrap();
         fs::create_dir(d.path().join("sub")).unwrap();
         fs::write(d.path().join("sub/c.txt"), "c").unwrap();
-        let got: Vec<_> = walk(&[d.path().to_path_buf()]).into_iter().map(|(p, r)| (p.file_name().unwrap().to_owned(), r.is_ok())).collect();
+        let got: Vec<_> = walk(&[d.path().to_path_buf()]).inputs.into_iter().map(|(p, r)| (p.file_name().unwrap().to_owned(), r.is_ok())).collect();
         let names: Vec<_> = got.iter().map(|(n, _)| n.to_str().unwrap().to_string()).collect();
         assert_eq!(names, ["a.txt", "b.txt", "c.txt"]);
+    }
+
+    #[test]
+    fn a_page_saved_complete_from_a_browser_is_one_input() {
+        let d = tempfile::tempdir().unwrap();
+        fs::write(d.path().join("page.html"), "<p>story</p>").unwrap();
+        fs::create_dir(d.path().join("page_files")).unwrap();
+        for f in ["style.css", "script.js", "data.json", "img.png"] {
+            fs::write(d.path().join("page_files").join(f), "x").unwrap();
+        }
+        // A folder that only looks like one (no `other.html` beside it) is walked.
+        fs::create_dir(d.path().join("other_files")).unwrap();
+        fs::write(d.path().join("other_files/notes.txt"), "notes").unwrap();
+        fs::write(d.path().join("logo.SVG"), "<svg/>").unwrap();
+        let walked = walk(&[d.path().to_path_buf()]);
+        let names: Vec<_> = walked.inputs.iter().map(|(p, _)| p.file_name().unwrap().to_str().unwrap().to_string()).collect();
+        assert_eq!(names, ["notes.txt", "page.html"]);
+        let assets: Vec<_> = walked.assets.iter().map(|p| p.file_name().unwrap().to_str().unwrap().to_string()).collect();
+        assert_eq!(assets, ["logo.SVG", "page_files"]);
+        // Named by itself, an asset is an input all the same.
+        assert_eq!(walk(&[d.path().join("logo.SVG")]).inputs.len(), 1);
     }
 
     #[cfg(unix)]
@@ -146,7 +218,7 @@ mod tests {
         fs::write(d.path().join("sub/a.txt"), "a").unwrap();
         std::os::unix::fs::symlink(d.path(), d.path().join("sub/up")).unwrap();
         std::os::unix::fs::symlink(d.path().join("nowhere"), d.path().join("sub/dangling")).unwrap();
-        let got = walk(&[d.path().to_path_buf()]);
+        let got = walk(&[d.path().to_path_buf()]).inputs;
         assert_eq!(got.iter().filter(|(_, r)| r.is_ok()).count(), 1);
         assert!(got.iter().any(|(_, r)| matches!(r, Err(InputProblem::Loop))));
         assert!(got.iter().any(|(_, r)| matches!(r, Err(InputProblem::Missing))));

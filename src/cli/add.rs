@@ -70,14 +70,26 @@ pub fn cmd_add(cli: &Cli, ui: &Ui, args: &AddArgs) -> Result<i32, CliError> {
     }
     // Expand folders first so the progress bar knows the total (and the store how much is coming).
     let mut items: Vec<(String, Result<Option<PathBuf>, String>)> = Vec::new();
+    let mut assets = 0usize;
     for p in &args.paths {
         if p == "-" {
             items.push(("-".to_string(), Ok(None)));
             continue;
         }
-        for (path, res) in walk(&[PathBuf::from(p)]) {
+        let walked = walk(&[PathBuf::from(p)]);
+        for (path, res) in walked.inputs {
             items.push((path.display().to_string(), res.map(|_| Some(path.clone())).map_err(|e| e.to_string())));
         }
+        for a in &walked.assets {
+            tracing::info!("{}: skipped, a saved page's asset (style, script, image, font or media)", a.display());
+        }
+        assets += walked.assets.len();
+    }
+    if assets > 0 {
+        ui.status(&format!(
+            "{} skipped: a saved page's NAME_files folder, styles, scripts, images, fonts, media (-v lists them)",
+            super::ui::count(assets as u64, "page asset", "page assets")
+        ));
     }
     if items.is_empty() {
         return Err(CliError::msg(format!("no input files found in {}", args.paths.join(", ")))
