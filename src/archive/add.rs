@@ -121,6 +121,49 @@ impl Archive {
         self.add_prepared(PreparedInput::new(req.clone()))
     }
 
+    /// Metadata given with an input whose text is archived already (`--title`, `--source`,
+    /// `--published`) replaces the article's: the user is correcting it. A new publication date
+    /// also re-decides by date the direction of the article's relations where the other side is
+    /// dated too, as detection would have. What changed is said in `notes`; returns whether the
+    /// record changed.
+    fn apply_given_metadata(&self, batch: &mut stet_store::Batch<'_>, rec: &mut ArticleRecord, req: &AddRequest, notes: &mut Vec<String>) -> Result<bool, Error> {
+        let mut changed: Vec<&str> = Vec::new();
+        if let Some(t) = req.title.as_ref().filter(|t| rec.title.as_ref() != Some(*t)) {
+            rec.title = Some(t.clone());
+            changed.push("title");
+        }
+        if let Some(s) = req.source.as_ref().filter(|s| rec.source.as_ref() != Some(*s)) {
+            rec.source = Some(s.clone());
+            changed.push("source");
+        }
+        let published = req.published.as_deref().and_then(crate::lineage::parse_date);
+        let redate = published.is_some() && published != rec.published;
+        if redate {
+            rec.published = published;
+            changed.push("publication date");
+        }
+        if changed.is_empty() {
+            return Ok(false);
+        }
+        let mut redirected = 0usize;
+        if redate {
+            for mut rel in self.relations_of(&rec.id)? {
+                let Some(other) = self.article(&rel.other(&rec.id))? else { continue };
+                if let Some(parent) = crate::lineage::parent_by_date(&other, rec).filter(|p| rel.parent != Some(*p)) {
+                    rel.parent = Some(parent);
+                    Archive::put_relation(batch, &rel);
+                    redirected += 1;
+                }
+            }
+        }
+        let mut note = format!("the text is archived already; its {} updated as given", changed.join(" and "));
+        if redirected > 0 {
+            note.push_str(&format!(", and {} now directed by date", if redirected == 1 { "1 relation".to_string() } else { format!("{redirected} relations") }));
+        }
+        notes.push(note);
+        Ok(true)
+    }
+
     /// Archives one prepared input as one atomic batch.
     pub fn add_prepared(&self, prepared: PreparedInput) -> Result<AddOutcome, InputError> {
         let PreparedInput { req, ex, text: full_text, profile: full_profile, raw: raw_ahead, text_delta } = prepared;
@@ -149,12 +192,18 @@ impl Archive {
             // Names are compared by file name: `x.txt`, `./x.txt` and `/abs/x.txt` are one input
             // typed three ways, not three captures.
             let name = |p: &str| std::path::Path::new(p).file_name().map(|n| n.to_os_string());
+            let mut changed = false;
             if !rec.captures.iter().any(|c| c.raw == raw.hex() && name(&c.input) == name(&req.input)) {
                 batch.put_blob(&req.bytes)?;
                 rec.captures.push(req.capture(now, raw, ex.format));
                 if rec.url.is_none() {
                     rec.url = url.clone();
                 }
+                changed = true;
+            }
+            let mut warnings = ex.warnings;
+            changed |= self.apply_given_metadata(&mut batch, &mut rec, req, &mut warnings)?;
+            if changed {
                 batch.insert(ks::ARTICLES, id.as_bytes(), &super::stored::encode_article(&rec));
             }
             self.index_url(&mut batch, url.as_deref(), &id)?;
@@ -166,7 +215,7 @@ impl Archive {
                 id,
                 title: rec.title,
                 relations: Vec::new(),
-                warnings: ex.warnings,
+                warnings,
             });
         }
 
