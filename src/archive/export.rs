@@ -185,8 +185,9 @@ impl Archive {
             generator: format!("stet {}", env!("CARGO_PKG_VERSION")),
         })?;
         let mut kept: HashSet<ArticleId> = HashSet::new();
-        // Store iterators may repeat a read error forever: each loop stops at the first one.
-        for kv in self.store.iter(ks::LOG) {
+        // Each loop reads past damaged pack blocks (salvaging iterators yield each once) and
+        // ends at any other read error.
+        for kv in self.store.iter(ks::LOG).salvaging() {
             let id = match kv {
                 Ok((k, v)) => match ArticleId::from_slice(&v) {
                     Some(id) => id,
@@ -199,9 +200,8 @@ impl Archive {
                     }
                 },
                 Err(e) => {
-                    rep.lost
-                        .push(format!("archive log: unreadable from here on: {e}"));
-                    break;
+                    rep.lost.push(lost_read("archive log", &e));
+                    continue;
                 }
             };
             match self.export_article(&id, &mut rep) {
@@ -213,13 +213,12 @@ impl Archive {
                 Err(e) => rep.lost.push(format!("article {}: {e}", id.hex())),
             }
         }
-        for kv in self.store.iter(ks::RELATIONS) {
+        for kv in self.store.iter(ks::RELATIONS).salvaging() {
             let (k, v) = match kv {
                 Ok(kv) => kv,
                 Err(e) => {
-                    rep.lost
-                        .push(format!("relations: unreadable from here on: {e}"));
-                    break;
+                    rep.lost.push(lost_read("relations", &e));
+                    continue;
                 }
             };
             if v.is_empty() {
@@ -240,13 +239,12 @@ impl Archive {
                     .push(format!("relation {}: unreadable: {e}", super::hex(&k))),
             }
         }
-        for kv in self.store.iter(ks::URLS) {
+        for kv in self.store.iter(ks::URLS).salvaging() {
             let (k, v) = match kv {
                 Ok(kv) => kv,
                 Err(e) => {
-                    rep.lost
-                        .push(format!("url index: unreadable from here on: {e}"));
-                    break;
+                    rep.lost.push(lost_read("url index", &e));
+                    continue;
                 }
             };
             let parsed = k.len().checked_sub(9).and_then(|at| {
@@ -274,7 +272,7 @@ impl Archive {
             }
         }
         for keyspace in RECORD_KEYSPACES {
-            for kv in self.store.iter(keyspace) {
+            for kv in self.store.iter(keyspace).salvaging() {
                 match kv {
                     Ok((k, v)) => {
                         w.line(&Line::Record {
@@ -285,9 +283,8 @@ impl Archive {
                         rep.records += 1;
                     }
                     Err(e) => {
-                        rep.lost
-                            .push(format!("{keyspace}: unreadable from here on: {e}"));
-                        break;
+                        rep.lost.push(lost_read(keyspace, &e));
+                        continue;
                     }
                 }
             }
@@ -655,3 +652,13 @@ impl Archive {
 fn no_capture_verifies(id: &ArticleId) -> String {
     format!("article {}: no capture's original bytes verify; article left out", id.hex())
 }
+
+/// What a read error while exporting `what` lost: the records of one damaged pack block
+/// (reading goes on after it), or everything from there on.
+fn lost_read(what: &str, e: &stet_store::StoreError) -> String {
+    match e {
+        stet_store::StoreError::Pack { .. } => format!("{what}: the records of a damaged block: {e}"),
+        _ => format!("{what}: unreadable from here on: {e}"),
+    }
+}
+

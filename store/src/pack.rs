@@ -663,13 +663,17 @@ pub(crate) struct PackCursor {
     backwards: bool,
     current: std::vec::IntoIter<Entry>,
     failed: bool,
+    /// Whether a damaged block is reported and skipped (then the next block is read) rather
+    /// than ending the cursor.
+    salvage: bool,
 }
 
 impl PackCursor {
-    /// Entries of `pack` with keys in `[lo, hi)`.
-    pub(crate) fn new(pack: Arc<Pack>, lo: Vec<u8>, hi: Option<Vec<u8>>, backwards: bool) -> PackCursor {
+    /// Entries of `pack` with keys in `[lo, hi)`; the first damaged block ends it, unless
+    /// `salvage`, where each damaged block is one error and the cursor goes on after it.
+    pub(crate) fn new(pack: Arc<Pack>, lo: Vec<u8>, hi: Option<Vec<u8>>, backwards: bool, salvage: bool) -> PackCursor {
         let blocks = pack.blocks_in(&lo, hi.as_deref());
-        PackCursor { pack, lo, hi, blocks, backwards, current: Vec::new().into_iter(), failed: false }
+        PackCursor { pack, lo, hi, blocks, backwards, current: Vec::new().into_iter(), failed: false, salvage }
     }
 
     fn in_range(&self, k: &[u8]) -> bool {
@@ -696,7 +700,7 @@ impl Iterator for PackCursor {
             match self.pack.read_entries(i) {
                 Ok(entries) => self.current = entries.into_iter(),
                 Err(e) => {
-                    self.failed = true;
+                    self.failed = !self.salvage;
                     return Some(Err(e));
                 }
             }

@@ -11,24 +11,32 @@ use sled::Tree;
 
 use crate::error::db_err;
 use crate::pack::{self, Entry, Pack, PackCursor};
-use crate::Result;
+use crate::{Result, StoreError};
 
 /// A sorted source of entries (values or tombstones).
 pub(crate) type Source = Box<dyn Iterator<Item = Result<Entry>>>;
 
 /// A k-way merge of sorted sources; on equal keys the source listed first wins and the others'
-/// entries are skipped. Yields tombstones too (as `None` values); the first error ends it.
+/// entries are skipped. Yields tombstones too (as `None` values); the first error ends it,
+/// unless the merge salvages: then a damaged pack block ([`StoreError::Pack`]) is yielded as
+/// one error and the merge goes on.
 pub(crate) struct Merge {
     sources: Vec<Peekable<Source>>,
     backwards: bool,
     failed: bool,
+    salvage: bool,
 }
 
 impl Merge {
     /// Merges `sources` (newest first), all sorted in the same direction.
     pub(crate) fn new(sources: Vec<Source>, backwards: bool) -> Merge {
-        Merge { sources: sources.into_iter().map(Iterator::peekable).collect(), backwards, failed: false }
+        Merge { sources: sources.into_iter().map(Iterator::peekable).collect(), backwards, failed: false, salvage: false }
     }
+}
+
+/// Whether reading can go on past `e`: a damaged pack block, which a salvaging cursor skips.
+fn skippable(e: &StoreError) -> bool {
+    matches!(e, StoreError::Pack { .. })
 }
 
 impl Iterator for Merge {
@@ -42,8 +50,8 @@ impl Iterator for Merge {
         for i in 0..self.sources.len() {
             match self.sources[i].peek() {
                 None => {}
-                Some(Err(_)) => {
-                    self.failed = true;
+                Some(Err(e)) => {
+                    self.failed = !(self.salvage && skippable(e));
                     return self.sources[i].next();
                 }
                 Some(Ok((k, _))) => {
@@ -83,6 +91,8 @@ pub(crate) struct Scope {
     /// Oldest first.
     pub(crate) packs: Vec<Arc<Pack>>,
     pub(crate) prefix: Vec<u8>,
+    /// Whether damaged pack blocks are skipped (see [`Records::salvaging`]).
+    pub(crate) salvage: bool,
 }
 
 fn sled_source(tree: &Tree, prefix: &[u8], backwards: bool, tombstones: bool, keyspace: &str) -> Source {
@@ -109,10 +119,12 @@ impl Scope {
         let hi = pack::prefix_end(&lo);
         let strip = self.keyspace_bytes.len() + 1;
         for p in self.packs.iter().rev() {
-            let cursor = PackCursor::new(Arc::clone(p), lo.clone(), hi.clone(), backwards);
+            let cursor = PackCursor::new(Arc::clone(p), lo.clone(), hi.clone(), backwards, self.salvage);
             sources.push(Box::new(cursor.map(move |r| r.map(|(k, v)| (k[strip..].to_vec(), v)))));
         }
-        Merge::new(sources, backwards)
+        let mut merge = Merge::new(sources, backwards);
+        merge.salvage = self.salvage;
+        merge
     }
 }
 
@@ -120,7 +132,7 @@ impl Scope {
 ///
 /// Loose records (written since the last pack) and packed ones are merged as they are read; a
 /// removed key is skipped. Ends after its first error (sled's own iterator would repeat a read
-/// error forever, so callers that skip errors would never finish).
+/// error forever, so callers that skip errors would never finish), unless [`Records::salvaging`].
 pub struct Records {
     state: std::result::Result<Scope, Option<crate::StoreError>>,
     front: Option<Merge>,
@@ -133,6 +145,17 @@ pub struct Records {
 impl Records {
     pub(crate) fn new(scope: Result<Scope>) -> Records {
         Records { state: scope.map_err(Some), front: None, back: None, front_last: None, back_last: None, done: false }
+    }
+
+    /// Reads past damaged pack blocks, for salvage (`stet export`): each one is yielded as one
+    /// [`StoreError::Pack`] error and reading goes on with the next block; any other error
+    /// still ends the iterator. A key whose newest version lies in a damaged block comes from
+    /// an older pack if one holds it (an older version), else not at all.
+    pub fn salvaging(mut self) -> Records {
+        if let Ok(scope) = &mut self.state {
+            scope.salvage = true;
+        }
+        self
     }
 
     fn step(&mut self, backwards: bool) -> Option<Result<(Vec<u8>, Vec<u8>)>> {
@@ -155,7 +178,7 @@ impl Records {
                     return None;
                 }
                 Some(Err(e)) => {
-                    self.done = true;
+                    self.done = !(scope.salvage && skippable(&e));
                     return Some(Err(e));
                 }
                 Some(Ok((k, v))) => {

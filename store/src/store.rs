@@ -486,6 +486,7 @@ impl Store {
             tombstones,
             packs: self.packs_snapshot(),
             prefix: prefix.to_vec(),
+            salvage: false,
         })
     }
 
