@@ -28,7 +28,7 @@ pub use similarity::{features, similarity, PairFeatures, COEF};
 use indexes::COMMON_FLOOR;
 use serde::{Deserialize, Serialize};
 use similarity::features_weighted;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Two aligned sentences, by index into each side's sentence list.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -96,7 +96,7 @@ pub fn align_sigs_weighted(
     wb: &StemWeights,
     min_sim: f32,
 ) -> Alignment {
-    align_sigs_inner(a, wa, b, wb, min_sim, None)
+    align_sigs_inner(a, wa, b, wb, min_sim, None, usize::MAX)
 }
 
 /// Like [`align_sigs_weighted`], with `ia` the [`SigIndex`] of `a`: the same alignment.
@@ -117,7 +117,7 @@ pub fn align_sigs_indexed(
     min_sim: f32,
 ) -> Alignment {
     if b.len() > COMMON_FLOOR || ia.len != a.len() {
-        return align_sigs_inner(a, wa, b, wb, min_sim, None);
+        return align_sigs_inner(a, wa, b, wb, min_sim, None, usize::MAX);
     }
     let mut cands: Vec<Candidate> = Vec::new();
     // For the current sentence of b: the count of each sentence of a, as in align_sigs_inner.
@@ -151,6 +151,18 @@ pub const MIN_SHARED_ALONE: usize = 3;
 /// Lowest similarity of a pair that [`align_sigs_filled`] admits in a gap between aligned pairs.
 pub const GAP_SIM: f32 = 0.45;
 
+/// Most work [`align_sigs_filled`] spends, one direction, on the sentences not paired as
+/// identical, in index entries read, each counted once per stem of the sentence reading it (the
+/// pairs they lead to cost in proportion to the sentences' lengths); past it, the stems found in
+/// the most sentences of `b` propose no pairs (see [`stem_limit`]), so some reworded sentences of
+/// a huge text may go unpaired (shown removed and added) instead of the diff taking minutes.
+///
+/// Texts of detection's size stay far below it (two unrelated texts of 2,000 sentences,
+/// detection's `MAX_SENTENCES`, of 20 content words each, would reach about 40 million); two
+/// unrelated 6 MB texts of random words reached 3.8 billion, and scored a pair for every two
+/// sentences sharing two words (22 s).
+pub const LOOKUP_BUDGET: usize = 128_000_000;
+
 /// Like [`align_sigs`], then fills gaps: a pair of similarity at least [`GAP_SIM`] (below
 /// `min_sim`) between two unaligned sentences is added when it keeps the order of the aligned
 /// pairs around it: the nearest aligned pairs before and after it on side a lie before and after
@@ -160,7 +172,7 @@ pub const GAP_SIM: f32 = 0.45;
 /// same events per set look related (reports of one event tell it in the same order).
 pub fn align_sigs_filled(a: &[SentenceSig], b: &[SentenceSig], weight: &dyn Fn(u64) -> f32, min_sim: f32) -> Alignment {
     let (wa, wb) = (StemWeights::new(a, weight), StemWeights::new(b, weight));
-    align_sigs_inner(a, &wa, b, &wb, min_sim, Some(GAP_SIM.min(min_sim)))
+    align_sigs_inner(a, &wa, b, &wb, min_sim, Some(GAP_SIM.min(min_sim)), LOOKUP_BUDGET)
 }
 
 /// A pair of sentences scored by [`align_sigs_inner`], to be taken or left.
@@ -182,6 +194,10 @@ struct Candidate {
 /// neither looked up nor scored: two near-copies of a long text cost what their differing
 /// sentences cost (`stet diff` of two 6 MB near-copies scored every pair of sentences sharing
 /// two words, 22 s). The alignment is the same as scoring every pair.
+///
+/// `budget` bounds the index entries read for the other sentences (see [`stem_limit`]); with
+/// `usize::MAX` every pair sharing a stem that is not common is scored.
+#[allow(clippy::too_many_arguments)]
 fn align_sigs_inner(
     a: &[SentenceSig],
     wa: &StemWeights,
@@ -189,6 +205,7 @@ fn align_sigs_inner(
     wb: &StemWeights,
     min_sim: f32,
     gap_sim: Option<f32>,
+    budget: usize,
 ) -> Alignment {
     let index = KeyIndex::of_stems(b);
     let exact: Vec<(u64, u32)> = b.iter().enumerate().filter(|(_, s)| s.words > 0).map(|(j, s)| (s.exact, j as u32)).collect();
@@ -211,6 +228,7 @@ fn align_sigs_inner(
     } else {
         &index
     };
+    let limit = stem_limit(a, &used_a, &index, free, common, budget);
     // For the current sentence of a: the number of stems each sentence of b shares with it, and
     // the sentences of b with a non-zero count (the count is reset as they are visited).
     let mut count: Vec<u32> = vec![0; b.len()];
@@ -221,8 +239,9 @@ fn align_sigs_inner(
         }
         touched.clear();
         for &h in &s.stems {
-            if index.get(h).len() <= common {
-                tally(free.get(h), 1, &mut count, &mut touched);
+            let js = free.get(h);
+            if js.len() <= limit && index.get(h).len() <= common {
+                tally(js, 1, &mut count, &mut touched);
             }
         }
         // Counted twice: an identical sentence is always scored (when not paired already).
@@ -241,6 +260,42 @@ fn align_sigs_inner(
         }
     }
     select(cands, a.len(), b.len(), min_sim)
+}
+
+/// The most sentences of `b` left to pair (entries of `free`) a stem may be found in and still
+/// propose pairs, so that the sentences of `a` left to pair read at most `budget` entries of
+/// `free` in all, each counted once per stem of the sentence reading it: unlimited when they read no more than that, else the greatest limit that keeps
+/// within it (the stems found in the most sentences go first, the rare ones that tell a
+/// reworded sentence's counterpart stay). O(stems of `a` + length of `b`).
+fn stem_limit(a: &[SentenceSig], used_a: &[bool], index: &KeyIndex, free: &KeyIndex, common: usize, budget: usize) -> usize {
+    // reads[n]: entries read through the stems found in n sentences left to pair, times the
+    // stems of the reading sentence.
+    let mut reads: Vec<usize> = Vec::new();
+    let mut total = 0usize;
+    for (s, _) in a.iter().zip(used_a).filter(|(_, &used)| !used) {
+        for &h in &s.stems {
+            let n = free.get(h).len();
+            if n > 0 && index.get(h).len() <= common {
+                if reads.len() <= n {
+                    reads.resize(n + 1, 0);
+                }
+                let cost = n.saturating_mul(s.stems.len());
+                reads[n] = reads[n].saturating_add(cost);
+                total = total.saturating_add(cost);
+            }
+        }
+    }
+    if total <= budget {
+        return usize::MAX;
+    }
+    let mut sum = 0usize;
+    for (n, &r) in reads.iter().enumerate() {
+        sum = sum.saturating_add(r);
+        if sum > budget {
+            return n.saturating_sub(1);
+        }
+    }
+    usize::MAX
 }
 
 /// The candidate pairs of identical sentences (similarity 1), with the sentences of `a` and of
@@ -356,12 +411,17 @@ fn select(mut cands: Vec<Candidate>, a_len: usize, b_len: usize, min_sim: f32) -
         pairs.push(AlignedPair { a: i, b: j, sim, overlap, verbatim: overlap >= VERBATIM_OVERLAP });
     }
     pairs.sort_by_key(|p| p.a);
+    if low.is_empty() {
+        return Alignment { pairs };
+    }
+    // Keyed by a (one pair per sentence of a): each gap pair finds its neighbours and goes in
+    // in O(log n), where inserting into the sorted vector was O(n) each.
+    let mut by_a: BTreeMap<u32, AlignedPair> = pairs.into_iter().map(|p| (p.a, p)).collect();
     for (sim, overlap, i, j) in low {
         if used_a[i as usize] || used_b[j as usize] {
             continue;
         }
-        let at = pairs.partition_point(|p| p.a < i);
-        let (prev, next) = (at.checked_sub(1).map(|k| &pairs[k]), pairs.get(at));
+        let (prev, next) = (by_a.range(..i).next_back().map(|(_, p)| p), by_a.range(i..).next().map(|(_, p)| p));
         let in_order = prev.is_none_or(|p| p.b < j) && next.is_none_or(|p| p.b > j);
         let anchored = match (prev, next) {
             (Some(_), Some(_)) => true,
@@ -372,10 +432,10 @@ fn select(mut cands: Vec<Candidate>, a_len: usize, b_len: usize, min_sim: f32) -
         if in_order && anchored {
             used_a[i as usize] = true;
             used_b[j as usize] = true;
-            pairs.insert(at, AlignedPair { a: i, b: j, sim, overlap, verbatim: overlap >= VERBATIM_OVERLAP });
+            by_a.insert(i, AlignedPair { a: i, b: j, sim, overlap, verbatim: overlap >= VERBATIM_OVERLAP });
         }
     }
-    Alignment { pairs }
+    Alignment { pairs: by_a.into_values().collect() }
 }
 
 /// Lowest similarity of a pair that [`fill_bounded_gaps`] aligns inside a bounded gap.
@@ -624,6 +684,27 @@ mod tests {
             let features = PairFeatures { wdice: f(0), dice: f(1), overlap: f(2), num_mismatch: f(3), len_ratio: f(4) };
             assert!(features.sim() < 0.99, "{features:?}");
         }
+    }
+
+    /// Within budget every stem proposes pairs; past it, the stems found in the most sentences of
+    /// b stop first, and the reads left (entries times the reading sentence's stems) fit.
+    #[test]
+    fn stem_limit_drops_the_most_frequent_stems_first() {
+        let sig = |stems: Vec<u64>| SentenceSig { stems, words: 3, ..Default::default() };
+        // Stem 1 in ten sentences of b, stem 2 in one.
+        let a = vec![sig(vec![1, 2])];
+        let b: Vec<SentenceSig> = (0..10).map(|j| sig(if j == 0 { vec![1, 2] } else { vec![1] })).collect();
+        let index = KeyIndex::of_stems(&b);
+        let limit = |budget| stem_limit(&a, &[false], &index, &index, 64, budget);
+        // Reads: 10 * 2 through stem 1, 1 * 2 through stem 2.
+        assert_eq!(limit(22), usize::MAX);
+        assert_eq!(limit(21), 9);
+        assert_eq!(limit(1), 0);
+        assert_eq!(stem_limit(&a, &[true], &index, &index, 64, 0), usize::MAX, "a paired sentence reads nothing");
+        // A limit of 9 leaves sentence 0 of b to stem 2 alone.
+        let w = StemWeights::new(&a, &weight);
+        let wb = StemWeights::new(&b, &weight);
+        assert_eq!(align_sigs_inner(&a, &w, &b, &wb, 0.0, None, 21).pairs.len(), 1);
     }
 
     #[test]
