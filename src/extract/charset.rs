@@ -78,7 +78,11 @@ pub(crate) fn decode_text(
     let (lossy, _) = UTF_8.decode_without_bom_handling(bytes);
     let bad = lossy.chars().filter(|&c| c == '\u{FFFD}').count();
     let total = lossy.chars().count().max(1);
-    if (bad as f64) / (total as f64) <= 0.01 {
+    // Valid multi-byte sequences are UTF-8's fingerprint: a legacy encoding's accented letters
+    // almost never pair up into them by chance. A short UTF-8 note with one stray byte (2% of
+    // 50 characters) was decoded as windows-1252, every "é" turned into "Ã©".
+    let multibyte = lossy.chars().filter(|&c| c > '\u{7f}' && c != '\u{FFFD}').count();
+    if (bad as f64) / (total as f64) <= 0.01 || (multibyte >= bad && (bad as f64) / (total as f64) <= MAX_LOSSY_SHARE) {
         warnings.push(format!("invalid UTF-8 replaced ({bad} characters)"));
         return Ok(lossy.into_owned());
     }
@@ -240,6 +244,18 @@ mod tests {
         // Declared UTF-8, really windows-1252.
         let page = b"<meta charset=\"utf-8\"><p>The caf\xe9 owners said the new rules would hurt their business.</p>";
         assert!(decode_html(page, &mut w).contains("caf\u{e9}"));
+    }
+
+    #[test]
+    fn a_short_utf8_note_with_one_stray_byte_stays_utf8() {
+        let mut w = Vec::new();
+        let t = decode_text(b"Caf\xc3\xa9 cr\xc3\xa8me, said the owner \xff", &mut w).unwrap();
+        assert_eq!(t, "Caf\u{e9} cr\u{e8}me, said the owner \u{FFFD}");
+        assert!(w[0].contains("invalid UTF-8 replaced"), "{w:?}");
+        // Latin-1 accents do not form UTF-8 sequences: still decoded as a legacy encoding.
+        let mut w = Vec::new();
+        let t = decode_text(b"Caf\xe9 cr\xe8me br\xfbl\xe9e, said the owner of the caf\xe9.", &mut w).unwrap();
+        assert!(t.starts_with("Caf\u{e9} cr\u{e8}me br\u{fb}l\u{e9}e"), "{t}");
     }
 
     #[test]
