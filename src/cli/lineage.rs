@@ -137,20 +137,10 @@ impl Info {
     }
 }
 
-/// Resolves the target: a url's latest version, `URL@N`, an id or a prefix.
-fn resolve(archive: &Archive, target: &str) -> Result<ArticleId, CliError> {
-    if target.contains('/') || target.contains('.') {
-        if let Some(id) = archive.versions(target)?.last() {
-            return Ok(*id);
-        }
-    }
-    resolve_target(archive, target)
-}
-
 /// Runs `stet lineage`.
 pub fn cmd_lineage(cli: &Cli, ui: &Ui, args: &LineageArgs) -> Result<i32, CliError> {
     let archive = cli.open(false)?;
-    let id = resolve(&archive, &args.target)?;
+    let id = resolve_target(&archive, &args.target)?;
     archive.article_required(&id)?;
     let l = stet::lineage::lineage(&archive, id, args.depth)?;
     let info = Info::load(&archive, &l)?;
