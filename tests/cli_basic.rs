@@ -351,3 +351,11 @@ fn detection_without_a_profile_cache_finds_the_same_relations() {
         .failure()
         .stderr(predicates::str::contains("STET_PROFILE_CACHE_MB"));
 }
+
+#[test]
+fn shell_completion_offers_the_relation_kinds() {
+    let repo = tempfile::tempdir().unwrap();
+    let script = stet(repo.path()).args(["completions", "bash"]).assert().success().get_output().stdout.clone();
+    assert!(String::from_utf8_lossy(&script).contains("near-duplicate excerpt rewrite version identical"));
+    stet(repo.path()).args(["dups", "--kind", "rewrites"]).assert().code(2);
+}

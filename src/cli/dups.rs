@@ -22,7 +22,7 @@ pub struct DupsArgs {
     id: Option<String>,
     /// Only this kind (repeat for several): near-duplicate, excerpt, rewrite, version, identical
     /// (an article archived from several inputs: listed with ID, or when asked for by kind)
-    #[arg(long, value_parser = parse_kind)]
+    #[arg(long, value_parser = kind_parser())]
     kind: Vec<RelationKind>,
     /// Only pairs scoring at least this (0 to 1)
     #[arg(long, default_value_t = 0.0, value_parser = parse_score, allow_negative_numbers = true)]
@@ -43,8 +43,11 @@ fn parse_score(s: &str) -> Result<f32, String> {
     }
 }
 
-fn parse_kind(s: &str) -> Result<RelationKind, String> {
-    RelationKind::parse(s).ok_or_else(|| format!("unknown kind '{s}': near-duplicate, excerpt, rewrite, version, identical"))
+/// The kinds `--kind` takes, listed by `--help` and offered by shell completion.
+fn kind_parser() -> impl clap::builder::TypedValueParser<Value = RelationKind> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(["near-duplicate", "excerpt", "rewrite", "version", "identical"])
+        .try_map(|s| RelationKind::parse(&s).ok_or_else(|| format!("unknown kind '{s}'")))
 }
 
 #[derive(Serialize)]
