@@ -24,9 +24,10 @@ pub struct DiffArgs {
     /// Write a self-contained HTML report to FILE ("-": standard output)
     #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
-    /// Terminal width for --side-by-side [default: the terminal's ($COLUMNS first), else 100]
-    #[arg(long)]
-    width: Option<usize>,
+    /// Terminal width for --side-by-side, 40 or more [default: the terminal's ($COLUMNS first),
+    /// else 100]
+    #[arg(long, value_parser = clap::value_parser!(u16).range(40..))]
+    width: Option<u16>,
 }
 
 #[derive(Serialize)]
@@ -129,7 +130,7 @@ pub fn cmd_diff(cli: &Cli, ui: &Ui, args: &DiffArgs) -> Result<i32, CliError> {
     writeln!(out, "{header}{}{}", diff::render_detected(detected.as_ref()), diff::render_summary(&d, None))?;
     if args.side_by_side {
         // COLUMNS is honoured when piped too (`COLUMNS=60 stet diff -s A B | less`).
-        let width = args.width.or_else(super::ui::columns_env).or_else(super::ui::terminal_width).unwrap_or(100);
+        let width = args.width.map(usize::from).or_else(super::ui::columns_env).or_else(super::ui::terminal_width).unwrap_or(100);
         write!(out, "{}", diff::render_side_by_side(&d, width.max(40), ui.color))?;
     } else {
         write!(out, "{}", diff::render_inline(&d, ui.color))?;
