@@ -121,8 +121,9 @@ impl Archive {
         self.add_prepared(PreparedInput::new(req.clone()))
     }
 
-    /// Metadata given with an input whose text is archived already (`--title`, `--source`,
-    /// `--published`) replaces the article's: the user is correcting it. A new publication date
+    /// Metadata given with an input archived already, the same bytes under the same name and
+    /// url (`--title`, `--source`, `--published`), replaces the article's: the user is
+    /// correcting it. A new publication date
     /// also re-decides by date the direction of the article's relations where the other side is
     /// dated too, as detection would have. What changed is said in `notes`; returns whether the
     /// record changed.
@@ -192,17 +193,22 @@ impl Archive {
             // Names are compared by file name: `x.txt`, `./x.txt` and `/abs/x.txt` are one input
             // typed three ways, not three captures.
             let name = |p: &str| std::path::Path::new(p).file_name().map(|n| n.to_os_string());
-            let mut changed = false;
-            if !rec.captures.iter().any(|c| c.raw == raw.hex() && name(&c.input) == name(&req.input)) {
+            let mut warnings = ex.warnings;
+            let changed = if !rec.captures.iter().any(|c| c.raw == raw.hex() && name(&c.input) == name(&req.input)) {
                 batch.put_blob(&req.bytes)?;
                 rec.captures.push(req.capture(now, raw, ex.format));
                 if rec.url.is_none() {
                     rec.url = url.clone();
                 }
-                changed = true;
-            }
-            let mut warnings = ex.warnings;
-            changed |= self.apply_given_metadata(&mut batch, &mut rec, req, &mut warnings)?;
+                true
+            } else if url.is_none() || url == rec.url {
+                // The very input archived before, given again with metadata: a correction. (A
+                // new capture's metadata, or a copy's under another url, describes that copy, a
+                // mirror's say, not the article.)
+                self.apply_given_metadata(&mut batch, &mut rec, req, &mut warnings)?
+            } else {
+                false
+            };
             if changed {
                 batch.insert(ks::ARTICLES, id.as_bytes(), &super::stored::encode_article(&rec));
             }
