@@ -5,7 +5,7 @@
 //! with `--json` one object per family: `{"family","size","score","members":[{"id","short",
 //! "title","date","source","url"}],"pairs":[{"a","b","kind","score","parent",...}]}`.
 
-use super::add::quote_title;
+use super::add::{title_label, TITLE_COLUMNS};
 use super::ui::{json_line, Style, Ui};
 use super::{exit, Cli, CliError};
 use serde::Serialize;
@@ -173,8 +173,8 @@ fn render_families(archive: &stet::Archive, ui: &Ui, pairs: &[Relation], out: &m
             let short = archive.short_id(id, 8);
             // An id longer than 8 digits (two ids share a prefix) takes its extra from the title.
             let cols = title_cols.saturating_sub(short.len().saturating_sub(8)).max(8);
-            let t = archive.article(id)?.and_then(|r| r.title);
-            labels.insert(*id, (short, super::add::quote_title_in(t.as_deref().map(one_line).as_deref(), cols)));
+            let r = archive.article(id)?;
+            labels.insert(*id, (short, super::add::title_label(archive, r.as_ref(), cols)));
         }
         let (short, title) = &labels[id];
         Ok(format!("{} {}", ui.paint(Style::Id, short), title))
@@ -216,7 +216,7 @@ fn render_identical(archive: &stet::Archive, ui: &Ui, recs: &[ArticleRecord], af
             "  {} 1.00  {} {}  {} captures: {}",
             ui.paint(Style::Warn, &format!("{:<14}", RelationKind::Identical.as_str())),
             ui.paint(Style::Id, &archive.short_id(&r.id, 8)),
-            quote_title(r.title.as_deref().map(one_line).as_deref()),
+            title_label(archive, Some(r), TITLE_COLUMNS),
             r.captures.len(),
             inputs.join(", ")
         )?;
@@ -280,7 +280,7 @@ fn list_families(archive: &stet::Archive, ui: &Ui, fams: &[Family], json: bool, 
                 "  {} {} {}{}",
                 ui.paint(Style::Id, &shorts[id]),
                 ui.paint(Style::Dim, &date),
-                quote_title(r.and_then(|r| r.title.as_deref()).map(one_line).as_deref()),
+                title_label(archive, r, TITLE_COLUMNS),
                 ui.paint(Style::Dim, &one_line(&source))
             )?;
         }

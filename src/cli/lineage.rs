@@ -96,14 +96,18 @@ struct EdgeJson {
 struct Info {
     short: HashMap<ArticleId, String>,
     recs: HashMap<ArticleId, ArticleRecord>,
+    /// Quoted titles as listings show them (an untitled article's opening words).
+    labels: HashMap<ArticleId, String>,
 }
 
 impl Info {
     fn load(archive: &Archive, l: &Lineage) -> Result<Info, CliError> {
-        let mut info = Info { short: HashMap::new(), recs: HashMap::new() };
+        let mut info = Info { short: HashMap::new(), recs: HashMap::new(), labels: HashMap::new() };
         for m in l.members() {
             info.short.insert(m.id, archive.short_id(&m.id, 8));
             if let Some(r) = archive.article(&m.id)? {
+                let clean_title = ArticleRecord { title: r.title.as_deref().map(clean), ..r.clone() };
+                info.labels.insert(m.id, super::add::title_label(archive, Some(&clean_title), super::add::TITLE_COLUMNS));
                 info.recs.insert(m.id, r);
             }
         }
@@ -112,6 +116,10 @@ impl Info {
 
     fn short(&self, id: &ArticleId) -> String {
         self.short.get(id).cloned().unwrap_or_else(|| id.hex()[..8].to_string())
+    }
+
+    fn label(&self, id: &ArticleId) -> String {
+        self.labels.get(id).cloned().unwrap_or_else(|| quote_title(None))
     }
 
     fn title(&self, id: &ArticleId) -> Option<&str> {
@@ -208,9 +216,9 @@ fn write_json(l: &Lineage, info: &Info, out: &mut impl Write) -> Result<(), CliE
 fn node_label(l: &Lineage, info: &Info, ui: &Ui, id: &ArticleId) -> String {
     let is_root = *id == l.root;
     let mut s = if is_root {
-        format!("{} {} {}", ui.paint(Style::Bold, "●"), ui.paint(Style::Id, &info.short(id)), ui.paint(Style::Bold, &quote_title(info.title(id).map(clean).as_deref())))
+        format!("{} {} {}", ui.paint(Style::Bold, "●"), ui.paint(Style::Id, &info.short(id)), ui.paint(Style::Bold, &info.label(id)))
     } else {
-        format!("○ {} {}", ui.paint(Style::Id, &info.short(id)), quote_title(info.title(id).map(clean).as_deref()))
+        format!("○ {} {}", ui.paint(Style::Id, &info.short(id)), info.label(id))
     };
     for part in [info.day(id), info.source(id).map(str::to_string)].into_iter().flatten() {
         s.push_str(&ui.paint(Style::Dim, &format!(" · {}", clean(&part))));

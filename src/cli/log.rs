@@ -1,6 +1,6 @@
 //! `stet log`: archived articles, newest first.
 
-use super::add::quote_title;
+use super::add::{title_label, TITLE_COLUMNS};
 use super::ui::{json_line, Style, Ui};
 use super::{exit, Cli, CliError};
 use serde::Serialize;
@@ -59,7 +59,7 @@ pub fn cmd_log(cli: &Cli, ui: &Ui, args: &LogArgs) -> Result<i32, CliError> {
                 "{} {} {}{}{}",
                 ui.paint(Style::Id, &archive.short_id(&rec.id, 8)),
                 ui.paint(Style::Dim, day(&rec.archived)),
-                quote_title(rec.title.as_deref()),
+                title_label(&archive, Some(&rec), TITLE_COLUMNS),
                 rec.source.as_deref().map(|s| ui.paint(Style::Dim, &format!("  {}", super::ui::one_line(s)))).unwrap_or_default(),
                 rec.published.as_deref().map(|p| ui.paint(Style::Dim, &format!("  published {}", day(p)))).unwrap_or_default()
             )?;
