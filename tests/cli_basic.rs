@@ -30,7 +30,9 @@ fn cat_gives_back_the_original_bytes_and_show_the_text() {
     let show = json_lines(&stet(repo.path()).args(["show", "--json", &id[..6]]).assert().success().get_output().stdout);
     assert_eq!(show[0]["id"], id.as_str());
     assert!(show[0]["text"].as_str().unwrap().contains("Poddubny"));
-    assert_eq!(show[0]["captures"][0]["input"], "seeds/000_856e4ff5e2b4e0a7.txt");
+    // The capture records the file's absolute path, not the one typed relative to the cwd.
+    let absolute = fixtures().join("seeds/000_856e4ff5e2b4e0a7.txt").canonicalize().unwrap();
+    assert_eq!(show[0]["captures"][0]["input"], absolute.to_str().unwrap());
 }
 
 #[test]
@@ -184,7 +186,9 @@ fn a_byte_identical_copy_under_another_path_is_a_capture() {
     stet(repo.path()).args(["add", "-q", "./seeds/../seeds/001_1848e0611e54fac2.txt"]).assert().success();
     let show = json_lines(&stet(repo.path()).args(["show", "--json", &id]).assert().success().get_output().stdout);
     let inputs: Vec<&str> = show[0]["captures"].as_array().unwrap().iter().map(|c| c["input"].as_str().unwrap()).collect();
-    assert_eq!(inputs, vec!["seeds/001_1848e0611e54fac2.txt", copy.to_str().unwrap()]);
+    let first_path = fixtures().join("seeds/001_1848e0611e54fac2.txt").canonicalize().unwrap();
+    let copy_path = copy.canonicalize().unwrap();
+    assert_eq!(inputs, vec![first_path.to_str().unwrap(), copy_path.to_str().unwrap()]);
     // Both captures name the same stored bytes, which `cat` gives back.
     let original = std::fs::read(&copy).unwrap();
     stet(repo.path()).args(["cat", &id[..8]]).assert().success().stdout(original);

@@ -125,6 +125,12 @@ pub fn cmd_add(cli: &Cli, ui: &Ui, args: &AddArgs) -> Result<i32, CliError> {
     let (tx, rx) = std::sync::mpsc::sync_channel::<(String, Result<PreparedInput, String>)>(32);
     let encoder = archive.shared_encoder();
     let prepare = |input: String, item: Result<Option<PathBuf>, String>| {
+        // A capture records where its file was, absolute (symlinks and `..` resolved): a path
+        // relative to wherever `add` ran says nothing later. The report names the input as typed.
+        let origin = match &item {
+            Ok(Some(path)) => std::fs::canonicalize(path).or_else(|_| std::path::absolute(path)).map(|p| p.display().to_string()).unwrap_or_else(|_| input.clone()),
+            _ => input.clone(),
+        };
         let bytes = match item {
             Ok(Some(path)) => read_input(&path, args.max_size).map_err(|e| e.to_string()),
             Ok(None) => read_limited(std::io::stdin().lock(), args.max_size).map_err(|e| e.to_string()),
@@ -132,7 +138,7 @@ pub fn cmd_add(cli: &Cli, ui: &Ui, args: &AddArgs) -> Result<i32, CliError> {
         };
         let prepared = bytes.map(|bytes| {
             PreparedInput::new_with(AddRequest {
-                input: input.clone(),
+                input: origin,
                 bytes,
                 url: args.url.clone(),
                 title: args.title.clone(),
