@@ -168,6 +168,27 @@ pub struct ArticleRecord {
     /// so that its detection profile can be rebuilt without guessing the language again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
+    /// For an article archived without a title, the opening words of its text ([`lead_of`]),
+    /// which listings show in its place so that untitled articles can be told apart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lead: Option<String>,
+}
+
+/// Words of an untitled article's text kept as its [`ArticleRecord::lead`].
+pub const LEAD_WORDS: usize = 12;
+
+/// The opening [`LEAD_WORDS`] words of a text, with `…` when it goes on; `None` for a text
+/// without words.
+pub fn lead_of(text: &str) -> Option<String> {
+    let mut words = text.split_whitespace();
+    let mut lead = words.by_ref().take(LEAD_WORDS).collect::<Vec<_>>().join(" ");
+    if lead.is_empty() {
+        return None;
+    }
+    if words.next().is_some() {
+        lead.push('…');
+    }
+    Some(lead)
 }
 
 /// A relation between two archived articles, with its evidence.

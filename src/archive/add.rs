@@ -226,10 +226,12 @@ impl Archive {
         }
 
         let seq = self.next_seq(&batch)?;
+        let title = req.title.clone().or(ex.title.clone());
         let rec = ArticleRecord {
             id,
             seq,
-            title: req.title.clone().or(ex.title.clone()),
+            lead: title.is_none().then(|| crate::model::lead_of(&text)).flatten(),
+            title,
             url: url.clone(),
             published: req.published.as_deref().and_then(crate::lineage::parse_date).or(ex.published.clone()),
             byline: ex.byline.clone(),

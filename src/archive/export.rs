@@ -633,9 +633,12 @@ impl Archive {
         }
         let bases: Vec<BlobId> = captures.iter().filter_map(|c| BlobId::from_hex(&c.raw)).take(1).collect();
         batch.put_blob_delta_smallest(text.as_bytes(), &bases)?;
+        // Records exported before leads were kept get one here, where the text is at hand.
+        let lead = record.lead.clone().or_else(|| record.title.is_none().then(|| crate::model::lead_of(&text)).flatten());
         let rec = ArticleRecord {
             seq,
             captures,
+            lead,
             ..record
         };
         batch.insert(ks::ARTICLES, id.as_bytes(), &super::stored::encode_article(&rec));

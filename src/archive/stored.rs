@@ -132,6 +132,7 @@ mod tests {
             text_len: 9,
             captures: vec![Capture { input: "a.txt".into(), at: "2026-01-01T00:00:00Z".into(), raw: "ab".repeat(32), size: 12, format: None }],
             lang: Some("eng".into()),
+            lead: None,
         }
     }
 

@@ -275,7 +275,7 @@ fn human_line(archive: &stet::Archive, ui: &Ui, input: &str, o: &stet::AddOutcom
         ui.paint(Style::Id, &archive.short_id(&o.id, 8)),
         match &o.title {
             Some(t) => quote_title(Some(t)),
-            None => title_label(archive, archive.article(&o.id).ok().flatten().as_ref(), TITLE_COLUMNS),
+            None => title_label(archive.article(&o.id).ok().flatten().as_ref(), TITLE_COLUMNS),
         }
     );
     if let Some(r) = o.relations.first() {
@@ -323,24 +323,16 @@ pub fn quote_title(t: Option<&str>) -> String {
     quote_title_in(t, TITLE_COLUMNS)
 }
 
-/// Words of an untitled article's text that listings show in place of its title.
-const LEAD_WORDS: usize = 12;
-
 /// An article's title for one-line listings, quoted and shortened to `cols` columns; an article
-/// without one shows `(untitled)` and its opening words, so that untitled articles can be told
-/// apart (`log` listed three seeds' copies as "(untitled)" alike).
-pub fn title_label(archive: &Archive, rec: Option<&stet::ArticleRecord>, cols: usize) -> String {
-    let Some(r) = rec.filter(|r| r.title.is_none()) else { return quote_title_in(rec.and_then(|r| r.title.as_deref()), cols) };
-    let Ok(text) = archive.text(r) else { return quote_title_in(None, cols) };
-    let mut words = text.split_whitespace();
-    let mut lead = words.by_ref().take(LEAD_WORDS).collect::<Vec<_>>().join(" ");
-    if lead.is_empty() {
-        return quote_title_in(None, cols);
+/// without one shows `(untitled)` and the opening words kept as its lead, so that untitled
+/// articles can be told apart (`log` listed them as "(untitled)" alike).
+pub fn title_label(rec: Option<&stet::ArticleRecord>, cols: usize) -> String {
+    match rec {
+        Some(stet::ArticleRecord { title: None, lead: Some(lead), .. }) => {
+            format!("(untitled) {}", quote_title_in(Some(lead), cols.saturating_sub(11).max(8)))
+        }
+        _ => quote_title_in(rec.and_then(|r| r.title.as_deref()), cols),
     }
-    if words.next().is_some() {
-        lead.push('…');
-    }
-    format!("(untitled) {}", quote_title_in(Some(&lead), cols.saturating_sub(11).max(8)))
 }
 
 /// A title in quotes, shortened to `cols` terminal columns (wide characters count two).

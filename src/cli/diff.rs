@@ -122,9 +122,9 @@ pub fn cmd_diff(cli: &Cli, ui: &Ui, args: &DiffArgs) -> Result<i32, CliError> {
     let header = format!(
         "a {} {}\nb {} {}\n",
         archive.short_id(&ida, 8),
-        super::add::title_label(&archive, Some(&ra), super::add::TITLE_COLUMNS),
+        super::add::title_label(Some(&ra), super::add::TITLE_COLUMNS),
         archive.short_id(&idb, 8),
-        super::add::title_label(&archive, Some(&rb), super::add::TITLE_COLUMNS)
+        super::add::title_label(Some(&rb), super::add::TITLE_COLUMNS)
     );
     // The relation line carries the kind; the summary below is the diff's own alignment.
     writeln!(out, "{header}{}{}", diff::render_detected(detected.as_ref()), diff::render_summary(&d, None))?;

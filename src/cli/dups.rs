@@ -174,7 +174,7 @@ fn render_families(archive: &stet::Archive, ui: &Ui, pairs: &[Relation], out: &m
             // An id longer than 8 digits (two ids share a prefix) takes its extra from the title.
             let cols = title_cols.saturating_sub(short.len().saturating_sub(8)).max(8);
             let r = archive.article(id)?;
-            labels.insert(*id, (short, super::add::title_label(archive, r.as_ref(), cols)));
+            labels.insert(*id, (short, super::add::title_label(r.as_ref(), cols)));
         }
         let (short, title) = &labels[id];
         Ok(format!("{} {}", ui.paint(Style::Id, short), title))
@@ -216,7 +216,7 @@ fn render_identical(archive: &stet::Archive, ui: &Ui, recs: &[ArticleRecord], af
             "  {} 1.00  {} {}  {} captures: {}",
             ui.paint(Style::Warn, &format!("{:<14}", RelationKind::Identical.as_str())),
             ui.paint(Style::Id, &archive.short_id(&r.id, 8)),
-            title_label(archive, Some(r), TITLE_COLUMNS),
+            title_label(Some(r), TITLE_COLUMNS),
             r.captures.len(),
             inputs.join(", ")
         )?;
@@ -280,7 +280,7 @@ fn list_families(archive: &stet::Archive, ui: &Ui, fams: &[Family], json: bool, 
                 "  {} {} {}{}",
                 ui.paint(Style::Id, &shorts[id]),
                 ui.paint(Style::Dim, &date),
-                title_label(archive, r, TITLE_COLUMNS),
+                title_label(r, TITLE_COLUMNS),
                 ui.paint(Style::Dim, &one_line(&source))
             )?;
         }

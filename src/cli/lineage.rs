@@ -107,7 +107,7 @@ impl Info {
             info.short.insert(m.id, archive.short_id(&m.id, 8));
             if let Some(r) = archive.article(&m.id)? {
                 let clean_title = ArticleRecord { title: r.title.as_deref().map(clean), ..r.clone() };
-                info.labels.insert(m.id, super::add::title_label(archive, Some(&clean_title), super::add::TITLE_COLUMNS));
+                info.labels.insert(m.id, super::add::title_label(Some(&clean_title), super::add::TITLE_COLUMNS));
                 info.recs.insert(m.id, r);
             }
         }

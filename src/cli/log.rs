@@ -59,7 +59,7 @@ pub fn cmd_log(cli: &Cli, ui: &Ui, args: &LogArgs) -> Result<i32, CliError> {
                 "{} {} {}{}{}",
                 ui.paint(Style::Id, &archive.short_id(&rec.id, 8)),
                 ui.paint(Style::Dim, day(&rec.archived)),
-                title_label(&archive, Some(&rec), TITLE_COLUMNS),
+                title_label(Some(&rec), TITLE_COLUMNS),
                 rec.source.as_deref().map(|s| ui.paint(Style::Dim, &format!("  {}", super::ui::one_line(s)))).unwrap_or_default(),
                 rec.published.as_deref().map(|p| ui.paint(Style::Dim, &format!("  published {}", day(p)))).unwrap_or_default()
             )?;
