@@ -50,3 +50,23 @@ fn verbose_add_logs_each_inputs_detection_and_the_close() {
     let quiet = stet(repo.path()).args(["add", "seeds"]).assert().success().get_output().clone();
     assert!(!String::from_utf8_lossy(&quiet.stderr).contains("INFO"));
 }
+
+#[test]
+fn add_whose_stderr_is_closed_still_archives_every_input() {
+    let repo = tempfile::tempdir().unwrap();
+    // An empty file fails (an error line on stderr) between good inputs; the summary goes there too.
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("stet"))
+        .args(["add", "seeds/000_856e4ff5e2b4e0a7.txt", "bad/empty.txt", "seeds/001_1848e0611e54fac2.txt"])
+        .env("STET_REPO", repo.path())
+        .env("NO_COLOR", "1")
+        .current_dir(fixtures())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stdout));
+    let logged = stet(repo.path()).args(["log", "--json"]).assert().success().get_output().stdout.clone();
+    assert_eq!(json_lines(&logged).len(), 2);
+}

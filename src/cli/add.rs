@@ -203,14 +203,20 @@ pub fn cmd_add(cli: &Cli, ui: &Ui, args: &AddArgs) -> Result<i32, CliError> {
             }
         }
         if pending.len() >= 64 || last_flush.elapsed().as_millis() >= 200 {
-            archive.flush()?;
+            if let Err(e) = archive.flush() {
+                emit_failures(&bar, ui, &mut pending);
+                return Err(e.into());
+            }
             emit(&bar, ui, &mut out, &mut pending, args.json, &mut stdout_open)?;
             last_flush = std::time::Instant::now();
         }
     }
         Ok(())
     })?;
-    archive.close()?;
+    if let Err(e) = archive.close() {
+        emit_failures(&bar, ui, &mut pending);
+        return Err(e.into());
+    }
     emit(&bar, ui, &mut out, &mut pending, args.json, &mut stdout_open)?;
     stet::Progress::finish(&bar);
     compact_after(archive);
@@ -230,6 +236,18 @@ pub fn cmd_add(cli: &Cli, ui: &Ui, args: &AddArgs) -> Result<i32, CliError> {
         (0, _) => exit::ERROR,
         _ => exit::PARTIAL,
     })
+}
+
+/// Prints the warnings and errors among the reports when writing to the repository failed: the
+/// inputs that failed still failed, while the others are not reported archived (they may not be).
+fn emit_failures(bar: &Bar, ui: &Ui, pending: &mut Vec<Report>) {
+    for report in pending.drain(..) {
+        match report {
+            Report::Warning(w) => bar.suspend(|| ui.warn(&w)),
+            Report::Error(e) => bar.suspend(|| ui.error(&e)),
+            Report::Line(_) => {}
+        }
+    }
 }
 
 /// What `add` reports of one input, kept in input order until its article is flushed.

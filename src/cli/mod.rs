@@ -103,9 +103,10 @@ pub fn main() -> i32 {
             return code;
         }
     };
-    // `add` finishes its work when its reader goes away
-    // (`stet add DIR | head`): a closed pipe is a write error they handle, not a signal that
-    // kills them half-way through the inputs (main sets SIGPIPE to die quietly for the others).
+    // `add` finishes its work when its reader goes away (`stet add DIR | head`, or `2>&1 |
+    // head`): a closed pipe is a write error it handles (stdout) or ignores (stderr), not a
+    // signal that kills it half-way through the inputs. main sets SIGPIPE to die quietly for
+    // the other commands.
     if matches!(cli.command, Command::Add(_)) {
         #[cfg(unix)]
         // SAFETY: setting a signal disposition before any thread starts.

@@ -101,14 +101,15 @@ impl Ui {
     /// Prints a warning on stderr unless quiet.
     pub fn warn(&self, msg: &str) {
         if !self.quiet {
-            eprintln!("{} {}", self.paint_err(Style::Warn, "warning:"), one_line(msg));
+            // Not `eprintln!`, which panics on a closed stderr once `add` ignores SIGPIPE.
+            let _ = writeln!(std::io::stderr().lock(), "{} {}", self.paint_err(Style::Warn, "warning:"), one_line(msg));
         }
     }
 
     /// Prints a status line on stderr unless quiet.
     pub fn status(&self, msg: &str) {
         if !self.quiet {
-            eprintln!("{msg}");
+            let _ = writeln!(std::io::stderr().lock(), "{msg}");
         }
     }
 }
