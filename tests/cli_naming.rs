@@ -29,3 +29,12 @@ fn cat_text_ends_its_last_line() {
     assert!(text.ends_with(b".\n"), "{:?}", String::from_utf8_lossy(&text[text.len() - 20..]));
     assert!(!text.ends_with(b"\n\n"));
 }
+
+#[test]
+fn a_url_ending_in_at_digits_is_a_url_first() {
+    let repo = tempfile::tempdir().unwrap();
+    stet(repo.path()).args(["add", "--url", "https://blog.example/@1234", "seeds/000_856e4ff5e2b4e0a7.txt"]).assert().success();
+    let shown = stet(repo.path()).args(["show", "--json", "blog.example/@1234"]).assert().success().get_output().stdout.clone();
+    assert!(String::from_utf8_lossy(&shown).contains("d20eb98e"));
+    stet(repo.path()).args(["dups", "--kind", "near", "blog.example/@1234"]).assert().code(1);
+}

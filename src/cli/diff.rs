@@ -59,6 +59,12 @@ fn detected(archive: &Archive, a: &ArticleId, b: &ArticleId) -> Result<Option<di
 /// never holds `/` or `.`, so the forms cannot be confused.
 pub fn resolve_target(archive: &Archive, s: &str) -> Result<ArticleId, CliError> {
     let is_url = |u: &str| u.contains('/') || u.contains('.');
+    // A url that itself ends in `@digits` (medium.com/@1234) is looked up whole first.
+    if is_url(s) {
+        if let Some(id) = archive.versions(s)?.last() {
+            return Ok(*id);
+        }
+    }
     if let Some((url, n)) = s.rsplit_once('@') {
         if let Ok(n) = n.parse::<usize>() {
             if is_url(url) {

@@ -46,7 +46,14 @@ fn parse_score(s: &str) -> Result<f32, String> {
 /// The kinds `--kind` takes, listed by `--help` and offered by shell completion.
 fn kind_parser() -> impl clap::builder::TypedValueParser<Value = RelationKind> {
     use clap::builder::TypedValueParser;
-    clap::builder::PossibleValuesParser::new(["near-duplicate", "excerpt", "rewrite", "version", "identical"])
+    use clap::builder::PossibleValue;
+    clap::builder::PossibleValuesParser::new([
+        PossibleValue::new("near-duplicate").aliases(["near", "duplicate"]),
+        PossibleValue::new("excerpt"),
+        PossibleValue::new("rewrite"),
+        PossibleValue::new("version"),
+        PossibleValue::new("identical"),
+    ])
         .try_map(|s| RelationKind::parse(&s).ok_or_else(|| format!("unknown kind '{s}'")))
 }
 
