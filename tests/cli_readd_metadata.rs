@@ -43,3 +43,21 @@ fn a_title_given_on_a_second_add_replaces_the_extracted_one() {
     let shown = stet(repo.path()).args(["show", "--json", "d20e"]).assert().success().get_output().stdout.clone();
     assert_eq!(json_lines(&shown)[0]["title"], "Kharkiv: reinforcements");
 }
+
+#[test]
+fn a_url_given_later_is_kept_and_another_url_leaves_the_metadata_alone() {
+    let repo = tempfile::tempdir().unwrap();
+    stet(repo.path()).args(["add", A]).assert().success();
+    // The same file again with the url and title it was archived without: a correction.
+    stet(repo.path()).args(["add", "--url", "https://news.example/kharkiv", "--title", "Kharkiv", A]).assert().success();
+    // The same url spelled another way is the same input.
+    stet(repo.path()).args(["add", "--url", "http://www.news.example/kharkiv/", "--title", "Kharkiv, again", A]).assert().success();
+    let shown = json_lines(&stet(repo.path()).args(["show", "--json", "d20e"]).assert().success().get_output().stdout);
+    assert_eq!(shown[0]["url"], "https://news.example/kharkiv");
+    assert_eq!(shown[0]["title"], "Kharkiv, again");
+    // Under another url the metadata describes that copy: the article keeps its own, and says so.
+    let out = stet(repo.path()).args(["add", "--url", "https://mirror.example/k", "--title", "Mirror", A]).assert().success().get_output().clone();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("under another url"), "{}", String::from_utf8_lossy(&out.stderr));
+    let shown = json_lines(&stet(repo.path()).args(["show", "--json", "d20e"]).assert().success().get_output().stdout);
+    assert_eq!(shown[0]["title"], "Kharkiv, again");
+}

@@ -39,7 +39,8 @@ impl AddRequest {
 pub enum AddStatus {
     /// A new article.
     Added,
-    /// The same text was already archived; at most a capture was added.
+    /// The same text was already archived: at most a capture was added, or the article's
+    /// metadata corrected (see [`Archive::add_prepared`]).
     Identical,
 }
 
@@ -122,13 +123,17 @@ impl Archive {
     }
 
     /// Metadata given with an input archived already, the same bytes under the same name and
-    /// url (`--title`, `--source`, `--published`), replaces the article's: the user is
-    /// correcting it. A new publication date
+    /// url (`--title`, `--source`, `--published`, and `--url` for an article without one),
+    /// replaces the article's: the user is correcting it. A new publication date
     /// also re-decides by date the direction of the article's relations where the other side is
     /// dated too, as detection would have. What changed is said in `notes`; returns whether the
     /// record changed.
     fn apply_given_metadata(&self, batch: &mut stet_store::Batch<'_>, rec: &mut ArticleRecord, req: &AddRequest, notes: &mut Vec<String>) -> Result<bool, Error> {
         let mut changed: Vec<&str> = Vec::new();
+        if let (None, Some(u)) = (&rec.url, &req.url) {
+            rec.url = Some(u.clone());
+            changed.push("url");
+        }
         if let Some(t) = req.title.as_ref().filter(|t| rec.title.as_ref() != Some(*t)) {
             rec.title = Some(t.clone());
             changed.push("title");
@@ -201,12 +206,15 @@ impl Archive {
                     rec.url = url.clone();
                 }
                 true
-            } else if url.is_none() || url == rec.url {
+            } else if same_url(url.as_deref(), rec.url.as_deref()) {
                 // The very input archived before, given again with metadata: a correction. (A
                 // new capture's metadata, or a copy's under another url, describes that copy, a
                 // mirror's say, not the article.)
                 self.apply_given_metadata(&mut batch, &mut rec, req, &mut warnings)?
             } else {
+                if req.title.is_some() || req.published.is_some() || req.source.is_some() {
+                    warnings.push("the text is archived already under another url: the metadata given describes this copy and leaves the article's alone".into());
+                }
                 false
             };
             if changed {
@@ -434,6 +442,16 @@ pub(crate) fn be_u64(v: &[u8]) -> u64 {
     <[u8; 8]>::try_from(v).map(u64::from_be_bytes).unwrap_or(0)
 }
 
+
+/// Whether an input's url (`given`) leaves it the same input as an article archived under
+/// `archived`: no url given, none archived, or the same url spelled either way
+/// ([`crate::lineage::url_key`]).
+fn same_url(given: Option<&str>, archived: Option<&str>) -> bool {
+    match (given, archived) {
+        (Some(g), Some(a)) => crate::lineage::url_key(g) == crate::lineage::url_key(a),
+        _ => true,
+    }
+}
 
 #[cfg(test)]
 mod tests {
