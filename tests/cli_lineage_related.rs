@@ -8,6 +8,12 @@ use common::{json_lines, stet};
 use std::path::Path;
 use stet::{AddRequest, Archive, ArticleId, OpenOptions, Relation, RelationKind};
 
+/// Held by each test for its whole run. A test that opens the repository in-process holds its
+/// lock (an `flock`), and a `stet` process the other test forks inherits every open file until
+/// it execs, that lock included: the first test's own `stet` then found its repository "locked
+/// by another stet process" (regression, seen once in CI). One test at a time closes the window.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn relation(a: ArticleId, b: ArticleId, kind: RelationKind, parent: Option<ArticleId>, score: f32) -> Relation {
     Relation { a, b, kind, parent, score, coverage_a: 0.5, coverage_b: 0.4, verbatim: 0.3, evidence: Vec::new(), found: "2026-01-02T03:04:05Z".into() }
 }
@@ -61,6 +67,7 @@ fn run(repo: &Path, args: &[&str]) -> String {
 
 #[test]
 fn related_siblings_and_scores() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let repo = tempfile::tempdir().unwrap();
     let [p, r, c, x] = build(repo.path(), false);
     let tree = run(repo.path(), &["lineage", &r]);
@@ -91,6 +98,7 @@ fn related_siblings_and_scores() {
 
 #[test]
 fn a_cycle_of_parent_edges_ends() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let repo = tempfile::tempdir().unwrap();
     let [p, r, c, _] = build(repo.path(), true);
     for id in [&p, &r, &c] {
