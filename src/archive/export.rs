@@ -187,23 +187,40 @@ impl Archive {
         let mut kept: HashSet<ArticleId> = HashSet::new();
         // Each loop reads past damaged pack blocks (salvaging iterators yield each once) and
         // ends at any other read error.
+        let mut order: Vec<(u64, ArticleId)> = Vec::new();
+        let mut log_damaged = false;
         for kv in self.store.iter(ks::LOG).salvaging() {
-            let id = match kv {
-                Ok((k, v)) => match ArticleId::from_slice(&v) {
-                    Some(id) => id,
-                    None => {
-                        rep.lost.push(format!(
-                            "archive log entry {}: bad article id",
-                            super::hex(&k)
-                        ));
-                        continue;
-                    }
+            match kv {
+                Ok((k, v)) => match (k.as_slice().try_into().map(u64::from_be_bytes), ArticleId::from_slice(&v)) {
+                    (Ok(seq), Some(id)) => order.push((seq, id)),
+                    _ => rep.lost.push(format!("archive log entry {}: malformed", super::hex(&k))),
                 },
                 Err(e) => {
                     rep.lost.push(lost_read("archive log", &e));
-                    continue;
+                    log_damaged = true;
                 }
-            };
+            }
+        }
+        if log_damaged {
+            // A damaged block of the log loses ~700 entries whose articles may be intact: the
+            // article records name them, with their place in archive order.
+            let logged: HashSet<ArticleId> = order.iter().map(|(_, id)| *id).collect();
+            for kv in self.store.iter(ks::ARTICLES).salvaging() {
+                match kv {
+                    Ok((k, _)) => match ArticleId::from_slice(&k).filter(|id| !logged.contains(id)) {
+                        Some(id) => match self.article(&id) {
+                            Ok(Some(rec)) => order.push((rec.seq, id)),
+                            Ok(None) => {}
+                            Err(e) => rep.lost.push(format!("article {}: {e}", id.hex())),
+                        },
+                        None => {}
+                    },
+                    Err(e) => rep.lost.push(lost_read("article records", &e)),
+                }
+            }
+            order.sort_by_key(|&(seq, id)| (seq, id));
+        }
+        for (_, id) in order {
             match self.export_article(&id, &mut rep) {
                 Ok(Some(line)) => {
                     w.line(&line)?;
