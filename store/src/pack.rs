@@ -531,6 +531,11 @@ impl Pack {
         (self.key(self.blocks[i].first), self.key(self.blocks[i].last))
     }
 
+    /// Where block `i` lies in the pack file: its offset and stored length.
+    pub(crate) fn block_span(&self, i: usize) -> (u64, u64) {
+        (self.blocks[i].offset, self.blocks[i].stored_len)
+    }
+
     /// Stored and raw bytes of block `i` (from the index).
     pub(crate) fn block_sizes(&self, i: usize) -> (u64, u64) {
         (self.blocks[i].stored_len, self.blocks[i].raw_len)

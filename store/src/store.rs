@@ -704,6 +704,17 @@ impl Store {
         (packs.len(), packs.iter().map(|p| p.size()).sum())
     }
 
+    /// Test hook: the pack file, offset and stored length of the block holding `key` of
+    /// `keyspace` in the newest pack that has one covering it (to damage it on purpose).
+    #[doc(hidden)]
+    pub fn debug_block_of(&self, keyspace: &str, key: &[u8]) -> Option<(PathBuf, u64, u64)> {
+        let ck = pack::composite(keyspace.as_bytes(), key);
+        self.packs_snapshot().iter().rev().find_map(|p| {
+            let (offset, len) = p.block_span(p.block_for(&ck)?);
+            Some((p.path().to_path_buf(), offset, len))
+        })
+    }
+
     /// Test hook: the stored value of a blob, undecoded.
     #[doc(hidden)]
     pub fn debug_raw_blob_value(&self, id: &BlobId) -> Result<Option<Vec<u8>>> {
