@@ -163,6 +163,13 @@ pub const GAP_SIM: f32 = 0.45;
 /// sentences sharing two words (22 s).
 pub const LOOKUP_BUDGET: usize = 128_000_000;
 
+/// For the diff (with [`LOOKUP_BUDGET`]): the identical copies of a sentence of `a` that are
+/// scored against it when `b` holds more, those nearest the diagonal. A line repeated 6,000
+/// times on each side (a "Read more" between list items) made 36 million identical pairs:
+/// 10 s and 2 GB for one diff, and quadratically more beyond. Pairs are taken nearest the
+/// diagonal first anyway, so the far copies mattered only once the near ones were taken.
+pub const IDENTICAL_NEAR: usize = 64;
+
 /// Like [`align_sigs`], then fills gaps: a pair of similarity at least [`GAP_SIM`] (below
 /// `min_sim`) between two unaligned sentences is added when it keeps the order of the aligned
 /// pairs around it: the nearest aligned pairs before and after it on side a lie before and after
@@ -213,7 +220,8 @@ fn align_sigs_inner(
     // Stems found in very many sentences of b do not propose pairs on their own (bounds the work
     // on huge texts; pairs sharing only such a stem do not reach the thresholds anyway).
     let common = (b.len() / 4).max(COMMON_FLOOR);
-    let (mut cands, used_a, used_b) = identical_first(a, wa, b, wb, &index, &exact, common, min_sim);
+    let near = if budget == usize::MAX { usize::MAX } else { IDENTICAL_NEAR };
+    let (mut cands, used_a, used_b) = identical_first(a, wa, b, wb, &index, &exact, common, min_sim, near);
     // The stems of the sentences of b left to pair (all of them when none is taken).
     let free_index;
     let free = if used_b.iter().any(|&u| u) {
@@ -305,7 +313,8 @@ fn stem_limit(a: &[SentenceSig], used_a: &[bool], index: &KeyIndex, free: &KeyIn
 /// sentence of `a`. Its sentence of `b` either has words too (then it is looked up in `exact`),
 /// or has none and shares a stem with it (a hash collision; looked up the slow way, in the same
 /// shared-stem count as the main loop). Nothing is taken when `min_sim` is above 1 (identical
-/// pairs are then not selected first).
+/// pairs are then not selected first). Of more than `near` identical copies in `b`, the `near`
+/// nearest the diagonal are scored (see [`IDENTICAL_NEAR`]; `usize::MAX`: all of them).
 #[allow(clippy::too_many_arguments)]
 fn identical_first(
     a: &[SentenceSig],
@@ -316,6 +325,7 @@ fn identical_first(
     exact: &KeyIndex,
     common: usize,
     min_sim: f32,
+    near: usize,
 ) -> (Vec<Candidate>, Vec<bool>, Vec<bool>) {
     let (mut used_a, mut used_b) = (vec![false; a.len()], vec![false; b.len()]);
     if min_sim > 1.0 {
@@ -325,7 +335,7 @@ fn identical_first(
     let empty = KeyIndex::new(&empty);
     let mut cands: Vec<Candidate> = Vec::new();
     for (i, s) in a.iter().enumerate().filter(|(_, s)| s.words > 0) {
-        for &j in exact.get(s.exact) {
+        for &j in nearest(exact.get(s.exact), i * b.len() / a.len().max(1), near) {
             // Each shared stem once, the identical sentence twice, as in the main loop.
             cands.extend(scored_pair(a, wa, i, b, wb, j as usize, 2, min_sim, None));
         }
@@ -346,6 +356,17 @@ fn identical_first(
         }
     }
     (cands, used_a, used_b)
+}
+
+/// The `n` entries of `js` (sentence numbers in increasing order) nearest to `target`: a window
+/// of `js`, all of it when it holds `n` or fewer.
+fn nearest(js: &[u32], target: usize, n: usize) -> &[u32] {
+    if js.len() <= n {
+        return js;
+    }
+    let at = js.partition_point(|&j| (j as usize) < target);
+    let start = at.saturating_sub(n / 2).min(js.len() - n);
+    &js[start..start + n]
 }
 
 /// The candidate pair of sentence `i` of `a` and `j` of `b`, which share `n` counted keys (each
@@ -688,6 +709,15 @@ mod tests {
 
     /// Within budget every stem proposes pairs; past it, the stems found in the most sentences of
     /// b stop first, and the reads left (entries times the reading sentence's stems) fit.
+    #[test]
+    fn nearest_takes_the_window_around_the_diagonal() {
+        let js: Vec<u32> = (0..100).map(|j| j * 2).collect();
+        assert_eq!(nearest(&js, 100, 4), &[96, 98, 100, 102]);
+        assert_eq!(nearest(&js, 0, 3), &[0, 2, 4]);
+        assert_eq!(nearest(&js, 10_000, 3), &[194, 196, 198]);
+        assert_eq!(nearest(&js[..5], 3, 64), &js[..5]);
+    }
+
     #[test]
     fn stem_limit_drops_the_most_frequent_stems_first() {
         let sig = |stems: Vec<u64>| SentenceSig { stems, words: 3, ..Default::default() };
