@@ -677,7 +677,9 @@ fn no_capture_verifies(id: &ArticleId) -> String {
 /// (reading goes on after it), or everything from there on.
 fn lost_read(what: &str, e: &stet_store::StoreError) -> String {
     match e {
-        stet_store::StoreError::Pack { .. } => format!("{what}: the records of a damaged block: {e}"),
+        stet_store::StoreError::Pack { .. } => {
+            format!("{what}: the records of a damaged block (older versions of them, where an older pack holds some, are exported instead): {e}")
+        }
         _ => format!("{what}: unreadable from here on: {e}"),
     }
 }
