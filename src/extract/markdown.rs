@@ -56,9 +56,33 @@ fn value_str(v: &Value) -> Option<String> {
     }
 }
 
-/// Parses front matter YAML; unknown keys are ignored, broken YAML gives defaults.
+/// Reads YAML that does not parse as a whole one top-level `key: value` line at a time, each
+/// value as YAML when it parses alone, else as the text it is; other lines are skipped. One
+/// broken field (`title: [unclosed`) cost the url and date beside it.
+fn lenient_mapping(yaml: &str) -> serde_yaml::Mapping {
+    let mut map = serde_yaml::Mapping::new();
+    for line in yaml.lines().filter(|l| !l.starts_with([' ', '\t', '#', '-'])) {
+        let Some((key, raw)) = line.split_once(':') else { continue };
+        let (key, raw) = (key.trim(), raw.trim());
+        if key.is_empty() || raw.is_empty() {
+            continue;
+        }
+        let value = match serde_yaml::from_str::<Value>(raw) {
+            Ok(v @ (Value::String(_) | Value::Number(_) | Value::Bool(_))) => v,
+            _ => Value::String(raw.trim_matches(['"', '\'']).to_string()),
+        };
+        map.insert(Value::String(key.to_string()), value);
+    }
+    map
+}
+
+/// Parses front matter YAML; unknown keys are ignored. YAML that does not parse is read line by
+/// line ([`lenient_mapping`]) with a warning in [`FrontMatter::warnings`].
 pub(crate) fn parse_front_matter(yaml: &str) -> Result<FrontMatter, String> {
-    let value: Value = serde_yaml::from_str(yaml).map_err(|e| format!("front matter: {e}"))?;
+    let (value, broken) = match serde_yaml::from_str::<Value>(yaml) {
+        Ok(v) => (v, None),
+        Err(e) => (Value::Mapping(lenient_mapping(yaml)), Some(format!("front matter: {e}; read line by line"))),
+    };
     let Value::Mapping(map) = value else {
         return Ok(FrontMatter::default());
     };
@@ -92,6 +116,7 @@ pub(crate) fn parse_front_matter(yaml: &str) -> Result<FrontMatter, String> {
             fm.warnings.push(format!("front matter date '{}' is not a date; ignored", d.trim()));
         }
     }
+    fm.warnings.extend(broken);
     if let Some(src) = get(&["source"]) {
         if src.starts_with("http://") || src.starts_with("https://") {
             fm.url.get_or_insert(src);
@@ -467,6 +492,15 @@ mod tests {
         }
         let e = extract("---\ntitle: T\npublished: 2023-02-28\n---\n\nA body sentence that is long enough to count.\n");
         assert!(e.published.is_some() && e.warnings.is_empty(), "{:?}", e.warnings);
+    }
+
+    #[test]
+    fn one_broken_front_matter_field_leaves_the_others() {
+        let e = extract("---\ntitle: [unclosed\nurl: https://news.example/a\ndate: 2021-03-10\nauthor: 'Ann Lee'\n---\nBody text of the article goes here and is long enough.");
+        assert!(e.warnings.iter().any(|w| w.contains("read line by line")), "{:?}", e.warnings);
+        assert_eq!(e.url.as_deref(), Some("https://news.example/a"));
+        assert_eq!(e.published.as_deref(), Some("2021-03-10T00:00:00Z"));
+        assert_eq!(e.byline.as_deref(), Some("Ann Lee"));
     }
 
     #[test]
