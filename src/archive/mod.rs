@@ -8,6 +8,7 @@ mod add;
 mod corpus;
 mod dictionary;
 mod export;
+mod import;
 mod furniture;
 mod index;
 mod profiles;
