@@ -129,7 +129,7 @@ fn side_card(h: &mut String, m: &SideMeta, class: &str, letter: &str) {
     );
     match m.title.as_deref().filter(|t| !t.trim().is_empty()) {
         Some(t) => {
-            let _ = writeln!(h, "<h2>{}</h2>", esc(t));
+            let _ = writeln!(h, "<h2 dir=\"auto\">{}</h2>", esc(t));
         }
         None => h.push_str("<h2 class=\"untitled\">Untitled</h2>\n"),
     }
@@ -327,7 +327,7 @@ fn table(h: &mut String, diff: &Diff, a: &SideMeta, b: &SideMeta) {
             Some(t) => {
                 let _ = write!(
                     h,
-                    "<td class=\"num\">{n}</td><td class=\"txt txt-{side}\">{t}</td>"
+                    "<td class=\"num\">{n}</td><td class=\"txt txt-{side}\" dir=\"auto\">{t}</td>"
                 );
             }
             None => {
