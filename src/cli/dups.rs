@@ -3,7 +3,8 @@
 //! Main items: [`DupsArgs`] and [`cmd_dups`]. `--families` lists whole families (connected
 //! groups, from [`stet::lineage::family_groups`]) with their members and the relations inside;
 //! with `--json` one object per family: `{"family","size","score","members":[{"id","short",
-//! "title","date","source","url"}],"pairs":[{"a","b","kind","score","parent",...}]}`.
+//! "title","date","published","archived","source","url"}],"pairs":[{"a","b","kind","score","parent",...}]}`
+//! (`date` is `published` when known, else `archived`).
 
 use super::add::{title_label, TITLE_COLUMNS};
 use super::ui::{json_line, Style, Ui};
@@ -71,7 +72,12 @@ struct MemberJson<'a> {
     id: ArticleId,
     short: String,
     title: Option<&'a str>,
+    /// The publication date, else the archive time (what members are sorted by).
     date: Option<&'a str>,
+    /// The publication date, when known.
+    published: Option<&'a str>,
+    /// When the article was first archived.
+    archived: Option<&'a str>,
     source: Option<&'a str>,
     url: Option<&'a str>,
 }
@@ -263,6 +269,8 @@ fn list_families(archive: &stet::Archive, ui: &Ui, fams: &[Family], json: bool, 
                         short: shorts[id].clone(),
                         title: r.and_then(|r| r.title.as_deref()),
                         date: r.map(date_of),
+                        published: r.and_then(|r| r.published.as_deref()),
+                        archived: r.map(|r| r.archived.as_str()),
                         source: r.and_then(|r| r.source.as_deref()),
                         url: r.and_then(|r| r.url.as_deref()),
                     }
