@@ -28,9 +28,16 @@ pub fn parent_of(x: &ArticleRecord, y: &ArticleRecord) -> ArticleId {
 }
 
 /// The one of two articles published earlier, when both carry different publication dates.
+///
+/// A date at midnight UTC is taken as a day without a time (`2021-03-02`, as most sources give
+/// it): against a date with a time it compares by day. A republication dated `2021-03-02` was
+/// the parent of its original, published `2021-03-02T09:34:00Z`, by eight hours that were never
+/// stated.
 pub fn parent_by_date(x: &ArticleRecord, y: &ArticleRecord) -> Option<ArticleId> {
     let px = x.published.as_deref().and_then(parse_date)?;
     let py = y.published.as_deref().and_then(parse_date)?;
+    let day_only = |d: &str| d.ends_with("T00:00:00Z");
+    let (px, py) = if day_only(&px) != day_only(&py) { (px[..10].to_string(), py[..10].to_string()) } else { (px, py) };
     match px.cmp(&py) {
         std::cmp::Ordering::Less => Some(x.id),
         std::cmp::Ordering::Greater => Some(y.id),
@@ -112,6 +119,31 @@ mod tests {
     fn url_key_folds_scheme_www_and_slash() {
         assert_eq!(url_key("https://www.Example.com/a/b/"), "example.com/a/b");
         assert_eq!(url_key("http://example.com/a/b#x"), "example.com/a/b");
+    }
+
+    #[test]
+    fn a_day_without_a_time_is_not_earlier_than_a_time_that_day() {
+        let rec = |n: u8, published: &str| ArticleRecord {
+            id: ArticleId([n; 32]),
+            seq: u64::from(n),
+            title: None,
+            url: None,
+            published: Some(published.to_string()),
+            byline: None,
+            source: None,
+            archived: "2026-01-01T00:00:00Z".into(),
+            text: String::new(),
+            text_len: 0,
+            captures: Vec::new(),
+            lang: None,
+            lead: None,
+        };
+        let (original, republished) = (rec(1, "2021-03-02T09:34:00Z"), rec(2, "2021-03-02"));
+        assert_eq!(parent_by_date(&original, &republished), None);
+        assert_eq!(parent_of(&original, &republished), original.id);
+        assert_eq!(parent_by_date(&republished, &rec(3, "2021-03-01T23:00:00Z")), Some(ArticleId([3; 32])));
+        assert_eq!(parent_by_date(&rec(4, "2021-03-02T00:00:00Z"), &rec(5, "2021-03-03")), Some(ArticleId([4; 32])));
+        assert_eq!(parent_by_date(&rec(6, "2021-03-02T08:00:00Z"), &original), Some(ArticleId([6; 32])));
     }
 
     #[test]
