@@ -191,7 +191,7 @@ fn pair_op(p: Pair, a: &[&str], b: &[&str], moved: bool, acc: &mut Accumulator) 
         Op::Moved {
             a: p.a,
             b: p.b,
-            sim: p.sim,
+            sim: crate::model::round_figure(p.sim),
             edited: !identical,
             old: old.to_string(),
             text: new.to_string(),
@@ -207,7 +207,7 @@ fn pair_op(p: Pair, a: &[&str], b: &[&str], moved: bool, acc: &mut Accumulator) 
         Op::Edit {
             a: p.a,
             b: p.b,
-            sim: p.sim,
+            sim: crate::model::round_figure(p.sim),
             old: old.to_string(),
             text: new.to_string(),
             words,
