@@ -363,3 +363,17 @@ fn shell_completion_offers_the_relation_kinds() {
     assert!(String::from_utf8_lossy(&script).contains("near-duplicate excerpt rewrite version identical"));
     stet(repo.path()).args(["dups", "--kind", "rewrites"]).assert().code(2);
 }
+
+#[test]
+fn side_by_side_fits_its_header_to_the_width_too() {
+    let repo = tempfile::tempdir().unwrap();
+    stet(repo.path()).args(["add", "seeds"]).assert().success();
+    for width in ["60", "80"] {
+        let out = stet(repo.path()).args(["diff", "--side-by-side", "--width", width, "d20e", "2192"]).assert().success().get_output().stdout.clone();
+        let text = String::from_utf8(out).unwrap();
+        let w: usize = width.parse().unwrap();
+        for line in text.lines() {
+            assert!(line.chars().count() <= w, "{} columns at --width {width}: {line}", line.chars().count());
+        }
+    }
+}

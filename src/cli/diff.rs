@@ -86,6 +86,35 @@ pub fn resolve_target(archive: &Archive, s: &str) -> Result<ArticleId, CliError>
     Ok(archive.resolve(s)?)
 }
 
+/// The summary's `label  value` lines fitted to `width` columns (when known): a longer line is
+/// broken after its ` · ` and `; ` separators, continued under its value. Without a width
+/// (piped), lines stay whole for scripts.
+fn wrap_summary(summary: &str, width: Option<usize>) -> String {
+    let Some(width) = width else { return summary.to_string() };
+    const INDENT: &str = "           ";
+    let cols = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+    let mut out = String::new();
+    for line in summary.lines() {
+        let mut current = String::new();
+        let mut rest = line;
+        while !rest.is_empty() {
+            // The next piece: up to and including the next separator, or the rest.
+            let cut = [" · ", "; "].iter().filter_map(|sep| rest.find(sep).map(|i| i + sep.len())).min().unwrap_or(rest.len());
+            let (piece, tail) = rest.split_at(cut);
+            if !current.trim().is_empty() && cols(&current) + cols(piece.trim_end()) > width {
+                out.push_str(current.trim_end());
+                out.push('\n');
+                current = INDENT.to_string();
+            }
+            current.push_str(piece);
+            rest = tail;
+        }
+        out.push_str(current.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
 /// The header of one side of the HTML report; the page shows the side's letter itself.
 fn meta(archive: &Archive, rec: &ArticleRecord) -> SideMeta {
     SideMeta {
@@ -125,19 +154,21 @@ pub fn cmd_diff(cli: &Cli, ui: &Ui, args: &DiffArgs) -> Result<i32, CliError> {
         ui.status(&format!("wrote {}", path.display()));
         return Ok(exit::OK);
     }
-    let header = format!(
-        "a {} {}\nb {} {}\n",
-        archive.short_id(&ida, 8),
-        super::add::title_label(Some(&ra), super::add::TITLE_COLUMNS),
-        archive.short_id(&idb, 8),
-        super::add::title_label(Some(&rb), super::add::TITLE_COLUMNS)
-    );
     // The relation line carries the kind; the summary below is the diff's own alignment.
-    writeln!(out, "{header}{}{}", diff::render_detected(detected.as_ref()), diff::render_summary(&d, None))?;
+    let summary = format!("{}{}", diff::render_detected(detected.as_ref()), diff::render_summary(&d, None));
+    // COLUMNS is honoured when piped too (`COLUMNS=60 stet diff -s A B | less`).
+    let width = args.width.map(usize::from).or_else(super::ui::columns_env).or_else(super::ui::terminal_width);
+    let (short_a, short_b) = (archive.short_id(&ida, 8), archive.short_id(&idb, 8));
+    // Titles fit the line with their side's letter, id and quotes.
+    let title_cols = |short: &str| width.map_or(super::add::TITLE_COLUMNS, |w| super::add::TITLE_COLUMNS.min(w.saturating_sub(short.len() + 5)));
+    let header = format!(
+        "a {short_a} {}\nb {short_b} {}\n",
+        super::add::title_label(Some(&ra), title_cols(&short_a)),
+        super::add::title_label(Some(&rb), title_cols(&short_b))
+    );
+    writeln!(out, "{header}{}", wrap_summary(&summary, width))?;
     if args.side_by_side {
-        // COLUMNS is honoured when piped too (`COLUMNS=60 stet diff -s A B | less`).
-        let width = args.width.map(usize::from).or_else(super::ui::columns_env).or_else(super::ui::terminal_width).unwrap_or(100);
-        write!(out, "{}", diff::render_side_by_side(&d, width.max(40), ui.color))?;
+        write!(out, "{}", diff::render_side_by_side(&d, width.unwrap_or(100).max(40), ui.color))?;
     } else {
         write!(out, "{}", diff::render_inline(&d, ui.color))?;
     }
