@@ -424,3 +424,21 @@ fn html_report_has_header_summary_legend_and_rows() {
     assert_eq!(html.matches("<tr class=\"row ").count(), d.ops.len());
     assert!(!html.contains("<script") && !html.contains("<link") && !html.contains("<img"));
 }
+
+#[test]
+fn context_folds_unchanged_runs_away_from_the_changes() {
+    let a: Vec<String> = (1..=12).map(|i| format!("Sentence number {i} tells of the harbour ferry and its timetable.")).collect();
+    let mut b = a.clone();
+    b[5] = "An entirely new sentence replaces the sixth one about something else.".to_string();
+    let d = stet::diff::diff_texts(&a.join(" "), &b.join(" "));
+    let folded = stet::diff::render_inline_context(&d, false, Some(1));
+    let lines: Vec<&str> = folded.lines().collect();
+    // Four unchanged before the change's context, the change (a removal and an addition, or an
+    // edit) with one sentence either side, then the six unchanged after it, folded.
+    assert_eq!(lines.first(), Some(&"  … 4 unchanged sentences …"), "{folded}");
+    assert!(lines.last().is_some_and(|l| l.starts_with("  … ") && l.ends_with(" unchanged sentences …")), "{folded}");
+    assert!(folded.contains("Sentence number 5 ") && folded.contains("Sentence number 7 "), "{folded}");
+    assert!(!folded.contains("Sentence number 3 "), "{folded}");
+    // Without context nothing is folded: the plain rendering.
+    assert_eq!(stet::diff::render_inline_context(&d, false, None), render_inline(&d, false));
+}

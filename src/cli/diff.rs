@@ -24,6 +24,10 @@ pub struct DiffArgs {
     /// Write a self-contained HTML report to FILE ("-": standard output)
     #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
+    /// Show only the changes and N unchanged sentences around each; longer unchanged runs are
+    /// folded into one line (the plain output only)
+    #[arg(long, value_name = "N", conflicts_with_all = ["json", "side_by_side", "html"])]
+    context: Option<usize>,
     /// Terminal width for --side-by-side, 40 or more [default: the terminal's ($COLUMNS first),
     /// else 100]
     #[arg(long, value_parser = clap::value_parser!(u16).range(40..))]
@@ -170,7 +174,7 @@ pub fn cmd_diff(cli: &Cli, ui: &Ui, args: &DiffArgs) -> Result<i32, CliError> {
     if args.side_by_side {
         write!(out, "{}", diff::render_side_by_side(&d, width.unwrap_or(100).max(40), ui.color))?;
     } else {
-        write!(out, "{}", diff::render_inline(&d, ui.color))?;
+        write!(out, "{}", diff::render_inline_context(&d, ui.color, args.context))?;
     }
     out.flush()?;
     Ok(exit::OK)

@@ -41,7 +41,7 @@ mod words;
 
 pub use engine::{compute, diff_texts};
 pub use html::{render_html, render_html_report, SideMeta};
-pub use inline::render_inline;
+pub use inline::{render_inline, render_inline_context};
 pub use side_by_side::render_side_by_side;
 pub use summary::{render_detected, render_summary, Detected};
 pub use words::{word_diff, WordOp, WordTag};
