@@ -70,6 +70,8 @@ pub struct AddOutcome {
     pub id: ArticleId,
     /// Its title.
     pub title: Option<String>,
+    /// The opening words of an untitled article (`ArticleRecord::lead`).
+    pub lead: Option<String>,
     /// Relations to archived articles found for it.
     pub relations: Vec<FoundRelation>,
     /// Non-fatal notes (e.g. invalid UTF-8 replaced).
@@ -228,6 +230,7 @@ impl Archive {
                 status: AddStatus::Identical,
                 id,
                 title: rec.title,
+                lead: rec.lead,
                 relations: Vec::new(),
                 warnings,
             });
@@ -368,7 +371,7 @@ impl Archive {
             self.index_article(seq, &profile.index_features())?;
             self.remember_profile(id, std::sync::Arc::new(profile));
         }
-        Ok(AddOutcome { status: AddStatus::Added, id, title: rec.title, relations, warnings: ex.warnings })
+        Ok(AddOutcome { status: AddStatus::Added, id, title: rec.title, lead: rec.lead, relations, warnings: ex.warnings })
     }
 
     fn next_seq(&self, batch: &stet_store::Batch<'_>) -> Result<u64, Error> {

@@ -291,10 +291,7 @@ fn human_line(archive: &stet::Archive, ui: &Ui, input: &str, o: &stet::AddOutcom
         "{} {} {}",
         ui.paint(style, &format!("{word:<9}")),
         ui.paint(Style::Id, &archive.short_id(&o.id, 8)),
-        match &o.title {
-            Some(t) => quote_title(Some(t)),
-            None => title_label(archive.article(&o.id).ok().flatten().as_ref(), TITLE_COLUMNS),
-        }
+        title_or_lead(o.title.as_deref(), o.lead.as_deref(), TITLE_COLUMNS)
     );
     if let Some(r) = o.relations.first() {
         line.push_str(&format!(
@@ -345,11 +342,14 @@ pub fn quote_title(t: Option<&str>) -> String {
 /// without one shows `(untitled)` and the opening words kept as its lead, so that untitled
 /// articles can be told apart (`log` listed them as "(untitled)" alike).
 pub fn title_label(rec: Option<&stet::ArticleRecord>, cols: usize) -> String {
-    match rec {
-        Some(stet::ArticleRecord { title: None, lead: Some(lead), .. }) => {
-            format!("(untitled) {}", quote_title_in(Some(lead), cols.saturating_sub(11).max(8)))
-        }
-        _ => quote_title_in(rec.and_then(|r| r.title.as_deref()), cols),
+    title_or_lead(rec.and_then(|r| r.title.as_deref()), rec.and_then(|r| r.lead.as_deref()), cols)
+}
+
+/// [`title_label`] from the title and lead themselves.
+pub fn title_or_lead(title: Option<&str>, lead: Option<&str>, cols: usize) -> String {
+    match (title, lead) {
+        (None, Some(lead)) => format!("(untitled) {}", quote_title_in(Some(lead), cols.saturating_sub(11).max(8))),
+        _ => quote_title_in(title, cols),
     }
 }
 

@@ -18,8 +18,7 @@
 //! `{"type":"edge","parent","child","a","b","kind","score","coverage_a","coverage_b","verbatim"}`
 //! (`parent` and `child` are null when the direction is unknown).
 
-use super::add::quote_title;
-use super::diff::resolve_target;
+use super::target::resolve_target;
 use super::ui::{json_line, Style, Ui};
 use super::{exit, Cli, CliError};
 use serde::Serialize;
@@ -96,18 +95,14 @@ struct EdgeJson {
 struct Info {
     short: HashMap<ArticleId, String>,
     recs: HashMap<ArticleId, ArticleRecord>,
-    /// Quoted titles as listings show them (an untitled article's opening words).
-    labels: HashMap<ArticleId, String>,
 }
 
 impl Info {
     fn load(archive: &Archive, l: &Lineage) -> Result<Info, CliError> {
-        let mut info = Info { short: HashMap::new(), recs: HashMap::new(), labels: HashMap::new() };
+        let mut info = Info { short: HashMap::new(), recs: HashMap::new() };
         for m in l.members() {
             info.short.insert(m.id, archive.short_id(&m.id, 8));
             if let Some(r) = archive.article(&m.id)? {
-                let clean_title = ArticleRecord { title: r.title.as_deref().map(clean), ..r.clone() };
-                info.labels.insert(m.id, super::add::title_label(Some(&clean_title), super::add::TITLE_COLUMNS));
                 info.recs.insert(m.id, r);
             }
         }
@@ -118,8 +113,10 @@ impl Info {
         self.short.get(id).cloned().unwrap_or_else(|| id.hex()[..8].to_string())
     }
 
+    /// The quoted title as listings show it (an untitled article's opening words).
     fn label(&self, id: &ArticleId) -> String {
-        self.labels.get(id).cloned().unwrap_or_else(|| quote_title(None))
+        let lead = self.recs.get(id).and_then(|r| r.lead.as_deref());
+        super::add::title_or_lead(self.title(id).map(clean).as_deref(), lead, super::add::TITLE_COLUMNS)
     }
 
     fn title(&self, id: &ArticleId) -> Option<&str> {
