@@ -76,13 +76,13 @@ pub fn walk(paths: &[PathBuf]) -> Walked {
 }
 
 /// Whether a folder entry is a saved page's asset (see [`walk`]); `pages` holds the stems of the
-/// HTML files in the same folder.
-fn is_asset(entry: &Path, is_dir: bool, pages: &HashSet<String>) -> bool {
+/// HTML files in the same folder. Decided by name; only a name that fits is looked up on disk
+/// (folder or file), so that a walk stats each entry once, in `visit`.
+fn is_asset(entry: &Path, pages: &HashSet<String>) -> bool {
     let Some(name) = entry.file_name().and_then(|n| n.to_str()) else { return false };
-    if is_dir {
-        return ASSET_FOLDER_SUFFIXES.iter().any(|s| name.strip_suffix(s).is_some_and(|stem| pages.contains(stem)));
-    }
-    entry.extension().and_then(|e| e.to_str()).is_some_and(|e| ASSET_EXTENSIONS.iter().any(|a| a.eq_ignore_ascii_case(e)))
+    let asset_folder = ASSET_FOLDER_SUFFIXES.iter().any(|s| name.strip_suffix(s).is_some_and(|stem| pages.contains(stem)));
+    let asset_file = entry.extension().and_then(|e| e.to_str()).is_some_and(|e| ASSET_EXTENSIONS.iter().any(|a| a.eq_ignore_ascii_case(e)));
+    (asset_folder || asset_file) && entry.is_dir() == asset_folder
 }
 
 /// The stems of the HTML files among `entries` (`page` for `page.html`).
@@ -127,7 +127,7 @@ fn visit(path: &Path, seen: &mut HashSet<PathBuf>, walked: &mut Walked, depth: u
             if e.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.')) {
                 continue;
             }
-            if is_asset(&e, e.is_dir(), &pages) {
+            if is_asset(&e, &pages) {
                 walked.assets.push(e);
                 continue;
             }
