@@ -207,11 +207,11 @@ impl Archive {
             let logged: HashSet<ArticleId> = order.iter().map(|(_, id)| *id).collect();
             for kv in self.store.iter(ks::ARTICLES).salvaging() {
                 match kv {
-                    Ok((k, _)) => {
+                    Ok((k, v)) => {
                         if let Some(id) = ArticleId::from_slice(&k).filter(|id| !logged.contains(id)) {
-                            match self.article(&id) {
-                                Ok(Some(rec)) => order.push((rec.seq, id)),
-                                Ok(None) => {}
+                            // The record is at hand: its place in archive order without reading it again.
+                            match super::stored::decode_article(&k, &v) {
+                                Ok(rec) => order.push((rec.seq, id)),
                                 Err(e) => rep.lost.push(format!("article {}: {e}", id.hex())),
                             }
                         }
