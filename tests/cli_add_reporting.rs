@@ -3,21 +3,37 @@
 mod common;
 use common::{fixtures, json_lines, stet};
 
-#[test]
-fn add_whose_stdout_is_closed_still_archives_every_input() {
-    let repo = tempfile::tempdir().unwrap();
+/// Which output stream of `stet add` has no reader from the start.
+enum Closed {
+    Stdout,
+    Stderr,
+}
+
+/// Runs `stet add INPUTS` (from the fixtures folder, into `repo`) with one output stream's
+/// reading end closed before it writes anything.
+fn add_with_a_stream_closed(repo: &std::path::Path, inputs: &[&str], closed: Closed) -> std::process::Output {
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("stet"))
-        .args(["add", "seeds"])
-        .env("STET_REPO", repo.path())
+        .arg("add")
+        .args(inputs)
+        .env("STET_REPO", repo)
         .env("NO_COLOR", "1")
         .current_dir(fixtures())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
+    match closed {
+        Closed::Stdout => drop(child.stdout.take()),
+        Closed::Stderr => drop(child.stderr.take()),
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn add_whose_stdout_is_closed_still_archives_every_input() {
+    let repo = tempfile::tempdir().unwrap();
     // The reader is gone before the first line is written (`stet add DIR | head -0`).
-    drop(child.stdout.take());
-    let out = child.wait_with_output().unwrap();
+    let out = add_with_a_stream_closed(repo.path(), &["seeds"], Closed::Stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("standard output was closed early"), "{stderr}");
@@ -55,17 +71,8 @@ fn verbose_add_logs_each_inputs_detection_and_the_close() {
 fn add_whose_stderr_is_closed_still_archives_every_input() {
     let repo = tempfile::tempdir().unwrap();
     // An empty file fails (an error line on stderr) between good inputs; the summary goes there too.
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("stet"))
-        .args(["add", "seeds/000_856e4ff5e2b4e0a7.txt", "bad/empty.txt", "seeds/001_1848e0611e54fac2.txt"])
-        .env("STET_REPO", repo.path())
-        .env("NO_COLOR", "1")
-        .current_dir(fixtures())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stderr.take());
-    let out = child.wait_with_output().unwrap();
+    let inputs = ["seeds/000_856e4ff5e2b4e0a7.txt", "bad/empty.txt", "seeds/001_1848e0611e54fac2.txt"];
+    let out = add_with_a_stream_closed(repo.path(), &inputs, Closed::Stderr);
     assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stdout));
     let logged = stet(repo.path()).args(["log", "--json"]).assert().success().get_output().stdout.clone();
     assert_eq!(json_lines(&logged).len(), 2);

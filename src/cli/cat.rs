@@ -17,7 +17,7 @@ pub struct CatArgs {
 /// Runs `stet cat`.
 pub fn cmd_cat(cli: &Cli, _ui: &Ui, args: &CatArgs) -> Result<i32, CliError> {
     let archive = cli.open(false)?;
-    let id = super::diff::resolve_target(&archive, &args.id)?;
+    let id = super::target::resolve_target(&archive, &args.id)?;
     let rec = archive.article_required(&id)?;
     let bytes = if args.text { archive.text(&rec).map(String::into_bytes) } else { archive.original(&rec) };
     let bytes = bytes.map_err(|e| CliError::from(e).about(&id))?;

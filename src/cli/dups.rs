@@ -120,7 +120,7 @@ impl PairJson {
 /// Runs `stet dups`; exit 0 when there are pairs, 1 when none.
 pub fn cmd_dups(cli: &Cli, ui: &Ui, args: &DupsArgs) -> Result<i32, CliError> {
     let archive = cli.open(false)?;
-    let id = args.id.as_deref().map(|p| super::diff::resolve_target(&archive, p)).transpose()?;
+    let id = args.id.as_deref().map(|p| super::target::resolve_target(&archive, p)).transpose()?;
     if args.families {
         let pairs = archive.pairs(&PairFilter { id: None, kinds: args.kind.clone(), min_score: args.min_score })?;
         let fams: Vec<Family> = family_groups(&pairs).into_iter().filter(|f| id.is_none_or(|i| f.members.contains(&i))).collect();

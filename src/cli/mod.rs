@@ -15,6 +15,7 @@ mod log;
 mod show;
 mod reindex;
 mod stats;
+mod target;
 mod ui;
 mod verify;
 

@@ -42,7 +42,7 @@ struct ShowJson<'a> {
 /// Runs `stet show`.
 pub fn cmd_show(cli: &Cli, ui: &Ui, args: &ShowArgs) -> Result<i32, CliError> {
     let archive = cli.open(false)?;
-    let id = super::diff::resolve_target(&archive, &args.id)?;
+    let id = super::target::resolve_target(&archive, &args.id)?;
     let rec = archive.article_required(&id)?;
     let text = archive.text(&rec).map_err(|e| CliError::from(e).about(&id))?;
     let rels = archive.relations_of(&id)?;
