@@ -96,7 +96,7 @@ pub fn align_sigs_weighted(
     wb: &StemWeights,
     min_sim: f32,
 ) -> Alignment {
-    align_sigs_inner(a, wa, b, wb, min_sim, None, usize::MAX)
+    align_sigs_inner(a, wa, b, wb, min_sim, None, Bounds::NONE)
 }
 
 /// Like [`align_sigs_weighted`], with `ia` the [`SigIndex`] of `a`: the same alignment.
@@ -117,7 +117,7 @@ pub fn align_sigs_indexed(
     min_sim: f32,
 ) -> Alignment {
     if b.len() > COMMON_FLOOR || ia.len != a.len() {
-        return align_sigs_inner(a, wa, b, wb, min_sim, None, usize::MAX);
+        return align_sigs_inner(a, wa, b, wb, min_sim, None, Bounds::NONE);
     }
     let mut cands: Vec<Candidate> = Vec::new();
     // For the current sentence of b: the count of each sentence of a, as in align_sigs_inner.
@@ -179,7 +179,23 @@ pub const IDENTICAL_NEAR: usize = 64;
 /// same events per set look related (reports of one event tell it in the same order).
 pub fn align_sigs_filled(a: &[SentenceSig], b: &[SentenceSig], weight: &dyn Fn(u64) -> f32, min_sim: f32) -> Alignment {
     let (wa, wb) = (StemWeights::new(a, weight), StemWeights::new(b, weight));
-    align_sigs_inner(a, &wa, b, &wb, min_sim, Some(GAP_SIM.min(min_sim)), LOOKUP_BUDGET)
+    align_sigs_inner(a, &wa, b, &wb, min_sim, Some(GAP_SIM.min(min_sim)), Bounds::DIFF)
+}
+
+/// Caps on the alignment's work, for texts far bigger than detection profiles.
+#[derive(Clone, Copy)]
+struct Bounds {
+    /// Index entries read for sentences not paired as identical (see [`stem_limit`]).
+    lookups: usize,
+    /// Identical copies in `b` scored per sentence of `a` (see [`identical_first`]).
+    identical_near: usize,
+}
+
+impl Bounds {
+    /// No cap: detection (at most [`crate::detect::MAX_SENTENCES`] a side).
+    const NONE: Bounds = Bounds { lookups: usize::MAX, identical_near: usize::MAX };
+    /// The diff's caps, [`LOOKUP_BUDGET`] and [`IDENTICAL_NEAR`].
+    const DIFF: Bounds = Bounds { lookups: LOOKUP_BUDGET, identical_near: IDENTICAL_NEAR };
 }
 
 /// A pair of sentences scored by [`align_sigs_inner`], to be taken or left.
@@ -202,8 +218,8 @@ struct Candidate {
 /// sentences cost (`stet diff` of two 6 MB near-copies scored every pair of sentences sharing
 /// two words, 22 s). The alignment is the same as scoring every pair.
 ///
-/// `budget` bounds the index entries read for the other sentences (see [`stem_limit`]); with
-/// `usize::MAX` every pair sharing a stem that is not common is scored.
+/// `bounds` caps the work on huge texts (the diff's [`Bounds::DIFF`]); detection passes
+/// [`Bounds::NONE`]: every pair sharing a stem that is not common is scored.
 #[allow(clippy::too_many_arguments)]
 fn align_sigs_inner(
     a: &[SentenceSig],
@@ -212,7 +228,7 @@ fn align_sigs_inner(
     wb: &StemWeights,
     min_sim: f32,
     gap_sim: Option<f32>,
-    budget: usize,
+    bounds: Bounds,
 ) -> Alignment {
     let index = KeyIndex::of_stems(b);
     let exact: Vec<(u64, u32)> = b.iter().enumerate().filter(|(_, s)| s.words > 0).map(|(j, s)| (s.exact, j as u32)).collect();
@@ -220,8 +236,7 @@ fn align_sigs_inner(
     // Stems found in very many sentences of b do not propose pairs on their own (bounds the work
     // on huge texts; pairs sharing only such a stem do not reach the thresholds anyway).
     let common = (b.len() / 4).max(COMMON_FLOOR);
-    let near = if budget == usize::MAX { usize::MAX } else { IDENTICAL_NEAR };
-    let (mut cands, used_a, used_b) = identical_first(a, wa, b, wb, &index, &exact, common, min_sim, near);
+    let (mut cands, used_a, used_b) = identical_first(a, wa, b, wb, &index, &exact, common, min_sim, bounds.identical_near);
     // The stems of the sentences of b left to pair (all of them when none is taken).
     let free_index;
     let free = if used_b.iter().any(|&u| u) {
@@ -236,7 +251,7 @@ fn align_sigs_inner(
     } else {
         &index
     };
-    let limit = stem_limit(a, &used_a, &index, free, common, budget);
+    let limit = stem_limit(a, &used_a, &index, free, common, bounds.lookups);
     // For the current sentence of a: the number of stems each sentence of b shares with it, and
     // the sentences of b with a non-zero count (the count is reset as they are visited).
     let mut count: Vec<u32> = vec![0; b.len()];
