@@ -749,7 +749,7 @@ mod tests {
         // A limit of 9 leaves sentence 0 of b to stem 2 alone.
         let w = StemWeights::new(&a, &weight);
         let wb = StemWeights::new(&b, &weight);
-        assert_eq!(align_sigs_inner(&a, &w, &b, &wb, 0.0, None, 21).pairs.len(), 1);
+        assert_eq!(align_sigs_inner(&a, &w, &b, &wb, 0.0, None, Bounds { lookups: 21, identical_near: usize::MAX }).pairs.len(), 1);
     }
 
     #[test]
